@@ -1,0 +1,41 @@
+"""cffi build script for olmpy's compiled core (API mode, out of line).
+
+Used by setup.py through ``cffi_modules``; never imported at run time.  The
+cdef is the project's own header, so the C surface is declared once.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from cffi import FFI
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def _package_version() -> str:
+    text = (ROOT / "olmpy" / "_version.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"$', text, re.M)
+    if match is None:
+        raise RuntimeError("olmpy/_version.py does not define __version__")
+    return match.group(1)
+
+
+SOURCES = ["core.c", "sha256.c", "aes.c", "megolm.c"]
+
+ffibuilder = FFI()
+ffibuilder.cdef((HERE / "olmpy_native.h").read_text(encoding="utf-8"))
+ffibuilder.set_source(
+    "olmpy._native",
+    '#include "olmpy_internal.h"\n',
+    sources=[str((HERE / name).relative_to(ROOT)) for name in SOURCES],
+    include_dirs=[str(HERE.relative_to(ROOT))],
+    define_macros=[("OLMPY_VERSION_STRING", '"%s"' % _package_version())],
+    extra_compile_args=[] if sys.platform == "win32" else ["-O2", "-std=c11", "-Wall"],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)

@@ -1,0 +1,48 @@
+/* Declarations shared between olmpy's C files but not exposed to Python. */
+#ifndef OLMPY_INTERNAL_H
+#define OLMPY_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "olmpy_native.h"
+
+typedef struct {
+    uint32_t h[8];
+    uint64_t total;
+    uint8_t buf[64];
+    size_t used;
+} olmpy_sha256_ctx;
+
+typedef struct {
+    olmpy_sha256_ctx inner;
+    olmpy_sha256_ctx outer;
+} olmpy_hmac_ctx;
+
+void olmpy_sha256_init(olmpy_sha256_ctx *ctx);
+void olmpy_sha256_update(olmpy_sha256_ctx *ctx, const uint8_t *data, size_t len);
+void olmpy_sha256_final(olmpy_sha256_ctx *ctx, uint8_t *out);
+
+void olmpy_hmac_init(olmpy_hmac_ctx *ctx, const uint8_t *key, size_t keylen);
+/* One MAC from a keyed context, leaving the context reusable. */
+void olmpy_hmac_once(const olmpy_hmac_ctx *ctx, const uint8_t *data, size_t len,
+                     uint8_t *out);
+void olmpy_hmac_once2(const olmpy_hmac_ctx *ctx, const uint8_t *a, size_t alen,
+                      const uint8_t *b, size_t blen, uint8_t *out);
+
+/* Cipher keys shared by Olm, Megolm, pickles and PK: HKDF(0, secret, info, 80). */
+typedef struct {
+    uint8_t aes[32];
+    uint8_t mac[32];
+    uint8_t iv[16];
+} olmpy_cipher_keys;
+
+void olmpy_derive_cipher_keys(const uint8_t *secret, size_t len,
+                              const uint8_t *info, size_t infolen,
+                              olmpy_cipher_keys *keys);
+
+int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
+
+#endif

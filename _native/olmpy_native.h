@@ -1,0 +1,85 @@
+/* The whole C surface of olmpy's native core.  This file is both the
+ * public header of the C sources and the cffi cdef, so it holds only
+ * declarations cffi can parse: no includes, no macros with expressions.
+ *
+ * Buffers named "state" hold secrets; they are allocated by
+ * olmpy_secret_alloc and wiped by olmpy_secret_free.
+ *
+ * Return codes: >= 0 is a length or success, < 0 one of OLMPY_E_*.
+ */
+
+#define OLMPY_E_VERSION -1
+#define OLMPY_E_DECODE -2
+#define OLMPY_E_SIGNATURE -3
+#define OLMPY_E_UNKNOWN_INDEX -4
+#define OLMPY_E_MAC -5
+#define OLMPY_E_CIPHERTEXT -6
+#define OLMPY_E_NOMEM -7
+#define OLMPY_E_ARGUMENT -8
+#define OLMPY_E_NO_AES -9
+#define OLMPY_E_NOT_READY -10
+
+#define OLMPY_MEGOLM_STATE_LEN 132
+#define OLMPY_KEY_SEED 0
+#define OLMPY_KEY_EXPANDED 1
+
+const char *olmpy_version(void);
+
+/* Function pointers taken from libsodium (PyNaCl's nacl._sodium), passed as
+ * integer addresses: sign, sign_open, hash_sha512,
+ * scalarmult_ed25519_base_noclamp, scalar_reduce, scalar_mul, scalar_add. */
+int olmpy_init(uintptr_t sign, uintptr_t sign_open, uintptr_t hash_sha512,
+               uintptr_t base_noclamp, uintptr_t scalar_reduce,
+               uintptr_t scalar_mul, uintptr_t scalar_add);
+int olmpy_has_aesni(void);
+int olmpy_has_shani(void);
+
+void *olmpy_secret_alloc(size_t size);
+void olmpy_secret_free(void *ptr);
+void olmpy_wipe(void *ptr, size_t size);
+
+void olmpy_sha256(const uint8_t *data, size_t len, uint8_t *out);
+void olmpy_hmac_sha256(const uint8_t *key, size_t keylen,
+                       const uint8_t *data, size_t len, uint8_t *out);
+int olmpy_hkdf_sha256(const uint8_t *salt, size_t saltlen,
+                      const uint8_t *ikm, size_t ikmlen,
+                      const uint8_t *info, size_t infolen,
+                      uint8_t *out, size_t outlen);
+
+/* out must hold (inlen / 16 + 1) * 16 bytes; returns the length written. */
+long olmpy_aes256_cbc_encrypt(const uint8_t *key, const uint8_t *iv,
+                              const uint8_t *in, size_t inlen, uint8_t *out);
+/* out must hold inlen bytes; returns the plaintext length. */
+long olmpy_aes256_cbc_decrypt(const uint8_t *key, const uint8_t *iv,
+                              const uint8_t *in, size_t inlen, uint8_t *out);
+
+/* Ed25519 signatures from a 64-byte secret: libsodium form (seed || public)
+ * when kind is OLMPY_KEY_SEED, libolm's expanded form (scalar || prefix) when
+ * kind is OLMPY_KEY_EXPANDED. */
+int olmpy_ed25519_sign(const uint8_t *secret, int kind, const uint8_t *pub,
+                       const uint8_t *msg, size_t len, uint8_t *sig);
+int olmpy_ed25519_verify(const uint8_t *pub, const uint8_t *msg, size_t len,
+                         const uint8_t *sig);
+
+/* Megolm ratchet state: R0..R3 (4 x 32 bytes) || counter (u32 big-endian). */
+void olmpy_megolm_advance(uint8_t *state);
+void olmpy_megolm_advance_to(uint8_t *state, uint32_t target);
+
+/* Parses a v1 message (signature included) without checking anything
+ * cryptographic; returns 0 or OLMPY_E_VERSION / OLMPY_E_DECODE. */
+int olmpy_megolm_parse(const uint8_t *msg, size_t msglen, uint32_t *index,
+                       size_t *ct_offset, size_t *ct_len);
+
+/* Encrypts at the state's index, writes the v1 message (MAC and signature
+ * included) to out (capacity outcap) and advances the state by one. */
+long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *secret, int kind,
+                          const uint8_t *pub, const uint8_t *pt, size_t ptlen,
+                          uint8_t *out, size_t outcap);
+
+/* Checks version, signature (when check_signature), MAC, then decrypts into
+ * out (capacity >= msglen).  On success latest is moved to the message index
+ * if that lies ahead of it; on failure nothing is written to either state.
+ * The message index is stored in *index whenever the message parsed. */
+long olmpy_megolm_decrypt(const uint8_t *initial, uint8_t *latest,
+                          const uint8_t *pub, const uint8_t *msg, size_t msglen,
+                          int check_signature, uint8_t *out, uint32_t *index);

@@ -1,0 +1,86 @@
+"""olmpy: Olm and Megolm end-to-end encryption for Matrix.
+
+Byte-compatible with libolm and vodozemac; the public names follow
+vodozemac's Python binding.  ``BACKEND`` says whether the compiled core
+("native") or its pure-Python twin ("python") is in use.
+"""
+
+from __future__ import annotations
+
+from olmpy import _b64
+from olmpy._backend import BACKEND
+from olmpy._version import __version__
+from olmpy.errors import (
+    Base64Error,
+    BackendError,
+    CiphertextError,
+    DecodeError,
+    DecryptionError,
+    KeyDecodeError,
+    MacError,
+    MessageDecodeError,
+    OlmpyError,
+    ReplayError,
+    SignatureError,
+    UnknownMessageIndexError,
+    UsageError,
+    VersionError,
+)
+from olmpy.keys import Ed25519PublicKey, Ed25519Signature
+from olmpy.megolm import (
+    DecryptedMessage,
+    ExportedSessionKey,
+    GroupSession,
+    InboundGroupSession,
+    MegolmMessage,
+    ReplayGuard,
+    SessionKey,
+    SessionOrdering,
+)
+from olmpy.primitives import sha256 as _sha256_raw
+
+
+def sha256(data: bytes | str) -> str:
+    """Unpadded base64 of SHA-256(data), as python-olm's ``olm.sha256``."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return _b64.encode(_sha256_raw(data))
+
+
+def ed25519_verify(key: str, message: bytes | str, signature: str) -> None:
+    """Checks a base64 signature with a base64 key; raises SignatureError (python-olm style)."""
+    Ed25519PublicKey.from_base64(key).verify_signature(
+        message, Ed25519Signature.from_base64(signature)
+    )
+
+
+__all__ = [
+    "BACKEND",
+    "BackendError",
+    "Base64Error",
+    "CiphertextError",
+    "DecodeError",
+    "DecryptedMessage",
+    "DecryptionError",
+    "Ed25519PublicKey",
+    "Ed25519Signature",
+    "ExportedSessionKey",
+    "GroupSession",
+    "InboundGroupSession",
+    "KeyDecodeError",
+    "MacError",
+    "MegolmMessage",
+    "MessageDecodeError",
+    "OlmpyError",
+    "ReplayError",
+    "ReplayGuard",
+    "SessionKey",
+    "SessionOrdering",
+    "SignatureError",
+    "UnknownMessageIndexError",
+    "UsageError",
+    "VersionError",
+    "__version__",
+    "ed25519_verify",
+    "sha256",
+]

@@ -1,0 +1,261 @@
+"""Typed wrappers over the compiled core ``olmpy._native``.
+
+This is the only module that touches ``lib``.  Every function has the
+signature of its twin in ``olmpy._pure``; errors are raised as the same
+types with the same messages (on a decode failure the pure parser is asked
+for the precise reason, which costs nothing on the success path).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nacl._sodium as _sodium_mod  # noqa: F401  (PyNaCl's compiled libsodium module)
+import nacl.bindings  # noqa: F401  (runs sodium_init)
+
+from olmpy import _pure
+from olmpy._version import __version__
+from olmpy.errors import (
+    BackendError,
+    CiphertextError,
+    MacError,
+    MessageDecodeError,
+    SignatureError,
+    UnknownMessageIndexError,
+    UsageError,
+    expected,
+)
+
+try:
+    from olmpy._native import ffi, lib
+except ImportError as exc:  # pragma: no cover - exercised by packaging tests
+    raise BackendError(
+        "olmpy's compiled core (olmpy._native) could not be imported: "
+        f"{exc}. Reinstall olmpy with a C compiler available, or set "
+        "OLMPY_BACKEND=python to use the pure-Python backend."
+    ) from exc
+
+_NATIVE_VERSION = ffi.string(lib.olmpy_version()).decode("ascii")
+if _NATIVE_VERSION != __version__:
+    raise BackendError(
+        f"olmpy._native was built for olmpy {_NATIVE_VERSION} but the package is "
+        f"{__version__}; rebuild it (pip install -e .) or set OLMPY_BACKEND=python."
+    )
+
+
+def _sodium_address(name: str) -> int:
+    sffi: Any = _sodium_mod.ffi
+    slib: Any = _sodium_mod.lib
+    try:
+        return int(sffi.cast("uintptr_t", sffi.addressof(slib, name)))
+    except (AttributeError, TypeError) as exc:
+        raise BackendError(
+            f"PyNaCl's libsodium module does not export {name}; this PyNaCl version is "
+            "not supported by the native backend (set OLMPY_BACKEND=python)."
+        ) from exc
+
+
+if (
+    lib.olmpy_init(
+        _sodium_address("crypto_sign"),
+        _sodium_address("crypto_sign_open"),
+        _sodium_address("crypto_hash_sha512"),
+        _sodium_address("crypto_scalarmult_ed25519_base_noclamp"),
+        _sodium_address("crypto_core_ed25519_scalar_reduce"),
+        _sodium_address("crypto_core_ed25519_scalar_mul"),
+        _sodium_address("crypto_core_ed25519_scalar_add"),
+    )
+    != 0
+):  # pragma: no cover
+    raise BackendError("olmpy._native refused libsodium's function pointers")
+
+NAME = "native"
+KEY_SEED = _pure.KEY_SEED
+KEY_EXPANDED = _pure.KEY_EXPANDED
+MEGOLM_STATE_LEN = _pure.MEGOLM_STATE_LEN
+SIGNATURE_LEN = _pure.SIGNATURE_LEN
+
+SecretBuffer = Any  # a cdata uint8_t[] from the wiping allocator
+
+_secret_alloc = ffi.new_allocator(
+    alloc=lib.olmpy_secret_alloc, free=lib.olmpy_secret_free, should_clear_after_alloc=False
+)
+_scratch = ffi.new_allocator(should_clear_after_alloc=False)
+_buffer = ffi.buffer
+
+
+def has_aesni() -> bool:
+    """Whether the CPU has AES-NI (the native core needs it for AES)."""
+    return bool(lib.olmpy_has_aesni())
+
+
+def has_shani() -> bool:
+    """Whether SHA-256 runs on the SHA extensions."""
+    return bool(lib.olmpy_has_shani())
+
+
+# --- secret buffers ---------------------------------------------------------
+
+
+def secret_buffer(data: bytes) -> Any:
+    """A C buffer holding a copy of ``data``; wiped when freed."""
+    buf = _secret_alloc("uint8_t[]", len(data))
+    ffi.memmove(buf, data, len(data))
+    return buf
+
+
+def read_secret(buf: Any) -> bytes:
+    """The current contents of a secret buffer."""
+    return _buffer(buf)[:]
+
+
+def wipe(buf: Any) -> None:
+    """Overwrites a secret buffer with zeros now (freeing wipes it too)."""
+    lib.olmpy_wipe(buf, len(buf))
+
+
+# --- hashes and MACs ---------------------------------------------------------
+
+
+def sha256(data: bytes) -> bytes:
+    """SHA-256 digest of ``data``."""
+    out = _scratch("uint8_t[32]")
+    lib.olmpy_sha256(data, len(data), out)
+    return _buffer(out)[:]
+
+
+def hmac_sha256(key: bytes, data: bytes) -> bytes:
+    """HMAC-SHA-256 of ``data`` under ``key``."""
+    out = _scratch("uint8_t[32]")
+    lib.olmpy_hmac_sha256(key, len(key), data, len(data), out)
+    return _buffer(out)[:]
+
+
+def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
+    """HKDF-SHA-256 (RFC 5869); an empty salt means 32 zero bytes."""
+    if not 0 <= length <= 255 * 32:
+        raise UsageError("HKDF length: " + expected("0..8160", length))
+    out = _scratch("uint8_t[]", max(length, 1))
+    lib.olmpy_hkdf_sha256(salt, len(salt), ikm, len(ikm), info, len(info), out, length)
+    return _buffer(out, length)[:]
+
+
+# --- AES-256-CBC ---------------------------------------------------------------
+
+
+def aes256_cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
+    """AES-256-CBC with PKCS#7 padding."""
+    _pure._check_aes_args(key, iv)
+    n = len(plaintext)
+    out = _scratch("uint8_t[]", (n // 16 + 1) * 16)
+    written = lib.olmpy_aes256_cbc_encrypt(key, iv, plaintext, n, out)
+    if written < 0:  # pragma: no cover - only without AES-NI, where this backend is not used
+        return _pure.aes256_cbc_encrypt(key, iv, plaintext)
+    return _buffer(out, written)[:]
+
+
+def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
+    """Inverse of ``aes256_cbc_encrypt``; raises CiphertextError on bad length or padding."""
+    _pure._check_aes_args(key, iv)
+    n = len(ciphertext)
+    if n == 0 or n % 16:
+        return _pure.aes256_cbc_decrypt(key, iv, ciphertext)  # raises the precise error
+    out = _scratch("uint8_t[]", n)
+    written = lib.olmpy_aes256_cbc_decrypt(key, iv, ciphertext, n, out)
+    if written == lib.OLMPY_E_CIPHERTEXT:
+        raise CiphertextError("AES-CBC plaintext: expected valid PKCS#7 padding, got invalid")
+    if written < 0:  # pragma: no cover
+        return _pure.aes256_cbc_decrypt(key, iv, ciphertext)
+    return _buffer(out, written)[:]
+
+
+# --- Ed25519 ---------------------------------------------------------------------
+
+
+def ed25519_sign(secret: Any, kind: int, public: bytes, message: bytes) -> bytes:
+    """Signs with a libsodium (seed || public) or libolm expanded (scalar || prefix) key."""
+    if kind not in (KEY_SEED, KEY_EXPANDED):
+        raise UsageError("key kind: " + expected("0 (seed) or 1 (expanded)", kind))
+    sig = _scratch("uint8_t[64]")
+    rc = lib.olmpy_ed25519_sign(secret, kind, public, message, len(message), sig)
+    if rc != 0:  # pragma: no cover - only on allocation failure
+        raise MemoryError("olmpy_ed25519_sign failed")
+    return _buffer(sig)[:]
+
+
+def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
+    """Raises SignatureError unless ``signature`` is valid for ``message``."""
+    if len(public) != 32 or len(signature) != SIGNATURE_LEN:
+        _pure.ed25519_verify(public, message, signature)  # raises the precise error
+    if lib.olmpy_ed25519_verify(public, message, len(message), signature) != 0:
+        raise SignatureError("Ed25519 signature does not verify")
+
+
+# --- Megolm ---------------------------------------------------------------------------
+
+
+def megolm_advance(state: Any) -> None:
+    """Advances a 132-byte Megolm state by one index, in place."""
+    lib.olmpy_megolm_advance(state)
+
+
+def megolm_advance_to(state: Any, target: int) -> None:
+    """Advances a Megolm state to ``target`` (mod 2**32), part by part, in place."""
+    if not 0 <= target <= 0xFFFFFFFF:
+        raise UsageError("Megolm index: " + expected("0..2**32-1", target))
+    lib.olmpy_megolm_advance_to(state, target)
+
+
+def megolm_parse(message: bytes) -> tuple[int, int, int]:
+    """Parses a v1 Megolm message; returns (index, ciphertext offset, ciphertext length)."""
+    index = ffi.new("uint32_t *")
+    off = ffi.new("size_t *")
+    length = ffi.new("size_t *")
+    if lib.olmpy_megolm_parse(message, len(message), index, off, length) != 0:
+        _pure.megolm_parse(message)
+        raise MessageDecodeError("Megolm message: malformed")  # pragma: no cover
+    return index[0], off[0], length[0]
+
+
+def megolm_encrypt(state: Any, secret: Any, kind: int, public: bytes, plaintext: bytes) -> bytes:
+    """Encrypts and signs one v1 message at the state's index, then advances the state."""
+    n = len(plaintext)
+    cap = n + 16 + 96
+    out = _scratch("uint8_t[]", cap)
+    written = lib.olmpy_megolm_encrypt(state, secret, kind, public, plaintext, n, out, cap)
+    if written < 0:  # pragma: no cover
+        raise MemoryError(f"olmpy_megolm_encrypt failed ({written})")
+    return _buffer(out, written)[:]
+
+
+def megolm_decrypt(initial: Any, latest: Any, public: bytes, message: bytes,
+                   check_signature: bool) -> tuple[bytes, int]:
+    """Verifies then decrypts a v1 message; moves ``latest`` forward only on success."""
+    n = len(message)
+    out = _scratch("uint8_t[]", n)
+    index = _scratch("uint32_t *")
+    written = lib.olmpy_megolm_decrypt(initial, latest, public, message, n,
+                                       1 if check_signature else 0, out, index)
+    if written >= 0:
+        return _buffer(out, written)[:], index[0]
+    if written == lib.OLMPY_E_SIGNATURE:
+        raise SignatureError("Ed25519 signature does not verify")
+    if written == lib.OLMPY_E_MAC:
+        raise MacError("Megolm message MAC does not match")
+    if written == lib.OLMPY_E_UNKNOWN_INDEX:
+        first = int.from_bytes(_buffer(initial)[128:132], "big")
+        raise UnknownMessageIndexError(
+            "Megolm message index: " + expected(f"at least {first}", index[0])
+        )
+    if written == lib.OLMPY_E_CIPHERTEXT:
+        _, _, ct_len = _pure.megolm_parse(message)
+        if ct_len == 0 or ct_len % 16:
+            raise CiphertextError(
+                "AES-CBC ciphertext: "
+                + expected("a non-zero multiple of 16 bytes", f"{ct_len} bytes")
+            )
+        raise CiphertextError("AES-CBC plaintext: expected valid PKCS#7 padding, got invalid")
+    if written in (lib.OLMPY_E_DECODE, lib.OLMPY_E_VERSION):
+        _pure.megolm_parse(message)
+        raise MessageDecodeError("Megolm message: malformed")  # pragma: no cover
+    raise MemoryError(f"olmpy_megolm_decrypt failed ({written})")  # pragma: no cover

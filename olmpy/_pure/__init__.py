@@ -1,0 +1,346 @@
+"""Pure-Python twin of every function of the compiled core.
+
+Each function here has exactly the signature of its counterpart in
+``olmpy._nativebinding``; the parity tests run both on the same inputs.  AES
+goes through the cryptography package (OpenSSL), Ed25519 through PyNaCl
+(libsodium); nothing here implements a cipher or a curve.
+
+Secret state lives in ``bytearray`` objects that the owners wipe; values
+produced along the way by ``hmac``/``hashlib`` are immutable ``bytes`` that
+Python cannot wipe, which is one reason the native backend is the default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac as _hmac
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from nacl import bindings as _sodium
+from nacl.exceptions import BadSignatureError
+
+from olmpy.errors import (
+    CiphertextError,
+    MacError,
+    MessageDecodeError,
+    SignatureError,
+    UnknownMessageIndexError,
+    UsageError,
+    VersionError,
+    expected,
+)
+
+NAME = "python"
+KEY_SEED = 0
+KEY_EXPANDED = 1
+MEGOLM_STATE_LEN = 132
+MEGOLM_MAC_LEN = 8
+SIGNATURE_LEN = 64
+_MEGOLM_KEYS = b"MEGOLM_KEYS"
+
+SecretBuffer = bytearray
+
+
+def has_aesni() -> bool:
+    """Whether AES runs on AES-NI; the pure backend always uses OpenSSL."""
+    return False
+
+
+# --- secret buffers ---------------------------------------------------------
+
+
+def secret_buffer(data: bytes) -> bytearray:
+    """A mutable buffer holding a copy of ``data``, to be wiped with ``wipe``."""
+    return bytearray(data)
+
+
+def read_secret(buf: bytearray) -> bytes:
+    """The current contents of a secret buffer."""
+    return bytes(buf)
+
+
+def wipe(buf: bytearray) -> None:
+    """Overwrites a secret buffer with zeros."""
+    buf[:] = bytes(len(buf))
+
+
+# --- hashes and MACs ---------------------------------------------------------
+
+
+def sha256(data: bytes) -> bytes:
+    """SHA-256 digest of ``data``."""
+    return hashlib.sha256(data).digest()
+
+
+def hmac_sha256(key: bytes, data: bytes) -> bytes:
+    """HMAC-SHA-256 of ``data`` under ``key``."""
+    return _hmac.digest(key, data, "sha256")
+
+
+def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
+    """HKDF-SHA-256 (RFC 5869); an empty salt means 32 zero bytes."""
+    if not 0 <= length <= 255 * 32:
+        raise UsageError("HKDF length: " + expected("0..8160", length))
+    prk = _hmac.digest(salt, ikm, "sha256")
+    out = b""
+    block = b""
+    counter = 1
+    while len(out) < length:
+        block = _hmac.digest(prk, block + info + bytes([counter]), "sha256")
+        out += block
+        counter += 1
+    return out[:length]
+
+
+# --- AES-256-CBC ---------------------------------------------------------------
+
+
+def _check_aes_args(key: bytes, iv: bytes) -> None:
+    if len(key) != 32:
+        raise UsageError("AES-256 key: " + expected("32 bytes", f"{len(key)} bytes"))
+    if len(iv) != 16:
+        raise UsageError("AES-CBC IV: " + expected("16 bytes", f"{len(iv)} bytes"))
+
+
+def aes256_cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
+    """AES-256-CBC with PKCS#7 padding."""
+    _check_aes_args(key, iv)
+    pad = 16 - len(plaintext) % 16
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return enc.update(bytes(plaintext) + bytes([pad]) * pad) + enc.finalize()
+
+
+def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
+    """Inverse of ``aes256_cbc_encrypt``; raises CiphertextError on bad length or padding."""
+    _check_aes_args(key, iv)
+    if len(ciphertext) == 0 or len(ciphertext) % 16:
+        raise CiphertextError(
+            "AES-CBC ciphertext: "
+            + expected("a non-zero multiple of 16 bytes", f"{len(ciphertext)} bytes")
+        )
+    dec = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    padded = dec.update(bytes(ciphertext)) + dec.finalize()
+    pad = padded[-1]
+    # Both halves are evaluated so the check does not branch on which failed.
+    bad = (pad - 1) >> 8 | (16 - pad) >> 8
+    for i in range(1, 17):
+        in_pad = ((i - 1 - pad) >> 8) & 1
+        bad |= in_pad & (padded[-i] ^ pad)
+    if bad:
+        raise CiphertextError("AES-CBC plaintext: expected valid PKCS#7 padding, got invalid")
+    return padded[: len(padded) - pad]
+
+
+# --- Ed25519 ---------------------------------------------------------------------
+
+
+def ed25519_sign(secret: bytes, kind: int, public: bytes, message: bytes) -> bytes:
+    """Signs with a libsodium (seed || public) or libolm expanded (scalar || prefix) key."""
+    secret = bytes(secret)
+    if kind == KEY_SEED:
+        return bytes(_sodium.crypto_sign(message, secret)[:64])
+    if kind != KEY_EXPANDED:
+        raise UsageError("key kind: " + expected("0 (seed) or 1 (expanded)", kind))
+    r = _sodium.crypto_core_ed25519_scalar_reduce(
+        _sodium.crypto_hash_sha512(secret[32:] + message)
+    )
+    big_r = _sodium.crypto_scalarmult_ed25519_base_noclamp(r)
+    k = _sodium.crypto_core_ed25519_scalar_reduce(
+        _sodium.crypto_hash_sha512(big_r + public + message)
+    )
+    a = _sodium.crypto_core_ed25519_scalar_reduce(secret[:32] + bytes(32))
+    s = _sodium.crypto_core_ed25519_scalar_add(_sodium.crypto_core_ed25519_scalar_mul(k, a), r)
+    return bytes(big_r + s)
+
+
+def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
+    """Raises SignatureError unless ``signature`` is valid for ``message``."""
+    if len(public) != 32 or len(signature) != SIGNATURE_LEN:
+        raise SignatureError(
+            "Ed25519: " + expected("a 32-byte key and a 64-byte signature",
+                                   f"{len(public)} and {len(signature)} bytes")
+        )
+    try:
+        _sodium.crypto_sign_open(bytes(signature) + bytes(message), bytes(public))
+    except BadSignatureError:
+        raise SignatureError("Ed25519 signature does not verify") from None
+
+
+# --- Megolm ratchet -----------------------------------------------------------------
+
+
+def _counter(state: bytearray) -> int:
+    return int.from_bytes(state[128:132], "big")
+
+
+def _rehash_from(state: bytearray, h: int) -> None:
+    key = bytes(state[32 * h : 32 * h + 32])
+    for k in range(3, h - 1, -1):
+        state[32 * k : 32 * k + 32] = _hmac.digest(key, bytes([k]), "sha256")
+
+
+def megolm_advance(state: bytearray) -> None:
+    """Advances a 132-byte Megolm state by one index, in place."""
+    c = (_counter(state) + 1) & 0xFFFFFFFF
+    if c & 0xFFFFFF == 0:
+        h = 0
+    elif c & 0xFFFF == 0:
+        h = 1
+    elif c & 0xFF == 0:
+        h = 2
+    else:
+        h = 3
+    _rehash_from(state, h)
+    state[128:132] = c.to_bytes(4, "big")
+
+
+def megolm_advance_to(state: bytearray, target: int) -> None:
+    """Advances a Megolm state to ``target`` (mod 2**32), part by part, in place."""
+    if not 0 <= target <= 0xFFFFFFFF:
+        raise UsageError("Megolm index: " + expected("0..2**32-1", target))
+    counter = _counter(state)
+    for j in range(4):
+        shift = (3 - j) * 8
+        mask = (0xFFFFFFFF << shift) & 0xFFFFFFFF
+        steps = ((target >> shift) - (counter >> shift)) & 0xFF
+        if steps == 0:
+            if target < counter:
+                steps = 0x100
+            else:
+                continue
+        tag = bytes([j])
+        while steps > 1:
+            state[32 * j : 32 * j + 32] = _hmac.digest(bytes(state[32 * j : 32 * j + 32]), tag,
+                                                       "sha256")
+            steps -= 1
+        _rehash_from(state, j)
+        counter = target & mask
+    state[128:132] = counter.to_bytes(4, "big")
+
+
+# --- Megolm messages ------------------------------------------------------------------
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _read_varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
+    value = 0
+    for i in range(10):
+        if pos + i >= end:
+            break
+        b = data[pos + i]
+        value |= (b & 0x7F) << (7 * i)
+        if not b & 0x80:
+            if i == 9 and b > 1:
+                break
+            return value, pos + i + 1
+    raise MessageDecodeError(f"Megolm message: expected a varint at byte {pos}, got a truncated "
+                             "or over-long one")
+
+
+def megolm_parse(message: bytes) -> tuple[int, int, int]:
+    """Parses a v1 Megolm message; returns (index, ciphertext offset, ciphertext length)."""
+    trailer = MEGOLM_MAC_LEN + SIGNATURE_LEN
+    if len(message) < 1:
+        raise MessageDecodeError("Megolm message: " + expected("at least 1 byte", "0 bytes"))
+    if message[0] != 0x03:
+        raise VersionError("Megolm message version: " + expected("0x03", f"0x{message[0]:02x}"))
+    if len(message) < 1 + trailer:
+        raise MessageDecodeError(
+            "Megolm message: " + expected(f"at least {1 + trailer} bytes", f"{len(message)} bytes")
+        )
+    end = len(message) - trailer
+    pos = 1
+    index: int | None = None
+    ct: tuple[int, int] | None = None
+    while pos < end:
+        key, pos = _read_varint(message, pos, end)
+        wire, field = key & 7, key >> 3
+        if wire == 0:
+            value, pos = _read_varint(message, pos, end)
+            if field == 1:
+                if index is not None:
+                    raise MessageDecodeError("Megolm message: expected one index field, got two")
+                if value > 0xFFFFFFFF:
+                    raise MessageDecodeError(
+                        "Megolm message index: " + expected("a u32", value)
+                    )
+                index = value
+        elif wire == 2:
+            length, pos = _read_varint(message, pos, end)
+            if length > end - pos:
+                raise MessageDecodeError(
+                    f"Megolm message field {field}: "
+                    + expected(f"at most {end - pos} bytes", f"a length of {length}")
+                )
+            if field == 2:
+                if ct is not None:
+                    raise MessageDecodeError(
+                        "Megolm message: expected one ciphertext field, got two"
+                    )
+                ct = (pos, length)
+            pos += length
+        else:
+            raise MessageDecodeError(
+                "Megolm message: " + expected("wire type 0 or 2", f"wire type {wire}")
+            )
+    if index is None or ct is None:
+        missing = "message index" if index is None else "ciphertext"
+        raise MessageDecodeError(f"Megolm message: expected a {missing} field, got none")
+    return index, ct[0], ct[1]
+
+
+def _megolm_keys(state: bytes | bytearray) -> tuple[bytes, bytes, bytes]:
+    okm = hkdf_sha256(b"", bytes(state[:128]), _MEGOLM_KEYS, 80)
+    return okm[:32], okm[32:64], okm[64:80]
+
+
+def megolm_encrypt(state: bytearray, secret: bytes, kind: int, public: bytes,
+                   plaintext: bytes) -> bytes:
+    """Encrypts and signs one v1 message at the state's index, then advances the state."""
+    index = _counter(state)
+    aes_key, mac_key, iv = _megolm_keys(state)
+    ct = aes256_cbc_encrypt(aes_key, iv, plaintext)
+    body = b"\x03\x08" + _varint(index) + b"\x12" + _varint(len(ct)) + ct
+    body += _hmac.digest(mac_key, body, "sha256")[:MEGOLM_MAC_LEN]
+    body += ed25519_sign(secret, kind, public, body)
+    megolm_advance(state)
+    return body
+
+
+def megolm_decrypt(initial: bytearray, latest: bytearray, public: bytes, message: bytes,
+                   check_signature: bool) -> tuple[bytes, int]:
+    """Verifies then decrypts a v1 message; moves ``latest`` forward only on success."""
+    message = bytes(message)
+    index, ct_off, ct_len = megolm_parse(message)
+    if check_signature:
+        ed25519_verify(public, message[:-SIGNATURE_LEN], message[-SIGNATURE_LEN:])
+    latest_c, initial_c = _counter(latest), _counter(initial)
+    if index >= latest_c:
+        work = bytearray(latest)
+    elif index >= initial_c:
+        work = bytearray(initial)
+    else:
+        raise UnknownMessageIndexError(
+            "Megolm message index: " + expected(f"at least {initial_c}", index)
+        )
+    try:
+        megolm_advance_to(work, index)
+        aes_key, mac_key, iv = _megolm_keys(work)
+        mac_end = len(message) - SIGNATURE_LEN - MEGOLM_MAC_LEN
+        mac = _hmac.digest(mac_key, message[:mac_end], "sha256")[:MEGOLM_MAC_LEN]
+        if not _hmac.compare_digest(mac, message[mac_end : mac_end + MEGOLM_MAC_LEN]):
+            raise MacError("Megolm message MAC does not match")
+        plaintext = aes256_cbc_decrypt(aes_key, iv, message[ct_off : ct_off + ct_len])
+        if index > latest_c:
+            latest[:] = work
+        return plaintext, index
+    finally:
+        wipe(work)

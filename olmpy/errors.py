@@ -1,0 +1,71 @@
+"""olmpy's one error tree.
+
+``OlmpyError`` is never raised itself.  Its branches separate what the *peer*
+got wrong (``DecodeError``: bytes that do not parse; ``DecryptionError``: bytes
+that parse but do not authenticate or cannot be decrypted) from what the
+*caller* got wrong (``UsageError``).  Every message names what was expected and
+what arrived.
+"""
+
+from __future__ import annotations
+
+
+class OlmpyError(Exception):
+    """Base class of every error olmpy raises; never raised directly."""
+
+
+class DecodeError(OlmpyError, ValueError):
+    """Input from a peer or a store is malformed: it does not parse."""
+
+
+class Base64Error(DecodeError):
+    """A string is not valid unpadded or padded standard base64."""
+
+
+class VersionError(DecodeError):
+    """A message, key or pickle carries a version olmpy does not accept."""
+
+
+class KeyDecodeError(DecodeError):
+    """A key or session key has the wrong length, form or contents."""
+
+
+class MessageDecodeError(DecodeError):
+    """A message's structure is malformed (truncated, bad varint, missing field)."""
+
+
+class DecryptionError(OlmpyError, ValueError):
+    """A well-formed message could not be authenticated or decrypted."""
+
+
+class SignatureError(DecryptionError):
+    """An Ed25519 signature does not verify."""
+
+
+class MacError(DecryptionError):
+    """A message authentication code does not match."""
+
+
+class UnknownMessageIndexError(DecryptionError):
+    """A Megolm message is older than the first index the session knows."""
+
+
+class CiphertextError(DecryptionError):
+    """An authenticated ciphertext has a bad length or padding."""
+
+
+class ReplayError(DecryptionError):
+    """A (session, message index) pair was already seen on a different event."""
+
+
+class UsageError(OlmpyError, ValueError):
+    """The caller broke an API rule (a wrong type, length or range)."""
+
+
+class BackendError(OlmpyError, ImportError):
+    """The compiled core is missing, mismatched or unusable."""
+
+
+def expected(what: str, got: object) -> str:
+    """Formats the 'expected X, got Y' part of an error message."""
+    return f"expected {what}, got {got}"

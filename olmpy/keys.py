@@ -1,0 +1,92 @@
+"""Public key and signature types, printable as "ed25519:<base64>"."""
+
+from __future__ import annotations
+
+from olmpy import _b64, primitives
+from olmpy.errors import KeyDecodeError, expected
+
+
+class Ed25519Signature:
+    """A 64-byte Ed25519 signature."""
+
+    __slots__ = ("_bytes",)
+
+    def __init__(self, signature: bytes) -> None:
+        if not isinstance(signature, (bytes, bytearray)) or len(signature) != 64:
+            got = f"{len(signature)} bytes" if isinstance(signature, (bytes, bytearray)) else (
+                type(signature).__name__)
+            raise KeyDecodeError("Ed25519 signature: " + expected("64 bytes", got))
+        self._bytes = bytes(signature)
+
+    @classmethod
+    def from_base64(cls, signature: str) -> Ed25519Signature:
+        """Parses an unpadded (or padded) base64 signature."""
+        return cls(_b64.decode(signature, "Ed25519 signature"))
+
+    @classmethod
+    def from_bytes(cls, signature: bytes) -> Ed25519Signature:
+        """Wraps 64 raw bytes."""
+        return cls(signature)
+
+    def to_base64(self) -> str:
+        """Unpadded base64."""
+        return _b64.encode(self._bytes)
+
+    def to_bytes(self) -> bytes:
+        """The 64 raw bytes."""
+        return self._bytes
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ed25519Signature) and other._bytes == self._bytes
+
+    def __hash__(self) -> int:
+        return hash(self._bytes)
+
+    def __repr__(self) -> str:
+        return f"Ed25519Signature({self.to_base64()!r})"
+
+
+class Ed25519PublicKey:
+    """A 32-byte Ed25519 public key."""
+
+    __slots__ = ("_bytes",)
+
+    def __init__(self, key: bytes) -> None:
+        if not isinstance(key, (bytes, bytearray)) or len(key) != 32:
+            got = f"{len(key)} bytes" if isinstance(key, (bytes, bytearray)) else (
+                type(key).__name__)
+            raise KeyDecodeError("Ed25519 public key: " + expected("32 bytes", got))
+        self._bytes = bytes(key)
+
+    @classmethod
+    def from_base64(cls, key: str) -> Ed25519PublicKey:
+        """Parses an unpadded (or padded) base64 key."""
+        return cls(_b64.decode(key, "Ed25519 public key"))
+
+    @classmethod
+    def from_bytes(cls, key: bytes) -> Ed25519PublicKey:
+        """Wraps 32 raw bytes."""
+        return cls(key)
+
+    def to_base64(self) -> str:
+        """Unpadded base64."""
+        return _b64.encode(self._bytes)
+
+    def to_bytes(self) -> bytes:
+        """The 32 raw bytes."""
+        return self._bytes
+
+    def verify_signature(self, message: bytes | str, signature: Ed25519Signature) -> None:
+        """Raises ``SignatureError`` unless ``signature`` signs ``message`` with this key."""
+        if isinstance(message, str):
+            message = message.encode("utf-8")
+        primitives.ed25519_verify(self._bytes, message, signature.to_bytes())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ed25519PublicKey) and other._bytes == self._bytes
+
+    def __hash__(self) -> int:
+        return hash(self._bytes)
+
+    def __repr__(self) -> str:
+        return f"Ed25519PublicKey(ed25519:{self.to_base64()})"

@@ -1,0 +1,129 @@
+"""The sending side of Megolm.
+
+Theory of operation: a GroupSession holds a ratchet (R0..R3 and a u32
+counter) and an Ed25519 key pair.  Each message is encrypted with keys
+derived from the current ratchet, MACed, signed, and the ratchet is advanced
+one step, so earlier message keys cannot be recomputed from the session.  The
+whole message (derivation, AES, MAC, encoding, signature, advance) is one
+call into the backend.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from nacl import bindings as _sodium
+
+from olmpy import _b64, _backend
+from olmpy.errors import UsageError, expected
+from olmpy.keys import Ed25519PublicKey
+from olmpy.megolm.message import MegolmMessage
+from olmpy.megolm.session_keys import SIGNED_VERSION, SessionKey
+
+
+def _need_bytes(name: str, value: object, length: int) -> bytes:
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        raise UsageError(f"{name}: " + expected("bytes", type(value).__name__))
+    value = bytes(value)
+    if len(value) != length:
+        raise UsageError(f"{name}: " + expected(f"{length} bytes", f"{len(value)} bytes"))
+    return value
+
+
+class GroupSession:
+    """An outbound Megolm session (vodozemac: ``GroupSession``; libolm: outbound group session)."""
+
+    __slots__ = ("_b", "_kind", "_public", "_secret", "_state")
+
+    def __init__(self) -> None:
+        seed = os.urandom(32)
+        pk, sk = _sodium.crypto_sign_seed_keypair(seed)
+        self._setup(os.urandom(128), 0, bytes(sk), _backend.impl.KEY_SEED, bytes(pk))
+
+    def _setup(self, ratchet: bytes, counter: int, secret: bytes, kind: int,
+               public: bytes) -> None:
+        b = _backend.impl
+        self._b = b
+        self._state = b.secret_buffer(ratchet + counter.to_bytes(4, "big"))
+        self._secret = b.secret_buffer(secret)
+        self._kind = kind
+        self._public = public
+
+    @classmethod
+    def from_parts(cls, ratchet: bytes, counter: int, ed25519_seed: bytes) -> GroupSession:
+        """Builds a session from given key material (for deterministic tests and vectors).
+
+        ``ratchet`` is R0..R3 (128 bytes), ``counter`` the next message index and
+        ``ed25519_seed`` the 32-byte signing seed.  With libolm's randomness split
+        the same way (128 ratchet bytes then 32 seed bytes) the session is
+        byte-identical to libolm's.
+        """
+        ratchet = _need_bytes("Megolm ratchet", ratchet, 128)
+        seed = _need_bytes("Ed25519 seed", ed25519_seed, 32)
+        if not isinstance(counter, int) or not 0 <= counter <= 0xFFFFFFFF:
+            raise UsageError("Megolm index: " + expected("0..2**32-1", counter))
+        pk, sk = _sodium.crypto_sign_seed_keypair(seed)
+        self = cls.__new__(cls)
+        self._setup(ratchet, counter, bytes(sk), _backend.impl.KEY_SEED, bytes(pk))
+        return self
+
+    @classmethod
+    def _from_expanded(cls, ratchet: bytes, counter: int, expanded: bytes,
+                       public: bytes) -> GroupSession:
+        """Builds a session whose signing key is libolm's expanded form (pickle import)."""
+        self = cls.__new__(cls)
+        self._setup(_need_bytes("Megolm ratchet", ratchet, 128), counter,
+                    _need_bytes("expanded Ed25519 key", expanded, 64),
+                    _backend.impl.KEY_EXPANDED, _need_bytes("Ed25519 public key", public, 32))
+        return self
+
+    def __del__(self) -> None:
+        b = getattr(self, "_b", None)
+        if b is not None:
+            b.wipe(self._state)
+            b.wipe(self._secret)
+
+    @property
+    def session_id(self) -> str:
+        """The session id: base64 of the Ed25519 public key."""
+        return _b64.encode(self._public)
+
+    @property
+    def signing_key(self) -> Ed25519PublicKey:
+        """The Ed25519 key that signs every message of the session."""
+        return Ed25519PublicKey(self._public)
+
+    @property
+    def message_index(self) -> int:
+        """The index the next message will be encrypted at."""
+        return int.from_bytes(self._b.read_secret(self._state)[128:132], "big")
+
+    @property
+    def session_key(self) -> SessionKey:
+        """The signed session key at the current index, for m.room_key."""
+        body = bytes([SIGNED_VERSION]) + self._state_bytes_for_key() + self._public
+        sig: bytes = self._b.ed25519_sign(self._secret, self._kind, self._public, body)
+        key: SessionKey = SessionKey._trusted(body + sig)
+        return key
+
+    def _state_bytes_for_key(self) -> bytes:
+        raw: bytes = self._b.read_secret(self._state)
+        return raw[128:132] + raw[:128]
+
+    def encrypt(self, plaintext: bytes | str) -> MegolmMessage:
+        """Encrypts, MACs and signs ``plaintext`` at the current index, then advances."""
+        if isinstance(plaintext, str):
+            plaintext = plaintext.encode("utf-8")
+        elif not isinstance(plaintext, bytes):
+            if not isinstance(plaintext, (bytearray, memoryview)):
+                raise UsageError("plaintext: " + expected("bytes or str",
+                                                          type(plaintext).__name__))
+            plaintext = bytes(plaintext)
+        state: Any = self._state
+        raw = self._b.megolm_encrypt(state, self._secret, self._kind, self._public, plaintext)
+        index = raw[2] if raw[2] < 0x80 else self.message_index - 1
+        return MegolmMessage._trusted(raw, index & 0xFFFFFFFF)
+
+    def __repr__(self) -> str:
+        return f"GroupSession(session_id={self.session_id}, message_index={self.message_index})"

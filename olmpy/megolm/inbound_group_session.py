@@ -1,0 +1,212 @@
+"""The receiving side of Megolm.
+
+Theory of operation: an InboundGroupSession keeps two ratchets, the initial
+one (the earliest index it can decrypt, which it never moves on its own) and
+the latest one (the furthest index decrypted so far, kept so that in-order
+traffic costs one ratchet step per message).  A message at index i is
+decrypted from the latest ratchet when i >= latest, otherwise from a copy of
+the initial ratchet advanced to i.  Decrypt checks, in order: version and
+structure, the Ed25519 signature, the MAC; only then AES runs, and only then
+the latest ratchet moves.  A failed decrypt changes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, NamedTuple
+
+from olmpy import _b64, _backend
+from olmpy.errors import UsageError, expected
+from olmpy.keys import Ed25519PublicKey
+from olmpy.megolm.message import MegolmMessage
+from olmpy.megolm.session_keys import EXPORT_VERSION, ExportedSessionKey, SessionKey
+
+
+class DecryptedMessage(NamedTuple):
+    """A decrypted Megolm message: its plaintext and ratchet index."""
+
+    plaintext: bytes
+    message_index: int
+
+
+class SessionOrdering(enum.Enum):
+    """How two copies of one Megolm session compare (as in vodozemac's Rust API)."""
+
+    EQUAL = "equal"
+    BETTER = "better"
+    WORSE = "worse"
+    UNCONNECTED = "unconnected"
+
+
+def _counter(raw: bytes) -> int:
+    return int.from_bytes(raw[128:132], "big")
+
+
+class InboundGroupSession:
+    """An inbound Megolm session, created from a signed or an exported session key."""
+
+    __slots__ = ("_b", "_initial", "_latest", "_public", "_verified", "__weakref__")
+
+    def __init__(self, session_key: SessionKey | str) -> None:
+        if isinstance(session_key, str):
+            session_key = SessionKey(session_key)
+        elif not isinstance(session_key, SessionKey):
+            raise UsageError("session key: " + expected("SessionKey or str",
+                                                        type(session_key).__name__))
+        self._setup(session_key.to_bytes(), verified=True)
+
+    def _setup(self, raw: bytes, verified: bool) -> None:
+        b = _backend.impl
+        self._b = b
+        state = raw[5:133] + raw[1:5]
+        self._initial = b.secret_buffer(state)
+        self._latest = b.secret_buffer(state)
+        self._public = raw[133:165]
+        self._verified = verified
+
+    @classmethod
+    def import_session(cls, session_key: ExportedSessionKey | str) -> InboundGroupSession:
+        """Creates a session from an exported key; it is unverified until a message decrypts."""
+        if isinstance(session_key, str):
+            session_key = ExportedSessionKey(session_key)
+        elif not isinstance(session_key, ExportedSessionKey):
+            raise UsageError("exported session key: " + expected(
+                "ExportedSessionKey or str", type(session_key).__name__))
+        self = cls.__new__(cls)
+        self._setup(session_key.to_bytes(), verified=False)
+        return self
+
+    @classmethod
+    def _from_states(cls, initial: bytes, latest: bytes, public: bytes,
+                     verified: bool) -> InboundGroupSession:
+        """Builds a session from raw 132-byte states (pickle import)."""
+        self = cls.__new__(cls)
+        b = _backend.impl
+        self._b = b
+        self._initial = b.secret_buffer(initial)
+        self._latest = b.secret_buffer(latest)
+        self._public = public
+        self._verified = verified
+        return self
+
+    def __del__(self) -> None:
+        b = getattr(self, "_b", None)
+        if b is not None:
+            b.wipe(self._initial)
+            b.wipe(self._latest)
+
+    @property
+    def session_id(self) -> str:
+        """The session id: base64 of the sender's Ed25519 key."""
+        return _b64.encode(self._public)
+
+    @property
+    def signing_key(self) -> Ed25519PublicKey:
+        """The sender's Ed25519 key, which signs every message."""
+        return Ed25519PublicKey(self._public)
+
+    @property
+    def first_known_index(self) -> int:
+        """The lowest index this session can decrypt."""
+        return _counter(self._b.read_secret(self._initial))
+
+    @property
+    def is_verified(self) -> bool:
+        """True once the signing key is authenticated: by a signed session key or a decrypt."""
+        return self._verified
+
+    def decrypt(self, message: MegolmMessage | str) -> DecryptedMessage:
+        """Verifies and decrypts a message; raises a DecryptionError or DecodeError on failure."""
+        if isinstance(message, MegolmMessage):
+            raw = message._bytes
+        elif isinstance(message, str):
+            raw = _b64.decode(message, "Megolm message")
+        else:
+            raise UsageError("message: " + expected("MegolmMessage or str",
+                                                    type(message).__name__))
+        latest: Any = self._latest
+        plaintext, index = self._b.megolm_decrypt(self._initial, latest, self._public, raw, True)
+        self._verified = True
+        return DecryptedMessage(plaintext, index)
+
+    def export_at(self, index: int) -> ExportedSessionKey | None:
+        """The exported key at ``index``, or None if ``index`` is below the first known one."""
+        if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
+            raise UsageError("Megolm index: " + expected("0..2**32-1", index))
+        initial: bytes = self._b.read_secret(self._initial)
+        if index < _counter(initial):
+            return None
+        work = self._b.secret_buffer(initial)
+        try:
+            self._b.megolm_advance_to(work, index)
+            raw: bytes = self._b.read_secret(work)
+        finally:
+            self._b.wipe(work)
+        key: ExportedSessionKey = ExportedSessionKey._trusted(
+            bytes([EXPORT_VERSION]) + raw[128:132] + raw[:128] + self._public
+        )
+        return key
+
+    def export_at_first_known_index(self) -> ExportedSessionKey:
+        """The exported key at the first known index (the most this session can share)."""
+        key = self.export_at(self.first_known_index)
+        assert key is not None
+        return key
+
+    def advance_to(self, index: int) -> bool:
+        """Forgets every key before ``index`` for good; returns False if none were known."""
+        if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
+            raise UsageError("Megolm index: " + expected("0..2**32-1", index))
+        b = self._b
+        if index <= self.first_known_index:
+            return False
+        b.megolm_advance_to(self._initial, index)
+        if _counter(b.read_secret(self._latest)) < index:
+            b.megolm_advance_to(self._latest, index)
+        return True
+
+    def _connected(self, other: InboundGroupSession) -> bool:
+        """Whether both copies share one ratchet (compared at the higher first index)."""
+        mine: bytes = self._b.read_secret(self._initial)
+        theirs: bytes = other._b.read_secret(other._initial)
+        lower, higher = (mine, theirs) if _counter(mine) <= _counter(theirs) else (theirs, mine)
+        work = self._b.secret_buffer(lower)
+        try:
+            self._b.megolm_advance_to(work, _counter(higher))
+            import hmac
+
+            return hmac.compare_digest(self._b.read_secret(work), higher)
+        finally:
+            self._b.wipe(work)
+
+    def compare(self, other: InboundGroupSession) -> SessionOrdering:
+        """Compares two copies of a session: BETTER means ``self`` can decrypt more."""
+        if self._public != other._public or not self._connected(other):
+            return SessionOrdering.UNCONNECTED
+        a, b = self.first_known_index, other.first_known_index
+        if a < b:
+            return SessionOrdering.BETTER
+        if a > b:
+            return SessionOrdering.WORSE
+        if self._verified != other._verified:
+            return SessionOrdering.BETTER if self._verified else SessionOrdering.WORSE
+        return SessionOrdering.EQUAL
+
+    def merge(self, other: InboundGroupSession) -> InboundGroupSession | None:
+        """A copy with the lower first index and the union of verification, or None."""
+        order = self.compare(other)
+        if order is SessionOrdering.UNCONNECTED:
+            return None
+        best = other if order is SessionOrdering.WORSE else self
+        worst = self if best is other else other
+        latest_best: bytes = best._b.read_secret(best._latest)
+        latest_worst: bytes = worst._b.read_secret(worst._latest)
+        latest = max(latest_best, latest_worst, key=_counter)
+        return InboundGroupSession._from_states(
+            best._b.read_secret(best._initial), latest, self._public,
+            self._verified or other._verified,
+        )
+
+    def __repr__(self) -> str:
+        return (f"InboundGroupSession(session_id={self.session_id}, "
+                f"first_known_index={self.first_known_index}, verified={self._verified})")

@@ -1,0 +1,65 @@
+"""The Megolm v1 message: 0x03 | 0x08 varint index | 0x12 len ciphertext |
+MAC (8) | Ed25519 signature (64).  Unknown protobuf fields of wire types 0 and
+2 are skipped; duplicate known fields are rejected."""
+
+from __future__ import annotations
+
+from olmpy import _b64, _backend
+from olmpy.errors import MessageDecodeError, expected
+from olmpy.keys import Ed25519Signature
+
+
+class MegolmMessage:
+    """A parsed (not yet authenticated) Megolm message."""
+
+    __slots__ = ("_bytes", "_index")
+
+    def __init__(self, message: bytes) -> None:
+        if not isinstance(message, (bytes, bytearray, memoryview)):
+            raise MessageDecodeError("Megolm message: " + expected("bytes",
+                                                                   type(message).__name__))
+        message = bytes(message)
+        self._index: int = _backend.impl.megolm_parse(message)[0]
+        self._bytes = message
+
+    @classmethod
+    def _trusted(cls, message: bytes, index: int) -> MegolmMessage:
+        self = cls.__new__(cls)
+        self._bytes = message
+        self._index = index
+        return self
+
+    @classmethod
+    def from_base64(cls, message: str) -> MegolmMessage:
+        """Parses a base64 message as carried in m.room.encrypted."""
+        return cls(_b64.decode(message, "Megolm message"))
+
+    @classmethod
+    def from_bytes(cls, message: bytes) -> MegolmMessage:
+        """Parses raw message bytes."""
+        return cls(message)
+
+    def to_base64(self) -> str:
+        """Unpadded base64."""
+        return _b64.encode(self._bytes)
+
+    def to_bytes(self) -> bytes:
+        """The raw message bytes."""
+        return self._bytes
+
+    def message_index(self) -> int:
+        """The ratchet index the message was encrypted at (a method, as in vodozemac)."""
+        return self._index
+
+    def signature(self) -> Ed25519Signature:
+        """The sender's Ed25519 signature (the last 64 bytes)."""
+        return Ed25519Signature(self._bytes[-64:])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MegolmMessage) and other._bytes == self._bytes
+
+    def __hash__(self) -> int:
+        return hash(self._bytes)
+
+    def __repr__(self) -> str:
+        return f"MegolmMessage(index={self._index}, {len(self._bytes)} bytes)"

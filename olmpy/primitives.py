@@ -1,0 +1,115 @@
+"""The cryptographic primitives olmpy is built from, as plain functions on bytes.
+
+Symmetric functions run on the active backend (the compiled core, or its
+pure-Python twin).  Elliptic-curve work always goes to a vetted library,
+picked per operation by measurement on a 2-vCPU Xeon (see
+benchmarks/primitives.py and SPEC.md section "Primitives"):
+
+- Ed25519 keys, signing and verifying: libsodium (PyNaCl), 1.7x-2x faster
+  than OpenSSL through cryptography.
+- X25519 public key from a secret (fixed base): libsodium, about 2x faster.
+- X25519 shared secret (variable base): OpenSSL through cryptography.
+
+Non-contributory X25519 results (all zeros) are rejected.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from nacl import bindings as _sodium
+
+from olmpy import _backend
+from olmpy.errors import KeyDecodeError, UsageError, expected
+
+
+def _need(name: str, value: bytes, length: int) -> bytes:
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        raise UsageError(f"{name}: " + expected("bytes", type(value).__name__))
+    value = bytes(value)
+    if len(value) != length:
+        raise UsageError(f"{name}: " + expected(f"{length} bytes", f"{len(value)} bytes"))
+    return value
+
+
+def sha256(data: bytes) -> bytes:
+    """SHA-256 digest."""
+    return _backend.impl.sha256(bytes(data))  # type: ignore[no-any-return]
+
+
+def hmac_sha256(key: bytes, data: bytes) -> bytes:
+    """HMAC-SHA-256 tag (32 bytes)."""
+    return _backend.impl.hmac_sha256(bytes(key), bytes(data))  # type: ignore[no-any-return]
+
+
+def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
+    """HKDF-SHA-256 (RFC 5869); an empty salt is equivalent to 32 zero bytes."""
+    out: bytes = _backend.impl.hkdf_sha256(bytes(salt), bytes(ikm), bytes(info), length)
+    return out
+
+
+def aes256_cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
+    """AES-256-CBC with PKCS#7 padding."""
+    out: bytes = _backend.impl.aes256_cbc_encrypt(bytes(key), bytes(iv), bytes(plaintext))
+    return out
+
+
+def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
+    """AES-256-CBC decryption; raises ``CiphertextError`` on bad length or padding."""
+    out: bytes = _backend.impl.aes256_cbc_decrypt(bytes(key), bytes(iv), bytes(ciphertext))
+    return out
+
+
+def x25519_public(secret: bytes) -> bytes:
+    """The X25519 public key of a 32-byte secret (libsodium, fixed base)."""
+    return bytes(_sodium.crypto_scalarmult_base(_need("X25519 secret", secret, 32)))
+
+
+def x25519(secret: bytes, public: bytes) -> bytes:
+    """X25519 shared secret (OpenSSL); rejects an all-zero, non-contributory result."""
+    secret = _need("X25519 secret", secret, 32)
+    public = _need("X25519 public key", public, 32)
+    try:
+        shared = X25519PrivateKey.from_private_bytes(secret).exchange(
+            X25519PublicKey.from_public_bytes(public)
+        )
+    except ValueError:
+        raise KeyDecodeError(
+            "X25519: " + expected("a contributory public key", "one giving an all-zero secret")
+        ) from None
+    return shared
+
+
+def ed25519_public_from_seed(seed: bytes) -> bytes:
+    """The Ed25519 public key of a 32-byte seed."""
+    pk, _ = _sodium.crypto_sign_seed_keypair(_need("Ed25519 seed", seed, 32))
+    return bytes(pk)
+
+
+def ed25519_sign(seed: bytes, message: bytes) -> bytes:
+    """Ed25519 signature (RFC 8032) of ``message`` by the key with this seed."""
+    pk, sk = _sodium.crypto_sign_seed_keypair(_need("Ed25519 seed", seed, 32))
+    out: bytes = _backend.impl.ed25519_sign(sk, 0, pk, bytes(message))
+    return out
+
+
+def ed25519_sign_expanded(expanded: bytes, public: bytes, message: bytes) -> bytes:
+    """Ed25519 signature from libolm's expanded key (clamped scalar || prefix)."""
+    out: bytes = _backend.impl.ed25519_sign(
+        _need("expanded Ed25519 key", expanded, 64), 1,
+        _need("Ed25519 public key", public, 32), bytes(message)
+    )
+    return out
+
+
+def ed25519_expand_seed(seed: bytes) -> bytes:
+    """libolm's expanded form of a seed: clamped SHA-512(seed)[:32] || SHA-512(seed)[32:]."""
+    h = bytearray(_sodium.crypto_hash_sha512(_need("Ed25519 seed", seed, 32)))
+    h[0] &= 248
+    h[31] &= 127
+    h[31] |= 64
+    return bytes(h)
+
+
+def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
+    """Raises ``SignatureError`` unless the signature verifies (libsodium)."""
+    _backend.impl.ed25519_verify(bytes(public), bytes(message), bytes(signature))
