@@ -33,7 +33,7 @@ ffibuilder.set_source(
     '#include "olmpy_internal.h"\n',
     sources=[str((HERE / name).relative_to(ROOT)) for name in SOURCES],
     include_dirs=[str(HERE.relative_to(ROOT))],
-    define_macros=[("OLMPY_VERSION_STRING", '"%s"' % _package_version())],
+    define_macros=[("OLMPY_VERSION_STRING", f'"{_package_version()}"')],
     extra_compile_args=[] if sys.platform == "win32" else ["-O2", "-std=c11", "-Wall"],
 )
 

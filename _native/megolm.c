@@ -248,10 +248,12 @@ long olmpy_megolm_decrypt(const uint8_t *initial, uint8_t *latest, const uint8_t
     }
     uint32_t init_c = get_counter(initial), latest_c = get_counter(latest);
     uint8_t work[OLMPY_MEGOLM_STATE_LEN];
-    /* Indexes are compared as plain u32 values, as both peers do. */
-    if (pm.index >= latest_c)
+    /* Indexes compare modulo 2**32 over half the range, as libolm does, so a
+     * session follows its sender across the u32 wrap. */
+    uint32_t ahead_of_latest = pm.index - latest_c;
+    if (ahead_of_latest < 0x80000000u)
         memcpy(work, latest, sizeof work);
-    else if (pm.index >= init_c)
+    else if ((uint32_t)(pm.index - init_c) < 0x80000000u)
         memcpy(work, initial, sizeof work);
     else
         return OLMPY_E_UNKNOWN_INDEX;
@@ -265,7 +267,7 @@ long olmpy_megolm_decrypt(const uint8_t *initial, uint8_t *latest, const uint8_t
         n = OLMPY_E_MAC;
     } else {
         n = olmpy_aes256_cbc_decrypt(keys.aes, keys.iv, pm.ct, pm.ctlen, out);
-        if (n >= 0 && pm.index > latest_c)
+        if (n >= 0 && ahead_of_latest != 0 && ahead_of_latest < 0x80000000u)
             memcpy(latest, work, sizeof work);
     }
     olmpy_wipe(&keys, sizeof keys);

@@ -11,8 +11,8 @@ from olmpy import _b64
 from olmpy._backend import BACKEND
 from olmpy._version import __version__
 from olmpy.errors import (
-    Base64Error,
     BackendError,
+    Base64Error,
     CiphertextError,
     DecodeError,
     DecryptionError,

@@ -46,7 +46,7 @@ def decode(text: str | bytes, what: str) -> bytes:
     padded = core + "=" * ((4 - rem) % 4)
     try:
         if _STRICT:
-            return binascii.a2b_base64(padded, strict_mode=True)
+            return binascii.a2b_base64(padded, strict_mode=True)  # type: ignore[call-arg,unused-ignore]
         if not padded.isascii() or any(c not in _VALUE and c != "=" for c in padded):
             raise binascii.Error("bad character")
         return binascii.a2b_base64(padded)

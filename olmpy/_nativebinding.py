@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import nacl._sodium as _sodium_mod  # noqa: F401  (PyNaCl's compiled libsodium module)
+import nacl._sodium as _sodium_mod
 import nacl.bindings  # noqa: F401  (runs sodium_init)
 
 from olmpy import _pure
@@ -36,7 +36,7 @@ except ImportError as exc:  # pragma: no cover - exercised by packaging tests
     ) from exc
 
 _NATIVE_VERSION = ffi.string(lib.olmpy_version()).decode("ascii")
-if _NATIVE_VERSION != __version__:
+if __version__ != _NATIVE_VERSION:
     raise BackendError(
         f"olmpy._native was built for olmpy {_NATIVE_VERSION} but the package is "
         f"{__version__}; rebuild it (pip install -e .) or set OLMPY_BACKEND=python."
@@ -228,14 +228,16 @@ def megolm_encrypt(state: Any, secret: Any, kind: int, public: bytes, plaintext:
     return _buffer(out, written)[:]
 
 
-def megolm_decrypt(initial: Any, latest: Any, public: bytes, message: bytes,
-                   check_signature: bool) -> tuple[bytes, int]:
+def megolm_decrypt(
+    initial: Any, latest: Any, public: bytes, message: bytes, check_signature: bool
+) -> tuple[bytes, int]:
     """Verifies then decrypts a v1 message; moves ``latest`` forward only on success."""
     n = len(message)
     out = _scratch("uint8_t[]", n)
     index = _scratch("uint32_t *")
-    written = lib.olmpy_megolm_decrypt(initial, latest, public, message, n,
-                                       1 if check_signature else 0, out, index)
+    written = lib.olmpy_megolm_decrypt(
+        initial, latest, public, message, n, 1 if check_signature else 0, out, index
+    )
     if written >= 0:
         return _buffer(out, written)[:], index[0]
     if written == lib.OLMPY_E_SIGNATURE:

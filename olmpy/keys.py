@@ -13,8 +13,11 @@ class Ed25519Signature:
 
     def __init__(self, signature: bytes) -> None:
         if not isinstance(signature, (bytes, bytearray)) or len(signature) != 64:
-            got = f"{len(signature)} bytes" if isinstance(signature, (bytes, bytearray)) else (
-                type(signature).__name__)
+            got = (
+                f"{len(signature)} bytes"
+                if isinstance(signature, (bytes, bytearray))
+                else (type(signature).__name__)
+            )
             raise KeyDecodeError("Ed25519 signature: " + expected("64 bytes", got))
         self._bytes = bytes(signature)
 
@@ -53,8 +56,9 @@ class Ed25519PublicKey:
 
     def __init__(self, key: bytes) -> None:
         if not isinstance(key, (bytes, bytearray)) or len(key) != 32:
-            got = f"{len(key)} bytes" if isinstance(key, (bytes, bytearray)) else (
-                type(key).__name__)
+            got = (
+                f"{len(key)} bytes" if isinstance(key, (bytes, bytearray)) else (type(key).__name__)
+            )
             raise KeyDecodeError("Ed25519 public key: " + expected("32 bytes", got))
         self._bytes = bytes(key)
 

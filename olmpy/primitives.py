@@ -95,8 +95,10 @@ def ed25519_sign(seed: bytes, message: bytes) -> bytes:
 def ed25519_sign_expanded(expanded: bytes, public: bytes, message: bytes) -> bytes:
     """Ed25519 signature from libolm's expanded key (clamped scalar || prefix)."""
     out: bytes = _backend.impl.ed25519_sign(
-        _need("expanded Ed25519 key", expanded, 64), 1,
-        _need("Ed25519 public key", public, 32), bytes(message)
+        _need("expanded Ed25519 key", expanded, 64),
+        1,
+        _need("Ed25519 public key", public, 32),
+        bytes(message),
     )
     return out
 

@@ -141,9 +141,7 @@ def ed25519_sign(secret: bytes, kind: int, public: bytes, message: bytes) -> byt
         return bytes(_sodium.crypto_sign(message, secret)[:64])
     if kind != KEY_EXPANDED:
         raise UsageError("key kind: " + expected("0 (seed) or 1 (expanded)", kind))
-    r = _sodium.crypto_core_ed25519_scalar_reduce(
-        _sodium.crypto_hash_sha512(secret[32:] + message)
-    )
+    r = _sodium.crypto_core_ed25519_scalar_reduce(_sodium.crypto_hash_sha512(secret[32:] + message))
     big_r = _sodium.crypto_scalarmult_ed25519_base_noclamp(r)
     k = _sodium.crypto_core_ed25519_scalar_reduce(
         _sodium.crypto_hash_sha512(big_r + public + message)
@@ -157,8 +155,10 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
     """Raises SignatureError unless ``signature`` is valid for ``message``."""
     if len(public) != 32 or len(signature) != SIGNATURE_LEN:
         raise SignatureError(
-            "Ed25519: " + expected("a 32-byte key and a 64-byte signature",
-                                   f"{len(public)} and {len(signature)} bytes")
+            "Ed25519: "
+            + expected(
+                "a 32-byte key and a 64-byte signature", f"{len(public)} and {len(signature)} bytes"
+            )
         )
     try:
         _sodium.crypto_sign_open(bytes(signature) + bytes(message), bytes(public))
@@ -210,8 +210,9 @@ def megolm_advance_to(state: bytearray, target: int) -> None:
                 continue
         tag = bytes([j])
         while steps > 1:
-            state[32 * j : 32 * j + 32] = _hmac.digest(bytes(state[32 * j : 32 * j + 32]), tag,
-                                                       "sha256")
+            state[32 * j : 32 * j + 32] = _hmac.digest(
+                bytes(state[32 * j : 32 * j + 32]), tag, "sha256"
+            )
             steps -= 1
         _rehash_from(state, j)
         counter = target & mask
@@ -241,8 +242,9 @@ def _read_varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
             if i == 9 and b > 1:
                 break
             return value, pos + i + 1
-    raise MessageDecodeError(f"Megolm message: expected a varint at byte {pos}, got a truncated "
-                             "or over-long one")
+    raise MessageDecodeError(
+        f"Megolm message: expected a varint at byte {pos}, got a truncated or over-long one"
+    )
 
 
 def megolm_parse(message: bytes) -> tuple[int, int, int]:
@@ -269,9 +271,7 @@ def megolm_parse(message: bytes) -> tuple[int, int, int]:
                 if index is not None:
                     raise MessageDecodeError("Megolm message: expected one index field, got two")
                 if value > 0xFFFFFFFF:
-                    raise MessageDecodeError(
-                        "Megolm message index: " + expected("a u32", value)
-                    )
+                    raise MessageDecodeError("Megolm message index: " + expected("a u32", value))
                 index = value
         elif wire == 2:
             length, pos = _read_varint(message, pos, end)
@@ -302,8 +302,9 @@ def _megolm_keys(state: bytes | bytearray) -> tuple[bytes, bytes, bytes]:
     return okm[:32], okm[32:64], okm[64:80]
 
 
-def megolm_encrypt(state: bytearray, secret: bytes, kind: int, public: bytes,
-                   plaintext: bytes) -> bytes:
+def megolm_encrypt(
+    state: bytearray, secret: bytes, kind: int, public: bytes, plaintext: bytes
+) -> bytes:
     """Encrypts and signs one v1 message at the state's index, then advances the state."""
     index = _counter(state)
     aes_key, mac_key, iv = _megolm_keys(state)
@@ -315,17 +316,20 @@ def megolm_encrypt(state: bytearray, secret: bytes, kind: int, public: bytes,
     return body
 
 
-def megolm_decrypt(initial: bytearray, latest: bytearray, public: bytes, message: bytes,
-                   check_signature: bool) -> tuple[bytes, int]:
+def megolm_decrypt(
+    initial: bytearray, latest: bytearray, public: bytes, message: bytes, check_signature: bool
+) -> tuple[bytes, int]:
     """Verifies then decrypts a v1 message; moves ``latest`` forward only on success."""
     message = bytes(message)
     index, ct_off, ct_len = megolm_parse(message)
     if check_signature:
         ed25519_verify(public, message[:-SIGNATURE_LEN], message[-SIGNATURE_LEN:])
     latest_c, initial_c = _counter(latest), _counter(initial)
-    if index >= latest_c:
+    # Indexes compare modulo 2**32 over half the range, as libolm does.
+    ahead_of_latest = (index - latest_c) & 0xFFFFFFFF
+    if ahead_of_latest < 0x80000000:
         work = bytearray(latest)
-    elif index >= initial_c:
+    elif (index - initial_c) & 0xFFFFFFFF < 0x80000000:
         work = bytearray(initial)
     else:
         raise UnknownMessageIndexError(
@@ -339,7 +343,7 @@ def megolm_decrypt(initial: bytearray, latest: bytearray, public: bytes, message
         if not _hmac.compare_digest(mac, message[mac_end : mac_end + MEGOLM_MAC_LEN]):
             raise MacError("Megolm message MAC does not match")
         plaintext = aes256_cbc_decrypt(aes_key, iv, message[ct_off : ct_off + ct_len])
-        if index > latest_c:
+        if 0 < ahead_of_latest < 0x80000000:
             latest[:] = work
         return plaintext, index
     finally:

@@ -41,8 +41,7 @@ class GroupSession:
         pk, sk = _sodium.crypto_sign_seed_keypair(seed)
         self._setup(os.urandom(128), 0, bytes(sk), _backend.impl.KEY_SEED, bytes(pk))
 
-    def _setup(self, ratchet: bytes, counter: int, secret: bytes, kind: int,
-               public: bytes) -> None:
+    def _setup(self, ratchet: bytes, counter: int, secret: bytes, kind: int, public: bytes) -> None:
         b = _backend.impl
         self._b = b
         self._state = b.secret_buffer(ratchet + counter.to_bytes(4, "big"))
@@ -69,13 +68,18 @@ class GroupSession:
         return self
 
     @classmethod
-    def _from_expanded(cls, ratchet: bytes, counter: int, expanded: bytes,
-                       public: bytes) -> GroupSession:
+    def _from_expanded(
+        cls, ratchet: bytes, counter: int, expanded: bytes, public: bytes
+    ) -> GroupSession:
         """Builds a session whose signing key is libolm's expanded form (pickle import)."""
         self = cls.__new__(cls)
-        self._setup(_need_bytes("Megolm ratchet", ratchet, 128), counter,
-                    _need_bytes("expanded Ed25519 key", expanded, 64),
-                    _backend.impl.KEY_EXPANDED, _need_bytes("Ed25519 public key", public, 32))
+        self._setup(
+            _need_bytes("Megolm ratchet", ratchet, 128),
+            counter,
+            _need_bytes("expanded Ed25519 key", expanded, 64),
+            _backend.impl.KEY_EXPANDED,
+            _need_bytes("Ed25519 public key", public, 32),
+        )
         return self
 
     def __del__(self) -> None:
@@ -117,8 +121,7 @@ class GroupSession:
             plaintext = plaintext.encode("utf-8")
         elif not isinstance(plaintext, bytes):
             if not isinstance(plaintext, (bytearray, memoryview)):
-                raise UsageError("plaintext: " + expected("bytes or str",
-                                                          type(plaintext).__name__))
+                raise UsageError("plaintext: " + expected("bytes or str", type(plaintext).__name__))
             plaintext = bytes(plaintext)
         state: Any = self._state
         raw = self._b.megolm_encrypt(state, self._secret, self._kind, self._public, plaintext)

@@ -42,17 +42,29 @@ def _counter(raw: bytes) -> int:
     return int.from_bytes(raw[128:132], "big")
 
 
+def _ahead(index: int, base: int) -> int:
+    """How far ``index`` lies ahead of ``base`` modulo 2**32, or -1 if it lies behind.
+
+    Megolm indexes compare over half the u32 range, libolm's rule, so that a
+    session follows its sender across the wrap (vodozemac compares plain u32
+    values; the two differ only for sessions past 2**31 messages).
+    """
+    d = (index - base) & 0xFFFFFFFF
+    return d if d < 0x80000000 else -1
+
+
 class InboundGroupSession:
     """An inbound Megolm session, created from a signed or an exported session key."""
 
-    __slots__ = ("_b", "_initial", "_latest", "_public", "_verified", "__weakref__")
+    __slots__ = ("__weakref__", "_b", "_initial", "_latest", "_public", "_verified")
 
     def __init__(self, session_key: SessionKey | str) -> None:
         if isinstance(session_key, str):
             session_key = SessionKey(session_key)
         elif not isinstance(session_key, SessionKey):
-            raise UsageError("session key: " + expected("SessionKey or str",
-                                                        type(session_key).__name__))
+            raise UsageError(
+                "session key: " + expected("SessionKey or str", type(session_key).__name__)
+            )
         self._setup(session_key.to_bytes(), verified=True)
 
     def _setup(self, raw: bytes, verified: bool) -> None:
@@ -70,15 +82,18 @@ class InboundGroupSession:
         if isinstance(session_key, str):
             session_key = ExportedSessionKey(session_key)
         elif not isinstance(session_key, ExportedSessionKey):
-            raise UsageError("exported session key: " + expected(
-                "ExportedSessionKey or str", type(session_key).__name__))
+            raise UsageError(
+                "exported session key: "
+                + expected("ExportedSessionKey or str", type(session_key).__name__)
+            )
         self = cls.__new__(cls)
         self._setup(session_key.to_bytes(), verified=False)
         return self
 
     @classmethod
-    def _from_states(cls, initial: bytes, latest: bytes, public: bytes,
-                     verified: bool) -> InboundGroupSession:
+    def _from_states(
+        cls, initial: bytes, latest: bytes, public: bytes, verified: bool
+    ) -> InboundGroupSession:
         """Builds a session from raw 132-byte states (pickle import)."""
         self = cls.__new__(cls)
         b = _backend.impl
@@ -122,8 +137,7 @@ class InboundGroupSession:
         elif isinstance(message, str):
             raw = _b64.decode(message, "Megolm message")
         else:
-            raise UsageError("message: " + expected("MegolmMessage or str",
-                                                    type(message).__name__))
+            raise UsageError("message: " + expected("MegolmMessage or str", type(message).__name__))
         latest: Any = self._latest
         plaintext, index = self._b.megolm_decrypt(self._initial, latest, self._public, raw, True)
         self._verified = True
@@ -134,7 +148,7 @@ class InboundGroupSession:
         if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
             raise UsageError("Megolm index: " + expected("0..2**32-1", index))
         initial: bytes = self._b.read_secret(self._initial)
-        if index < _counter(initial):
+        if _ahead(index, _counter(initial)) < 0:
             return None
         work = self._b.secret_buffer(initial)
         try:
@@ -158,10 +172,10 @@ class InboundGroupSession:
         if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
             raise UsageError("Megolm index: " + expected("0..2**32-1", index))
         b = self._b
-        if index <= self.first_known_index:
+        if _ahead(index, self.first_known_index) <= 0:
             return False
         b.megolm_advance_to(self._initial, index)
-        if _counter(b.read_secret(self._latest)) < index:
+        if _ahead(index, _counter(b.read_secret(self._latest))) > 0:
             b.megolm_advance_to(self._latest, index)
         return True
 
@@ -169,7 +183,8 @@ class InboundGroupSession:
         """Whether both copies share one ratchet (compared at the higher first index)."""
         mine: bytes = self._b.read_secret(self._initial)
         theirs: bytes = other._b.read_secret(other._initial)
-        lower, higher = (mine, theirs) if _counter(mine) <= _counter(theirs) else (theirs, mine)
+        behind = _ahead(_counter(theirs), _counter(mine)) >= 0
+        lower, higher = (mine, theirs) if behind else (theirs, mine)
         work = self._b.secret_buffer(lower)
         try:
             self._b.megolm_advance_to(work, _counter(higher))
@@ -184,10 +199,8 @@ class InboundGroupSession:
         if self._public != other._public or not self._connected(other):
             return SessionOrdering.UNCONNECTED
         a, b = self.first_known_index, other.first_known_index
-        if a < b:
-            return SessionOrdering.BETTER
-        if a > b:
-            return SessionOrdering.WORSE
+        if a != b:
+            return SessionOrdering.BETTER if _ahead(b, a) > 0 else SessionOrdering.WORSE
         if self._verified != other._verified:
             return SessionOrdering.BETTER if self._verified else SessionOrdering.WORSE
         return SessionOrdering.EQUAL
@@ -201,12 +214,17 @@ class InboundGroupSession:
         worst = self if best is other else other
         latest_best: bytes = best._b.read_secret(best._latest)
         latest_worst: bytes = worst._b.read_secret(worst._latest)
-        latest = max(latest_best, latest_worst, key=_counter)
+        ahead = _ahead(_counter(latest_worst), _counter(latest_best)) > 0
+        latest = latest_worst if ahead else latest_best
         return InboundGroupSession._from_states(
-            best._b.read_secret(best._initial), latest, self._public,
+            best._b.read_secret(best._initial),
+            latest,
+            self._public,
             self._verified or other._verified,
         )
 
     def __repr__(self) -> str:
-        return (f"InboundGroupSession(session_id={self.session_id}, "
-                f"first_known_index={self.first_known_index}, verified={self._verified})")
+        return (
+            f"InboundGroupSession(session_id={self.session_id}, "
+            f"first_known_index={self.first_known_index}, verified={self._verified})"
+        )

@@ -16,8 +16,7 @@ class MegolmMessage:
 
     def __init__(self, message: bytes) -> None:
         if not isinstance(message, (bytes, bytearray, memoryview)):
-            raise MessageDecodeError("Megolm message: " + expected("bytes",
-                                                                   type(message).__name__))
+            raise MessageDecodeError("Megolm message: " + expected("bytes", type(message).__name__))
         message = bytes(message)
         self._index: int = _backend.impl.megolm_parse(message)[0]
         self._bytes = message

@@ -33,8 +33,9 @@ class ReplayGuard:
                 f"{first}, got it again on event {event_id}"
             )
 
-    def decrypt(self, session: InboundGroupSession, message: MegolmMessage | str,
-                event_id: str) -> DecryptedMessage:
+    def decrypt(
+        self, session: InboundGroupSession, message: MegolmMessage | str, event_id: str
+    ) -> DecryptedMessage:
         """Decrypts, then checks for a replay; forged messages never reach the record."""
         result = session.decrypt(message)
         self.check(session.session_id, result.message_index, event_id)

@@ -26,8 +26,11 @@ class _KeyBase:
     _what = ""
 
     def __init__(self, session_key: str | bytes) -> None:
-        raw = (_b64.decode(session_key, self._what) if isinstance(session_key, str)
-               else self._check_bytes(session_key))
+        raw = (
+            _b64.decode(session_key, self._what)
+            if isinstance(session_key, str)
+            else self._check_bytes(session_key)
+        )
         self._parse(raw)
         self._bytes = raw
 
@@ -75,7 +78,7 @@ class _KeyBase:
         return self._bytes
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._bytes == self._bytes  # type: ignore[attr-defined]
+        return type(other) is type(self) and other._bytes == self._bytes
 
     def __hash__(self) -> int:
         return hash(self._bytes)

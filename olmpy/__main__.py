@@ -1,0 +1,149 @@
+"""Command line: ``python -m olmpy demo`` (the main job) and ``python -m olmpy bench``."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import runpy
+import sys
+from pathlib import Path
+
+import olmpy
+from olmpy import DecryptionError, GroupSession, InboundGroupSession, OlmpyError
+
+
+def _seed(label: str, n: int) -> bytes:
+    """Built-in, reproducible key material for the demo (never do this for real keys)."""
+    out = b""
+    counter = 0
+    while len(out) < n:
+        out += hashlib.sha256(f"olmpy demo {label} {counter}".encode()).digest()
+        counter += 1
+    return out[:n]
+
+
+def _short(text: str, n: int = 24) -> str:
+    return text if len(text) <= n else text[:n] + "..."
+
+
+def demo() -> int:
+    """A room of three members using Megolm, step by step."""
+    print(f"olmpy {olmpy.__version__} demo (backend: {olmpy.BACKEND})")
+    print("A room with three members: Alice, Bob and Carol.\n")
+
+    print("1. Each member creates an outbound Megolm session for the room.")
+    outbound = {
+        name: GroupSession.from_parts(_seed(name + " ratchet", 128), 0, _seed(name + " key", 32))
+        for name in ("Alice", "Bob", "Carol")
+    }
+    for name, session in outbound.items():
+        print(f"   {name:5} session id {session.session_id}")
+
+    print("\n2. Alice and Bob share their session keys with each other (m.room_key, signed).")
+    inbound: dict[tuple[str, str], InboundGroupSession] = {}
+    for sender, receiver in [("Alice", "Bob"), ("Bob", "Alice")]:
+        key = outbound[sender].session_key
+        inbound[(receiver, sender)] = InboundGroupSession(key.to_base64())
+        print(
+            f"   {receiver} imports {sender}'s key at index {key.message_index} "
+            f"({len(key.to_bytes())} bytes, signature checked)"
+        )
+
+    print("\n3. Alice and Bob talk; Carol has not joined yet.")
+    history = []
+    for sender, text in [
+        ("Alice", "Hi Bob, the plan is on for Friday."),
+        ("Bob", "Great, I will bring the maps."),
+        ("Alice", "Carol is joining us soon."),
+    ]:
+        message = outbound[sender].encrypt(text.encode())
+        wire = message.to_base64()
+        history.append((sender, wire))
+        receiver = "Bob" if sender == "Alice" else "Alice"
+        result = inbound[(receiver, sender)].decrypt(wire)
+        print(f"   {sender} sends index {message.message_index()}: {_short(wire)}")
+        print(f"   {receiver} reads: {result.plaintext.decode()!r}")
+
+    print("\n4. Carol joins. Alice shares her session at its current index, so Carol")
+    print("   cannot read what was said before she joined.")
+    exported = outbound["Alice"].session_key
+    carol_alice = InboundGroupSession(exported)
+    carol_bob = InboundGroupSession(outbound["Bob"].session_key)
+    inbound[("Carol", "Alice")] = carol_alice
+    inbound[("Carol", "Bob")] = carol_bob
+    for member in ("Alice", "Bob"):
+        inbound[(member, "Carol")] = InboundGroupSession(outbound["Carol"].session_key)
+    print("   Carol shares her own session key with Alice and Bob.")
+    print(f"   Carol's copy of Alice's session starts at index {carol_alice.first_known_index}")
+    for sender, wire in history:
+        try:
+            inbound[("Carol", sender)].decrypt(wire)
+            print(f"   Carol decrypted an old message from {sender} (unexpected!)")
+        except DecryptionError as exc:
+            print(f"   Carol cannot read an old message from {sender}: {type(exc).__name__}")
+
+    print("\n5. Bob forwards Alice's key exported at index 1 (165-byte export, unsigned),")
+    print("   so Carol can read the message that announced her, and nothing before it.")
+    forwarded = inbound[("Bob", "Alice")].export_at(1)
+    assert forwarded is not None
+    late = InboundGroupSession.import_session(forwarded.to_base64())
+    print(f"   imported at index {late.first_known_index}, verified: {late.is_verified}")
+    text = late.decrypt(history[2][1]).plaintext.decode()
+    print(f"   Alice's message at index 1 now reads: {text!r}; verified: {late.is_verified}")
+    try:
+        late.decrypt(history[0][1])
+    except DecryptionError as exc:
+        print(f"   her message at index 0 stays unreadable: {type(exc).__name__}")
+
+    print("\n6. Everyone talks.")
+    for sender, text in [("Carol", "Hello both!"), ("Alice", "Welcome, Carol.")]:
+        wire = outbound[sender].encrypt(text.encode()).to_base64()
+        for receiver in ("Alice", "Bob", "Carol"):
+            if receiver == sender:
+                continue
+            result = inbound[(receiver, sender)].decrypt(wire)
+            print(
+                f"   {receiver:5} reads {sender}'s message {result.message_index}: "
+                f"{result.plaintext.decode()!r}"
+            )
+
+    print("\n7. Someone flips one bit of Alice's next message on its way to Bob.")
+    good = outbound["Alice"].encrypt(b"See you on Friday.").to_bytes()
+    tampered = bytearray(good)
+    tampered[10] ^= 0x01
+    try:
+        inbound[("Bob", "Alice")].decrypt(olmpy.MegolmMessage.from_bytes(bytes(tampered)))
+        print("   the tampered message decrypted (this must never happen)")
+        return 1
+    except OlmpyError as exc:
+        print(f"   Bob rejects it: {type(exc).__name__}: {exc}")
+    result = inbound[("Bob", "Alice")].decrypt(olmpy.MegolmMessage.from_bytes(good))
+    print(f"   the untouched message still decrypts: {result.plaintext.decode()!r}")
+    print("\nDone: every message was read by exactly the members holding its keys.")
+    return 0
+
+
+def bench(argv: list[str]) -> int:
+    """Runs the side-by-side benchmark from a source checkout."""
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "compare.py"
+    if not script.exists():
+        print("benchmarks/compare.py is not next to this olmpy (run from a source checkout)")
+        return 2
+    sys.argv = [str(script), *argv]
+    runpy.run_path(str(script), run_name="__main__")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for ``python -m olmpy``."""
+    parser = argparse.ArgumentParser(prog="python -m olmpy")
+    parser.add_argument("command", choices=["demo", "bench"], help="what to run")
+    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        return demo()
+    return bench(args.rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
