@@ -198,7 +198,9 @@ def test_replay_guard_ignores_forgeries(backend: ModuleType) -> None:
     forged = bytes(raw[:-1]) + bytes([raw[-1] ^ 1])
     with pytest.raises(olmpy.SignatureError):
         guard.decrypt(inbound, MegolmMessage.from_bytes(forged), "$forged")
-    assert guard.decrypt(inbound, MegolmMessage.from_bytes(bytes(raw)), "$real").plaintext == b"real"
+    assert (
+        guard.decrypt(inbound, MegolmMessage.from_bytes(bytes(raw)), "$real").plaintext == b"real"
+    )
 
 
 def test_repr_hides_secrets(backend: ModuleType) -> None:
@@ -250,8 +252,9 @@ def test_index_more_than_half_range_ahead_is_unknown(backend: ModuleType) -> Non
     """An index 2**31 or more ahead of the session counts as behind it, as in libolm."""
     out = GroupSession.from_parts(bytes(128), 2**31 + 5, bytes(range(32)))
     inbound = InboundGroupSession.import_session(
-        InboundGroupSession(GroupSession.from_parts(bytes(128), 5, bytes(range(32))).session_key)
-        .export_at(5)  # type: ignore[arg-type]
+        InboundGroupSession(
+            GroupSession.from_parts(bytes(128), 5, bytes(range(32))).session_key
+        ).export_at(5)  # type: ignore[arg-type]
     )
     with pytest.raises(olmpy.UnknownMessageIndexError):
         inbound.decrypt(out.encrypt(b"far"))
