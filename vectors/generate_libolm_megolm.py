@@ -310,8 +310,8 @@ PLAINTEXTS: list[tuple[str, bytes]] = [
     ("16-bytes", b"sixteen bytes..."),
     ("17-bytes", b"seventeen bytes.."),
     ("non-utf8", b"\xff\xfe\x00\x80\xc3\x28\xed\xa0\x80"),
-    ("event-json", b'{"type":"m.room.message","content":{"msgtype":"m.text","body":"hi \xe2\x9c\x93"},'
-     b'"room_id":"!room:example.org"}'),
+    ("event-json", b'{"type":"m.room.message","content":{"msgtype":"m.text",'
+     b'"body":"hi \xe2\x9c\x93"},"room_id":"!room:example.org"}'),
     ("4099-bytes", stream("olmpy big plaintext", 4099)),
 ]
 
