@@ -24,7 +24,7 @@ def _package_version() -> str:
     return match.group(1)
 
 
-SOURCES = ["core.c", "sha256.c", "aes.c", "megolm.c"]
+SOURCES = ["core.c", "sha256.c", "aes.c", "megolm.c", "base64.c"]
 
 ffibuilder = FFI()
 ffibuilder.cdef((HERE / "olmpy_native.h").read_text(encoding="utf-8"))
@@ -34,7 +34,7 @@ ffibuilder.set_source(
     sources=[str((HERE / name).relative_to(ROOT)) for name in SOURCES],
     include_dirs=[str(HERE.relative_to(ROOT))],
     define_macros=[("OLMPY_VERSION_STRING", f'"{_package_version()}"')],
-    extra_compile_args=[] if sys.platform == "win32" else ["-O2", "-std=c11", "-Wall"],
+    extra_compile_args=[] if sys.platform == "win32" else ["-O3", "-std=c11", "-Wall"],
 )
 
 if __name__ == "__main__":

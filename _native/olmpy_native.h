@@ -38,6 +38,13 @@ void *olmpy_secret_alloc(size_t size);
 void olmpy_secret_free(void *ptr);
 void olmpy_wipe(void *ptr, size_t size);
 
+/* Strict base64: returns the decoded length, OLMPY_E_DECODE for a bad
+ * character, length or padding, OLMPY_E_CIPHERTEXT for non-zero trailing
+ * bits.  out must hold len / 4 * 3 + 16 bytes (SIMD stores overrun). */
+long olmpy_b64_decode(const char *text, size_t len, uint8_t *out);
+/* Unpadded base64; text must hold (len + 2) / 3 * 4 bytes. */
+size_t olmpy_b64_encode(const uint8_t *in, size_t len, char *text);
+
 void olmpy_sha256(const uint8_t *data, size_t len, uint8_t *out);
 void olmpy_hmac_sha256(const uint8_t *key, size_t keylen,
                        const uint8_t *data, size_t len, uint8_t *out);

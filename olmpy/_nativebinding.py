@@ -17,6 +17,7 @@ from olmpy import _pure
 from olmpy._version import __version__
 from olmpy.errors import (
     BackendError,
+    Base64Error,
     CiphertextError,
     MacError,
     MessageDecodeError,
@@ -112,6 +113,36 @@ def read_secret(buf: Any) -> bytes:
 def wipe(buf: Any) -> None:
     """Overwrites a secret buffer with zeros now (freeing wipes it too)."""
     lib.olmpy_wipe(buf, len(buf))
+
+
+# --- base64 (SPEC.md section 1) ---------------------------------------------------
+
+
+def b64_encode(data: bytes) -> str:
+    """Unpadded standard base64 of ``data``."""
+    n = len(data)
+    out = _scratch("char[]", (n + 2) // 3 * 4 + 1)
+    written = lib.olmpy_b64_encode(data, n, out)
+    return _buffer(out, written)[:].decode("ascii")
+
+
+def b64_decode(text: str | bytes, what: str) -> bytes:
+    """Decodes padded or unpadded base64, raising Base64Error that names ``what``."""
+    if type(text) is str:
+        if not text.isascii():
+            return _pure.b64_decode(text, what)  # raises the precise error
+        raw = text.encode("ascii")
+    elif isinstance(text, (bytes, bytearray, memoryview)):
+        raw = bytes(text)
+    else:
+        return _pure.b64_decode(text, what)  # raises the precise error
+    n = len(raw)
+    out = _scratch("uint8_t[]", n // 4 * 3 + 16)
+    written = lib.olmpy_b64_decode(raw, n, out)
+    if written < 0:
+        _pure.b64_decode(text, what)
+        raise Base64Error(f"{what}: expected base64, got invalid text")  # pragma: no cover
+    return _buffer(out, written)[:]
 
 
 # --- hashes and MACs ---------------------------------------------------------

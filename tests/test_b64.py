@@ -1,0 +1,94 @@
+"""Strict base64 on both backends: round trips, every rejection rule of SPEC.md section 1,
+and byte-for-byte agreement of the native (SIMD) and pure decoders."""
+
+from __future__ import annotations
+
+import base64
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from olmpy import _backend
+from olmpy.errors import Base64Error
+
+NATIVE = _backend.load("native")
+PURE = _backend.load("python")
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _outcome(module: ModuleType, text: str | bytes) -> object:
+    try:
+        return module.b64_decode(text, "value")
+    except Base64Error as exc:
+        return ("Base64Error", str(exc))
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_round_trip_matches_stdlib(data: bytes) -> None:
+    """Both encoders give the stdlib's unpadded output and both decoders invert it."""
+    expected = base64.b64encode(data).decode().rstrip("=")
+    for module in (NATIVE, PURE):
+        assert module.b64_encode(data) == expected
+        assert module.b64_decode(expected, "v") == data
+        assert module.b64_decode(base64.b64encode(data).decode(), "v") == data
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 11, 12, 13, 767, 768, 769, 65536, 65636])
+def test_sizes_around_simd_and_chunk_edges(size: int) -> None:
+    """Lengths around the 12/16-byte SIMD steps and the 1024-character chunks round-trip."""
+    data = bytes((i * 7 + 3) & 0xFF for i in range(size))
+    text = base64.b64encode(data).decode().rstrip("=")
+    assert NATIVE.b64_encode(data) == text
+    assert NATIVE.b64_decode(text, "v") == data
+
+
+@given(st.text(alphabet=ALPHABET + "=-_ \n\t*.é\x00", max_size=80))
+@settings(max_examples=600, deadline=None)
+def test_backends_agree_on_any_text(text: str) -> None:
+    """For any text, both decoders return the same bytes or the same Base64Error."""
+    assert _outcome(NATIVE, text) == _outcome(PURE, text)
+
+
+@given(st.binary(min_size=1, max_size=200), st.data())
+@settings(max_examples=300, deadline=None)
+def test_single_bad_character_rejected(data: bytes, draw: st.DataObject) -> None:
+    """Replacing any one character by a non-alphabet one is always a Base64Error."""
+    text = base64.b64encode(data).decode().rstrip("=")
+    pos = draw.draw(st.integers(0, len(text) - 1))
+    bad = draw.draw(st.sampled_from(list("-_ \n*.\x00é~!")))
+    mutated = text[:pos] + bad + text[pos + 1 :]
+    for module in (NATIVE, PURE):
+        with pytest.raises(Base64Error):
+            module.b64_decode(mutated, "v")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("A", "length"),
+        ("AQ=", "length"),
+        ("AQ===", "length"),
+        ("AAAA==", "length"),
+        ("=", "length"),
+        ("AB", "trailing bits"),
+        ("AAB", "trailing bits"),
+        ("AQ=A", "characters"),
+        ("A*==", "characters"),
+    ],
+)
+def test_rejections_name_the_rule(text: str, reason: str) -> None:
+    """Each malformed spelling is refused with a message naming the broken rule."""
+    for module in (NATIVE, PURE):
+        with pytest.raises(Base64Error, match=reason):
+            module.b64_decode(text, "v")
+
+
+def test_padded_and_unpadded_both_accepted() -> None:
+    """Padding is optional but, when present, must be exact."""
+    for module in (NATIVE, PURE):
+        assert module.b64_decode("AA==", "v") == b"\x00"
+        assert module.b64_decode("AA", "v") == b"\x00"
+        assert module.b64_decode(b"AAA=", "v") == b"\x00\x00"
