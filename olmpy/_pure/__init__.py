@@ -69,8 +69,6 @@ def wipe(buf: bytearray) -> None:
 
 # --- base64 (SPEC.md section 1) ---------------------------------------------------
 
-import binascii
-
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _VALUE = {c: i for i, c in enumerate(_ALPHABET)}
 _STRICT = sys.version_info >= (3, 11)
