@@ -167,7 +167,7 @@ static long cbc_decrypt(const uint8_t *key, const uint8_t *iv, const uint8_t *in
     uint8_t pad = out[inlen - 1];
     unsigned bad = (unsigned)((pad - 1u) >> 8) | (unsigned)((16u - pad) >> 8);
     for (unsigned i = 1; i <= 16; i++) {
-        unsigned in_pad = ((i - 1u - pad) >> 8) & 1u; /* 1 when i <= pad */
+        unsigned in_pad = (i - 1u - pad) >> 8; /* low byte all ones when i <= pad */
         bad |= in_pad & (unsigned)(out[inlen - i] ^ pad);
     }
     if (bad & 0xFF)

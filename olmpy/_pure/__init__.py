@@ -172,7 +172,7 @@ def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
     # Both halves are evaluated so the check does not branch on which failed.
     bad = (pad - 1) >> 8 | (16 - pad) >> 8
     for i in range(1, 17):
-        in_pad = ((i - 1 - pad) >> 8) & 1
+        in_pad = (i - 1 - pad) >> 8  # -1 (all ones) when i <= pad, else 0
         bad |= in_pad & (padded[-i] ^ pad)
     if bad:
         raise CiphertextError("AES-CBC plaintext: expected valid PKCS#7 padding, got invalid")
