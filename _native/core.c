@@ -21,6 +21,8 @@ typedef int (*hash_fn)(unsigned char *, const unsigned char *, unsigned long lon
 typedef int (*base_fn)(unsigned char *, const unsigned char *);
 typedef void (*reduce_fn)(unsigned char *, const unsigned char *);
 typedef void (*mul_fn)(unsigned char *, const unsigned char *, const unsigned char *);
+typedef int (*keypair_fn)(unsigned char *, unsigned char *, const unsigned char *);
+typedef void (*random_fn)(unsigned char *, unsigned long long);
 
 static struct {
     sign_fn sign;
@@ -30,15 +32,19 @@ static struct {
     reduce_fn reduce;
     mul_fn mul;
     mul_fn add;
+    keypair_fn seed_keypair;
+    random_fn random;
 } sodium;
 
 int olmpy_init(uintptr_t sign, uintptr_t sign_open, uintptr_t hash_sha512,
                uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
-               uintptr_t scalar_add)
+               uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes)
 {
     if (!sign || !sign_open || !hash_sha512 || !base_noclamp || !scalar_reduce ||
-        !scalar_mul || !scalar_add)
+        !scalar_mul || !scalar_add || !seed_keypair || !randombytes)
         return OLMPY_E_ARGUMENT;
+    sodium.seed_keypair = (keypair_fn)seed_keypair;
+    sodium.random = (random_fn)randombytes;
     sodium.sign = (sign_fn)sign;
     sodium.sign_open = (sign_open_fn)sign_open;
     sodium.sha512 = (hash_fn)hash_sha512;
@@ -160,4 +166,17 @@ int olmpy_ed25519_verify(const uint8_t *pub, const uint8_t *msg, size_t len,
     int rc = sodium.sign_open(sm + len + 64, &mlen, sm, len + 64, pub);
     free(sm);
     return rc == 0 ? 0 : OLMPY_E_SIGNATURE;
+}
+
+int olmpy_megolm_group_new(uint8_t *state, uint8_t *secret, uint8_t *pub)
+{
+    if (!sodium.random)
+        return OLMPY_E_NOT_READY;
+    uint8_t seed[32];
+    sodium.random(state, 128);
+    memset(state + 128, 0, 4);
+    sodium.random(seed, sizeof seed);
+    int rc = sodium.seed_keypair(pub, secret, seed);
+    olmpy_wipe(seed, sizeof seed);
+    return rc == 0 ? 0 : OLMPY_E_ARGUMENT;
 }

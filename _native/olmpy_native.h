@@ -27,10 +27,12 @@ const char *olmpy_version(void);
 
 /* Function pointers taken from libsodium (PyNaCl's nacl._sodium), passed as
  * integer addresses: sign, sign_open, hash_sha512,
- * scalarmult_ed25519_base_noclamp, scalar_reduce, scalar_mul, scalar_add. */
+ * scalarmult_ed25519_base_noclamp, scalar_reduce, scalar_mul, scalar_add,
+ * sign_seed_keypair, randombytes. */
 int olmpy_init(uintptr_t sign, uintptr_t sign_open, uintptr_t hash_sha512,
                uintptr_t base_noclamp, uintptr_t scalar_reduce,
-               uintptr_t scalar_mul, uintptr_t scalar_add);
+               uintptr_t scalar_mul, uintptr_t scalar_add,
+               uintptr_t seed_keypair, uintptr_t randombytes);
 int olmpy_has_aesni(void);
 int olmpy_has_shani(void);
 
@@ -76,6 +78,10 @@ void olmpy_megolm_advance_to(uint8_t *state, uint32_t target);
  * cryptographic; returns 0 or OLMPY_E_VERSION / OLMPY_E_DECODE. */
 int olmpy_megolm_parse(const uint8_t *msg, size_t msglen, uint32_t *index,
                        size_t *ct_offset, size_t *ct_len);
+
+/* A fresh outbound session: 128 random ratchet bytes and counter 0 in state,
+ * a random Ed25519 key as (seed || public) in secret, the public key in pub. */
+int olmpy_megolm_group_new(uint8_t *state, uint8_t *secret, uint8_t *pub);
 
 /* Encrypts at the state's index, writes the v1 message (MAC and signature
  * included) to out (capacity outcap) and advances the state by one. */

@@ -65,6 +65,8 @@ if (
         _sodium_address("crypto_core_ed25519_scalar_reduce"),
         _sodium_address("crypto_core_ed25519_scalar_mul"),
         _sodium_address("crypto_core_ed25519_scalar_add"),
+        _sodium_address("crypto_sign_seed_keypair"),
+        _sodium_address("randombytes"),
     )
     != 0
 ):  # pragma: no cover
@@ -223,6 +225,16 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
 
 
 # --- Megolm ---------------------------------------------------------------------------
+
+
+def megolm_group_new() -> tuple[Any, Any, bytes]:
+    """A fresh outbound session: (state, secret key (seed || public), public key)."""
+    state = _secret_alloc("uint8_t[]", MEGOLM_STATE_LEN)
+    secret = _secret_alloc("uint8_t[]", 64)
+    public = _scratch("uint8_t[32]")
+    if lib.olmpy_megolm_group_new(state, secret, public) != 0:  # pragma: no cover
+        raise BackendError("libsodium could not make an Ed25519 key")
+    return state, secret, _buffer(public)[:]
 
 
 def megolm_advance(state: Any) -> None:

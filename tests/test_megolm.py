@@ -294,3 +294,18 @@ def test_x25519_rejects_zero(backend: ModuleType) -> None:
     a, b = bytes([1] * 32), bytes([2] * 32)
     shared = olmpy.primitives.x25519(a, olmpy.primitives.x25519_public(b))
     assert shared == olmpy.primitives.x25519(b, olmpy.primitives.x25519_public(a))
+
+
+def test_new_session_key_material(backend: ModuleType) -> None:
+    """A fresh session starts at 0 with a random ratchet and a consistent Ed25519 pair."""
+    import nacl.bindings
+
+    state, secret, public = backend.megolm_group_new()
+    raw_state = backend.read_secret(state)
+    raw_secret = backend.read_secret(secret)
+    assert len(raw_state) == 132 and raw_state[128:] == bytes(4)
+    assert raw_state[:128] != bytes(128)
+    assert raw_secret[32:] == public
+    assert nacl.bindings.crypto_sign_seed_keypair(raw_secret[:32])[0] == public
+    other_state, _, other_public = backend.megolm_group_new()
+    assert backend.read_secret(other_state) != raw_state and other_public != public

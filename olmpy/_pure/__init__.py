@@ -15,6 +15,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import hmac as _hmac
+import os
 import sys
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -225,6 +226,12 @@ def _rehash_from(state: bytearray, h: int) -> None:
     key = bytes(state[32 * h : 32 * h + 32])
     for k in range(3, h - 1, -1):
         state[32 * k : 32 * k + 32] = _hmac.digest(key, bytes([k]), "sha256")
+
+
+def megolm_group_new() -> tuple[bytearray, bytearray, bytes]:
+    """A fresh outbound session: (state, secret key (seed || public), public key)."""
+    public, secret = _sodium.crypto_sign_seed_keypair(os.urandom(32))
+    return bytearray(os.urandom(128) + bytes(4)), bytearray(secret), bytes(public)
 
 
 def megolm_advance(state: bytearray) -> None:

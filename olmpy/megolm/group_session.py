@@ -10,7 +10,6 @@ call into the backend.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from nacl import bindings as _sodium
@@ -37,9 +36,10 @@ class GroupSession:
     __slots__ = ("_b", "_kind", "_public", "_secret", "_state")
 
     def __init__(self) -> None:
-        seed = os.urandom(32)
-        pk, sk = _sodium.crypto_sign_seed_keypair(seed)
-        self._setup(os.urandom(128), 0, bytes(sk), _backend.impl.KEY_SEED, bytes(pk))
+        b = _backend.impl
+        self._b = b
+        self._state, self._secret, self._public = b.megolm_group_new()
+        self._kind = b.KEY_SEED
 
     def _setup(self, ratchet: bytes, counter: int, secret: bytes, kind: int, public: bytes) -> None:
         b = _backend.impl
