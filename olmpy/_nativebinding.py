@@ -80,6 +80,8 @@ SIGNATURE_LEN = _pure.SIGNATURE_LEN
 
 SecretBuffer = Any  # a cdata uint8_t[] from the wiping allocator
 
+# Buffers that hold keys or plaintexts come from _secret_alloc, whose free wipes them;
+# the returned bytes objects are Python's to manage.
 _secret_alloc = ffi.new_allocator(
     alloc=lib.olmpy_secret_alloc, free=lib.olmpy_secret_free, should_clear_after_alloc=False
 )
@@ -139,7 +141,7 @@ def b64_decode(text: str | bytes, what: str) -> bytes:
     else:
         return _pure.b64_decode(text, what)  # raises the precise error
     n = len(raw)
-    out = _scratch("uint8_t[]", n // 4 * 3 + 16)
+    out = _secret_alloc("uint8_t[]", n // 4 * 3 + 16)
     written = lib.olmpy_b64_decode(raw, n, out)
     if written < 0:
         _pure.b64_decode(text, what)
@@ -159,7 +161,7 @@ def sha256(data: bytes) -> bytes:
 
 def hmac_sha256(key: bytes, data: bytes) -> bytes:
     """HMAC-SHA-256 of ``data`` under ``key``."""
-    out = _scratch("uint8_t[32]")
+    out = _secret_alloc("uint8_t[32]")
     lib.olmpy_hmac_sha256(key, len(key), data, len(data), out)
     return _buffer(out)[:]
 
@@ -168,7 +170,7 @@ def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
     """HKDF-SHA-256 (RFC 5869); an empty salt means 32 zero bytes."""
     if not 0 <= length <= 255 * 32:
         raise UsageError("HKDF length: " + expected("0..8160", length))
-    out = _scratch("uint8_t[]", max(length, 1))
+    out = _secret_alloc("uint8_t[]", max(length, 1))
     lib.olmpy_hkdf_sha256(salt, len(salt), ikm, len(ikm), info, len(info), out, length)
     return _buffer(out, length)[:]
 
@@ -193,7 +195,7 @@ def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
     n = len(ciphertext)
     if n == 0 or n % 16:
         return _pure.aes256_cbc_decrypt(key, iv, ciphertext)  # raises the precise error
-    out = _scratch("uint8_t[]", n)
+    out = _secret_alloc("uint8_t[]", n)
     written = lib.olmpy_aes256_cbc_decrypt(key, iv, ciphertext, n, out)
     if written == lib.OLMPY_E_CIPHERTEXT:
         raise CiphertextError("AES-CBC plaintext: expected valid PKCS#7 padding, got invalid")
@@ -276,7 +278,7 @@ def megolm_decrypt(
 ) -> tuple[bytes, int]:
     """Verifies then decrypts a v1 message; moves ``latest`` forward only on success."""
     n = len(message)
-    out = _scratch("uint8_t[]", n)
+    out = _secret_alloc("uint8_t[]", n)
     index = _scratch("uint32_t *")
     written = lib.olmpy_megolm_decrypt(
         initial, latest, public, message, n, 1 if check_signature else 0, out, index
