@@ -223,7 +223,9 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
     if len(public) != 32 or len(signature) != SIGNATURE_LEN:
         _pure.ed25519_verify(public, message, signature)  # raises the precise error
     if lib.olmpy_ed25519_verify(public, message, len(message), signature) != 0:
-        raise SignatureError("Ed25519 signature does not verify")
+        raise SignatureError(
+            "Ed25519 signature: expected one made by the signing key, got one that does not verify"
+        )
 
 
 # --- Megolm ---------------------------------------------------------------------------
@@ -247,7 +249,7 @@ def megolm_advance(state: Any) -> None:
 def megolm_advance_to(state: Any, target: int) -> None:
     """Advances a Megolm state to ``target`` (mod 2**32), part by part, in place."""
     if not 0 <= target <= 0xFFFFFFFF:
-        raise UsageError("Megolm index: " + expected("0..2**32-1", target))
+        raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(target)))
     lib.olmpy_megolm_advance_to(state, target)
 
 
@@ -286,9 +288,13 @@ def megolm_decrypt(
     if written >= 0:
         return _buffer(out, written)[:], index[0]
     if written == lib.OLMPY_E_SIGNATURE:
-        raise SignatureError("Ed25519 signature does not verify")
+        raise SignatureError(
+            "Ed25519 signature: expected one made by the signing key, got one that does not verify"
+        )
     if written == lib.OLMPY_E_MAC:
-        raise MacError("Megolm message MAC does not match")
+        raise MacError(
+            "Megolm message MAC: expected the MAC of this index's keys, got a different one"
+        )
     if written == lib.OLMPY_E_UNKNOWN_INDEX:
         first = int.from_bytes(_buffer(initial)[128:132], "big")
         raise UnknownMessageIndexError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from olmpy import _b64, primitives
-from olmpy.errors import KeyDecodeError, expected
+from olmpy.errors import KeyDecodeError, UsageError, expected
 
 
 class Ed25519Signature:
@@ -12,13 +12,12 @@ class Ed25519Signature:
     __slots__ = ("_bytes",)
 
     def __init__(self, signature: bytes) -> None:
-        if not isinstance(signature, (bytes, bytearray)) or len(signature) != 64:
-            got = (
-                f"{len(signature)} bytes"
-                if isinstance(signature, (bytes, bytearray))
-                else (type(signature).__name__)
+        if not isinstance(signature, (bytes, bytearray)):
+            raise UsageError("Ed25519 signature: " + expected("bytes", type(signature).__name__))
+        if len(signature) != 64:
+            raise KeyDecodeError(
+                "Ed25519 signature: " + expected("64 bytes", f"{len(signature)} bytes")
             )
-            raise KeyDecodeError("Ed25519 signature: " + expected("64 bytes", got))
         self._bytes = bytes(signature)
 
     @classmethod
@@ -55,11 +54,10 @@ class Ed25519PublicKey:
     __slots__ = ("_bytes",)
 
     def __init__(self, key: bytes) -> None:
-        if not isinstance(key, (bytes, bytearray)) or len(key) != 32:
-            got = (
-                f"{len(key)} bytes" if isinstance(key, (bytes, bytearray)) else (type(key).__name__)
-            )
-            raise KeyDecodeError("Ed25519 public key: " + expected("32 bytes", got))
+        if not isinstance(key, (bytes, bytearray)):
+            raise UsageError("Ed25519 public key: " + expected("bytes", type(key).__name__))
+        if len(key) != 32:
+            raise KeyDecodeError("Ed25519 public key: " + expected("32 bytes", f"{len(key)} bytes"))
         self._bytes = bytes(key)
 
     @classmethod

@@ -88,7 +88,7 @@ def b64_decode(text: str | bytes, what: str) -> bytes:
         except UnicodeDecodeError:
             raise Base64Error(f"{what}: " + expected("base64 text", "non-ASCII bytes")) from None
     elif not isinstance(text, str):
-        raise Base64Error(f"{what}: " + expected("a base64 str", type(text).__name__))
+        raise UsageError(f"{what}: " + expected("a base64 str", type(text).__name__))
     core = text.rstrip("=")
     pad = len(text) - len(core)
     rem = len(core) % 4
@@ -212,7 +212,9 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
     try:
         _sodium.crypto_sign_open(bytes(signature) + bytes(message), bytes(public))
     except BadSignatureError:
-        raise SignatureError("Ed25519 signature does not verify") from None
+        raise SignatureError(
+            "Ed25519 signature: expected one made by the signing key, got one that does not verify"
+        ) from None
 
 
 # --- Megolm ratchet -----------------------------------------------------------------
@@ -252,7 +254,7 @@ def megolm_advance(state: bytearray) -> None:
 def megolm_advance_to(state: bytearray, target: int) -> None:
     """Advances a Megolm state to ``target`` (mod 2**32), part by part, in place."""
     if not 0 <= target <= 0xFFFFFFFF:
-        raise UsageError("Megolm index: " + expected("0..2**32-1", target))
+        raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(target)))
     counter = _counter(state)
     for j in range(4):
         shift = (3 - j) * 8
@@ -396,7 +398,9 @@ def megolm_decrypt(
         mac_end = len(message) - SIGNATURE_LEN - MEGOLM_MAC_LEN
         mac = _hmac.digest(mac_key, message[:mac_end], "sha256")[:MEGOLM_MAC_LEN]
         if not _hmac.compare_digest(mac, message[mac_end : mac_end + MEGOLM_MAC_LEN]):
-            raise MacError("Megolm message MAC does not match")
+            raise MacError(
+                "Megolm message MAC: expected the MAC of this index's keys, got a different one"
+            )
         plaintext = aes256_cbc_decrypt(aes_key, iv, message[ct_off : ct_off + ct_len])
         if 0 < ahead_of_latest < 0x80000000:
             latest[:] = work

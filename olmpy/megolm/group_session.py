@@ -61,7 +61,7 @@ class GroupSession:
         ratchet = _need_bytes("Megolm ratchet", ratchet, 128)
         seed = _need_bytes("Ed25519 seed", ed25519_seed, 32)
         if not isinstance(counter, int) or not 0 <= counter <= 0xFFFFFFFF:
-            raise UsageError("Megolm index: " + expected("0..2**32-1", counter))
+            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(counter)))
         pk, sk = _sodium.crypto_sign_seed_keypair(seed)
         self = cls.__new__(cls)
         self._setup(ratchet, counter, bytes(sk), _backend.impl.KEY_SEED, bytes(pk))

@@ -146,7 +146,7 @@ class InboundGroupSession:
     def export_at(self, index: int) -> ExportedSessionKey | None:
         """The exported key at ``index``, or None if ``index`` is below the first known one."""
         if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
-            raise UsageError("Megolm index: " + expected("0..2**32-1", index))
+            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(index)))
         initial: bytes = self._b.read_secret(self._initial)
         if _ahead(index, _counter(initial)) < 0:
             return None
@@ -170,7 +170,7 @@ class InboundGroupSession:
     def advance_to(self, index: int) -> bool:
         """Forgets every key before ``index`` for good; returns False if none were known."""
         if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
-            raise UsageError("Megolm index: " + expected("0..2**32-1", index))
+            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(index)))
         b = self._b
         if _ahead(index, self.first_known_index) <= 0:
             return False

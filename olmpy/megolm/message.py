@@ -5,7 +5,7 @@ MAC (8) | Ed25519 signature (64).  Unknown protobuf fields of wire types 0 and
 from __future__ import annotations
 
 from olmpy import _b64, _backend
-from olmpy.errors import MessageDecodeError, expected
+from olmpy.errors import UsageError, expected
 from olmpy.keys import Ed25519Signature
 
 
@@ -16,7 +16,7 @@ class MegolmMessage:
 
     def __init__(self, message: bytes) -> None:
         if not isinstance(message, (bytes, bytearray, memoryview)):
-            raise MessageDecodeError("Megolm message: " + expected("bytes", type(message).__name__))
+            raise UsageError("Megolm message: " + expected("bytes", type(message).__name__))
         message = bytes(message)
         self._index: int = _backend.impl.megolm_parse(message)[0]
         self._bytes = message

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from olmpy import _b64, primitives
-from olmpy.errors import KeyDecodeError, SignatureError, VersionError, expected
+from olmpy.errors import KeyDecodeError, SignatureError, UsageError, VersionError, expected
 
 SIGNED_VERSION = 0x02
 EXPORT_VERSION = 0x01
@@ -37,7 +37,7 @@ class _KeyBase:
     @classmethod
     def _check_bytes(cls, raw: object) -> bytes:
         if not isinstance(raw, (bytes, bytearray, memoryview)):
-            raise KeyDecodeError(f"{cls._what}: " + expected("str or bytes", type(raw).__name__))
+            raise UsageError(f"{cls._what}: " + expected("str or bytes", type(raw).__name__))
         return bytes(raw)
 
     def _parse(self, raw: bytes) -> None:
@@ -100,7 +100,10 @@ class SessionKey(_KeyBase):
         try:
             primitives.ed25519_verify(raw[133:165], raw[:165], raw[165:229])
         except SignatureError:
-            raise SignatureError("Megolm session key: the signature does not verify") from None
+            raise SignatureError(
+                "Megolm session key: expected a signature by its own key, "
+                "got one that does not verify"
+            ) from None
 
     @classmethod
     def from_base64(cls, session_key: str) -> SessionKey:

@@ -1,0 +1,737 @@
+"""The compiled core and its pure-Python twin agree byte for byte.
+
+Every function both backends expose is called on the same inputs through
+``olmpy._backend.load("native")`` and ``load("python")``; results must be
+identical, and so must failures (exception type and message).  Functions that
+mutate secret state in place are compared on the state they leave behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import inspect
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import nacl.bindings
+import pytest
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+
+from olmpy import _backend
+from olmpy.errors import OlmpyError
+from olmpy.primitives import ed25519_expand_seed
+
+N = _backend.load("native")
+P = _backend.load("python")
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+U32 = 0xFFFFFFFF
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def outcome(fn: Callable[..., Any], *args: Any) -> tuple[Any, ...]:
+    """("ok", value) or ("err", exception type, message) for one call."""
+    try:
+        return ("ok", fn(*args))
+    except Exception as exc:  # the type itself is part of what is compared
+        return ("err", type(exc), str(exc))
+
+
+def both(name: str, *args: Any) -> tuple[Any, ...]:
+    """Calls ``name`` on both backends, asserts the outcomes are identical, returns it."""
+    native = outcome(getattr(N, name), *args)
+    python = outcome(getattr(P, name), *args)
+    assert native == python, f"{name} disagrees: native={native!r} python={python!r}"
+    if native[0] == "err":
+        assert issubclass(native[1], OlmpyError), native
+    return native
+
+
+def state_at(ratchet: bytes, counter: int) -> bytes:
+    return ratchet + (counter & U32).to_bytes(4, "big")
+
+
+def advanced(state: bytes, target: int) -> bytes:
+    """``state`` advanced to ``target`` with the pure ratchet (a reference copy)."""
+    buf = P.secret_buffer(state)
+    P.megolm_advance_to(buf, target & U32)
+    return P.read_secret(buf)
+
+
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def seed_keypair(seed: bytes) -> tuple[bytes, bytes]:
+    pk, sk = nacl.bindings.crypto_sign_seed_keypair(seed)
+    return bytes(pk), bytes(sk)
+
+
+# --- strategies ------------------------------------------------------------------------
+
+small_bytes = st.binary(max_size=64)
+data_bytes = st.one_of(st.binary(max_size=300), st.binary(min_size=300, max_size=4096))
+ratchets = st.binary(min_size=128, max_size=128)
+seeds = st.binary(min_size=32, max_size=32)
+interesting_u32 = st.one_of(
+    st.integers(0, U32),
+    st.sampled_from([0, 1, 0xFE, 0xFF, 0x100, 0xFFFF, 0x10000, 0xFFFFFF, 0x1000000,
+                     0xFFFFFF00, 0xFFFFFFFE, U32]),
+    st.integers(0, 0x300),
+)
+
+
+@st.composite
+def mutations(draw: st.DrawFn, data: bytes, others: tuple[bytes, ...] = ()) -> bytes:
+    """``data`` after one to three random edits (flip, cut, extend, insert, delete, splice)."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(
+            ["flip", "truncate", "extend", "insert", "delete", "set", "splice"]))
+        if kind == "flip" and out:
+            i = draw(st.integers(0, len(out) - 1))
+            out[i] ^= 1 << draw(st.integers(0, 7))
+        elif kind == "truncate":
+            out = out[: draw(st.integers(0, len(out)))]
+        elif kind == "extend":
+            out += draw(st.binary(min_size=1, max_size=40))
+        elif kind == "insert":
+            i = draw(st.integers(0, len(out)))
+            out[i:i] = draw(st.binary(min_size=1, max_size=4))
+        elif kind == "delete" and out:
+            i = draw(st.integers(0, len(out) - 1))
+            del out[i : i + draw(st.integers(1, 4))]
+        elif kind == "set" and out:
+            out[draw(st.integers(0, len(out) - 1))] = draw(st.integers(0, 255))
+        elif kind == "splice" and others:
+            other = draw(st.sampled_from(others))
+            cut_a = draw(st.integers(0, len(out)))
+            cut_b = draw(st.integers(0, len(other)))
+            out = out[:cut_a] + other[cut_b:]
+    return bytes(out)
+
+
+# --- coverage of the shared surface ---------------------------------------------------
+
+COVERED = {
+    "secret_buffer", "read_secret", "wipe", "b64_encode", "b64_decode",
+    "sha256", "hmac_sha256", "hkdf_sha256",
+    "aes256_cbc_encrypt", "aes256_cbc_decrypt",
+    "ed25519_sign", "ed25519_verify",
+    "megolm_group_new", "megolm_advance", "megolm_advance_to", "megolm_parse",
+    "megolm_encrypt", "megolm_decrypt",
+}
+# Reports about the machine, not computations: they differ by design (the pure
+# backend's AES is OpenSSL's, so it reports no AES-NI of its own).
+NOT_COMPARED = {"has_aesni"}
+
+
+def public_functions(module: Any) -> set[str]:
+    return {
+        name for name, obj in vars(module).items()
+        if not name.startswith("_") and inspect.isfunction(obj)
+        and obj.__module__ == module.__name__
+    }
+
+
+def test_every_shared_function_is_covered() -> None:
+    """Every public function both backends define is compared by this file."""
+    shared = public_functions(N) & public_functions(P)
+    assert shared - NOT_COMPARED <= COVERED, shared - NOT_COMPARED - COVERED
+    assert shared >= COVERED
+    for name in COVERED:
+        assert (inspect.signature(getattr(N, name)).parameters.keys()
+                == inspect.signature(getattr(P, name)).parameters.keys()), name
+    for const in ("NAME", "KEY_SEED", "KEY_EXPANDED", "MEGOLM_STATE_LEN", "SIGNATURE_LEN"):
+        assert hasattr(N, const) and hasattr(P, const)
+    assert (N.KEY_SEED, N.KEY_EXPANDED, N.MEGOLM_STATE_LEN, N.SIGNATURE_LEN) == (
+        P.KEY_SEED, P.KEY_EXPANDED, P.MEGOLM_STATE_LEN, P.SIGNATURE_LEN)
+
+
+# --- secret buffers ----------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.binary(max_size=200))
+def test_secret_buffers(data: bytes) -> None:
+    """A secret buffer reads back what it was given, and reads back zeros once wiped."""
+    for b in (N, P):
+        buf = b.secret_buffer(data)
+        assert b.read_secret(buf) == data
+        b.wipe(buf)
+        assert b.read_secret(buf) == bytes(len(data))
+
+
+# --- base64 ---------------------------------------------------------------------------------
+
+B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+# Long enough to cross the native decoder's 16-character SIMD lanes and its
+# 1024-character chunks.
+long_binary = st.one_of(st.binary(max_size=100), st.binary(max_size=2000))
+
+
+@SETTINGS
+@given(long_binary)
+def test_b64_encode(data: bytes) -> None:
+    """Both encoders give the standard library's base64 without padding."""
+    assert both("b64_encode", data) == ("ok", base64.b64encode(data).decode().rstrip("="))
+
+
+@SETTINGS
+@given(st.one_of(
+    st.text(max_size=60),
+    st.binary(max_size=60),
+    st.text(alphabet=B64_ALPHABET + "=", max_size=1500),
+    st.binary(max_size=1500).map(lambda b: base64.b64encode(b).decode()),
+    st.binary(max_size=1500).map(lambda b: base64.b64encode(b)),
+    st.binary(max_size=1500).map(lambda b: base64.b64encode(b).decode().rstrip("=")),
+))
+def test_b64_decode_arbitrary(text: str | bytes) -> None:
+    """Arbitrary text or bytes decode identically or fail with the same Base64Error."""
+    result = both("b64_decode", text, "some value")
+    if result[0] == "ok":
+        as_text = text if isinstance(text, str) else text.decode("ascii")
+        assert base64.b64decode(as_text + "=" * (-len(as_text) % 4), validate=True) == result[1]
+
+
+@SETTINGS
+@given(long_binary, st.data())
+def test_b64_decode_one_bad_character(data: bytes, draw: st.DataObject) -> None:
+    """One character replaced, inserted or removed anywhere (any lane, any chunk) gives
+    identical verdicts, for text and for raw bytes."""
+    text = bytearray(base64.b64encode(data).rstrip(b"=") if draw.draw(st.booleans())
+                     else base64.b64encode(data))
+    edit = draw.draw(st.sampled_from(["set", "insert", "delete"]))
+    if edit == "set" and text:
+        text[draw.draw(st.integers(0, len(text) - 1))] = draw.draw(st.integers(0, 255))
+    elif edit == "insert":
+        text.insert(draw.draw(st.integers(0, len(text))), draw.draw(st.integers(0, 255)))
+    elif edit == "delete" and text:
+        del text[draw.draw(st.integers(0, len(text) - 1))]
+    both("b64_decode", bytes(text), "v")
+    both("b64_decode", bytes(text).decode("latin-1"), "v")
+
+
+def test_b64_decode_every_byte_in_every_position() -> None:
+    """Every byte value at every position of a 44-character value decodes identically."""
+    valid = base64.b64encode(bytes(range(7, 40)))  # 44 characters: two SIMD lanes + tail
+    for i in range(len(valid)):
+        for value in range(256):
+            text = valid[:i] + bytes([value]) + valid[i + 1 :]
+            both("b64_decode", text, "v")
+
+
+def test_b64_decode_wrong_types() -> None:
+    """Non-text arguments fail identically."""
+    for value in (None, 3, 1.5, ["AAAA"], object):
+        both("b64_decode", value, "v")
+
+
+# --- hashes, MACs, KDF --------------------------------------------------------------------
+
+
+@SETTINGS
+@given(data_bytes)
+def test_sha256(data: bytes) -> None:
+    """Both SHA-256s equal hashlib's."""
+    assert both("sha256", data) == ("ok", hashlib.sha256(data).digest())
+
+
+def test_sha256_block_boundaries() -> None:
+    """Lengths around every padding edge of the first few blocks hash identically."""
+    for n in range(0, 300):
+        data = bytes((i * 7 + n) & 0xFF for i in range(n))
+        assert both("sha256", data) == ("ok", hashlib.sha256(data).digest())
+
+
+@SETTINGS
+@given(st.binary(max_size=200), data_bytes)
+def test_hmac_sha256(key: bytes, data: bytes) -> None:
+    """Both HMAC-SHA-256s equal the standard library's, for keys shorter and longer than a block."""
+    assert both("hmac_sha256", key, data) == ("ok", hmac.digest(key, data, "sha256"))
+
+
+@SETTINGS
+@given(st.one_of(st.just(b""), st.binary(max_size=100)), st.binary(max_size=200),
+       st.binary(max_size=200),
+       st.one_of(st.integers(0, 200), st.integers(0, 8160), st.sampled_from([0, 32, 8159, 8160])))
+def test_hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> None:
+    """HKDF output is identical for every salt and every allowed length."""
+    result = both("hkdf_sha256", salt, ikm, info, length)
+    assert result[0] == "ok" and len(result[1]) == length
+    if salt == b"":
+        # An empty salt is the same as 32 zero bytes (HMAC zero-pads keys).
+        assert result == both("hkdf_sha256", bytes(32), ikm, info, length)
+
+
+@SETTINGS
+@given(st.one_of(st.integers(max_value=-1), st.integers(min_value=8161),
+                 st.sampled_from([-1, 8161, 2**31, 2**64, -(2**63)])))
+def test_hkdf_out_of_range_length(length: int) -> None:
+    """Lengths outside 0..8160 fail the same way on both backends."""
+    result = both("hkdf_sha256", b"salt", b"ikm", b"info", length)
+    assert result[0] == "err" and "expected" in result[2]
+
+
+# --- AES-256-CBC ---------------------------------------------------------------------------
+
+keys32 = st.binary(min_size=32, max_size=32)
+ivs = st.binary(min_size=16, max_size=16)
+
+
+@SETTINGS
+@given(keys32, ivs, data_bytes)
+def test_aes_encrypt_roundtrip(key: bytes, iv: bytes, plaintext: bytes) -> None:
+    """Encryption is identical and decryption on either backend inverts it."""
+    ok, ct = both("aes256_cbc_encrypt", key, iv, plaintext)
+    assert ok == "ok" and len(ct) == (len(plaintext) // 16 + 1) * 16
+    assert both("aes256_cbc_decrypt", key, iv, ct) == ("ok", plaintext)
+
+
+@SETTINGS
+@given(keys32, ivs, st.one_of(st.binary(max_size=100),
+                              st.integers(1, 20).map(lambda n: os.urandom(16 * n))))
+def test_aes_decrypt_arbitrary(key: bytes, iv: bytes, ciphertext: bytes) -> None:
+    """Arbitrary ciphertexts give the same plaintext or the same error on both backends."""
+    both("aes256_cbc_decrypt", key, iv, ciphertext)
+
+
+@SETTINGS
+@given(keys32, ivs, st.binary(max_size=64), st.integers(0, 15), st.integers(1, 255))
+def test_aes_decrypt_padding_edges(key: bytes, iv: bytes, body: bytes, fill: int,
+                                   last: int) -> None:
+    """Ciphertexts whose padding is almost right (one bad byte, pad 0, pad > 16) agree."""
+    # Build a plaintext whose final block ends in chosen bytes, then encrypt it raw.
+    block = bytearray(body + bytes(16 - len(body) % 16))
+    block[-1] = last
+    if fill and last <= 16:
+        block[-1 - fill % last if last > 1 else -1] ^= 1
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    ct = enc.update(bytes(block)) + enc.finalize()
+    both("aes256_cbc_decrypt", key, iv, ct)
+
+
+@SETTINGS
+@given(st.binary(max_size=40), st.binary(max_size=20), st.binary(max_size=40))
+def test_aes_bad_key_or_iv(key: bytes, iv: bytes, data: bytes) -> None:
+    """Wrong key or IV lengths fail identically, for encryption and decryption."""
+    assume(len(key) != 32 or len(iv) != 16)
+    r1 = both("aes256_cbc_encrypt", key, iv, data)
+    r2 = both("aes256_cbc_decrypt", key, iv, data)
+    assert r1[0] == r2[0] == "err"
+
+
+# --- Ed25519 --------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(seeds, data_bytes)
+def test_ed25519_sign_seed_and_expanded(seed: bytes, message: bytes) -> None:
+    """Seed and expanded keys sign identically on both backends, and the result verifies."""
+    pk, sk = seed_keypair(seed)
+    ok, sig0 = both("ed25519_sign", sk, 0, pk, message)
+    assert ok == "ok"
+    assert sig0 == bytes(nacl.bindings.crypto_sign(message, sk)[:64])
+
+    expanded = ed25519_expand_seed(seed)
+    ok, sig1 = both("ed25519_sign", expanded, 1, pk, message)
+    assert ok == "ok"
+    assert nacl.bindings.crypto_sign_open(sig1 + message, pk) == message
+    # Ed25519 is deterministic and the expanded key is SHA-512(seed) clamped,
+    # so libolm-style signing must give the RFC 8032 signature exactly.
+    assert sig1 == sig0
+    # Secret buffers are accepted as well as bytes.
+    for b in (N, P):
+        assert b.ed25519_sign(b.secret_buffer(expanded), 1, pk, message) == sig1
+        assert b.ed25519_sign(b.secret_buffer(sk), 0, pk, message) == sig0
+
+
+@SETTINGS
+@given(st.binary(min_size=64, max_size=64), st.binary(min_size=32, max_size=32), small_bytes)
+def test_ed25519_sign_arbitrary_expanded(secret: bytes, public: bytes, message: bytes) -> None:
+    """Any 64-byte expanded key (even unclamped) and any public key sign identically."""
+    both("ed25519_sign", secret, 1, public, message)
+
+
+@SETTINGS
+@given(seeds, small_bytes, st.integers().filter(lambda k: k not in (0, 1)))
+def test_ed25519_sign_bad_kind(seed: bytes, message: bytes, kind: int) -> None:
+    """A key kind other than 0 or 1 is refused identically."""
+    pk, sk = seed_keypair(seed)
+    assert both("ed25519_sign", sk, kind, pk, message)[0] == "err"
+
+
+@st.composite
+def verify_cases(draw: st.DrawFn) -> tuple[bytes, bytes, bytes]:
+    seed = draw(seeds)
+    message = draw(st.binary(max_size=200))
+    pk, sk = seed_keypair(seed)
+    sig = bytes(nacl.bindings.crypto_sign(message, sk)[:64])
+    which = draw(st.sampled_from(["valid", "sig", "msg", "key", "random", "lengths"]))
+    if which == "sig":
+        sig = draw(mutations(sig))
+    elif which == "msg":
+        message = draw(mutations(message))
+    elif which == "key":
+        pk = draw(st.one_of(mutations(pk), st.sampled_from(
+            [bytes(32), b"\x01" + bytes(31), b"\xff" * 32, b"\xec" + b"\xff" * 30 + b"\x7f"])))
+    elif which == "random":
+        pk, sig = draw(st.binary(min_size=32, max_size=32)), draw(
+            st.binary(min_size=64, max_size=64))
+    elif which == "lengths":
+        pk, sig = draw(st.binary(max_size=40)), draw(st.binary(max_size=80))
+    return pk, message, sig
+
+
+@SETTINGS
+@given(verify_cases())
+def test_ed25519_verify(case: tuple[bytes, bytes, bytes]) -> None:
+    """Verification accepts and rejects identically, and agrees with libsodium."""
+    pk, message, sig = case
+    result = both("ed25519_verify", pk, message, sig)
+    if len(pk) == 32 and len(sig) == 64:
+        try:
+            nacl.bindings.crypto_sign_open(sig + message, pk)
+            sodium_ok = True
+        except Exception:
+            sodium_ok = False
+        assert (result == ("ok", None)) == sodium_ok
+
+
+# --- Megolm ratchet ------------------------------------------------------------------------
+
+
+@FEW
+@given(st.sampled_from(["native", "python"]), st.binary(max_size=100))
+def test_megolm_group_new(maker: str, plaintext: bytes) -> None:
+    """A fresh session (random, so compared by shape) has a zero counter, a seed||public key
+    that matches its public key, and encrypts identically on both backends."""
+    made = _backend.load(maker)
+    state_buf, secret_buf, public = made.megolm_group_new()
+    state, secret = made.read_secret(state_buf), made.read_secret(secret_buf)
+    assert len(state) == 132 and state[128:] == bytes(4)
+    assert len(secret) == 64 and secret[32:] == public
+    assert seed_keypair(secret[:32]) == (public, secret)
+    again = made.megolm_group_new()
+    assert made.read_secret(again[0])[:128] != state[:128] and again[2] != public
+    n, p = N.secret_buffer(state), P.secret_buffer(state)
+    mn = N.megolm_encrypt(n, N.secret_buffer(secret), 0, public, plaintext)
+    mp = P.megolm_encrypt(p, P.secret_buffer(secret), 0, public, plaintext)
+    assert mn == mp and N.read_secret(n) == P.read_secret(p)
+    nacl.bindings.crypto_sign_open(mn[-64:] + mn[:-64], public)
+
+
+@SETTINGS
+@given(ratchets, interesting_u32, st.integers(1, 5))
+def test_megolm_advance(ratchet: bytes, counter: int, steps: int) -> None:
+    """Single steps leave identical states, including across 2**8/2**16/2**24/2**32 edges."""
+    n, p = N.secret_buffer(state_at(ratchet, counter)), P.secret_buffer(state_at(ratchet, counter))
+    for _ in range(steps):
+        N.megolm_advance(n)
+        P.megolm_advance(p)
+        assert N.read_secret(n) == P.read_secret(p)
+    assert int.from_bytes(P.read_secret(p)[128:], "big") == (counter + steps) & U32
+
+
+@SETTINGS
+@given(ratchets, interesting_u32, st.one_of(interesting_u32, st.integers(0, 0x400)), st.booleans())
+def test_megolm_advance_to(ratchet: bytes, counter: int, target: int, relative: bool) -> None:
+    """advance_to reaches identical states for any start and target, wrap-around included."""
+    if relative:
+        target = (counter + target) & U32
+    start = state_at(ratchet, counter)
+    n, p = N.secret_buffer(start), P.secret_buffer(start)
+    N.megolm_advance_to(n, target)
+    P.megolm_advance_to(p, target)
+    assert N.read_secret(n) == P.read_secret(p)
+    assert int.from_bytes(P.read_secret(p)[128:], "big") == target
+    # Advancing to the index it already has changes nothing.
+    N.megolm_advance_to(n, target)
+    P.megolm_advance_to(p, target)
+    assert N.read_secret(n) == P.read_secret(p)
+    assert int.from_bytes(P.read_secret(p)[128:], "big") == target
+
+
+@SETTINGS
+@given(ratchets, st.integers(0, U32), st.integers(0, 600))
+def test_megolm_advance_to_matches_stepping(ratchet: bytes, counter: int, steps: int) -> None:
+    """advance_to(counter + k) equals k single advances, on both backends."""
+    start = state_at(ratchet, counter)
+    n, p = N.secret_buffer(start), P.secret_buffer(start)
+    N.megolm_advance_to(n, (counter + steps) & U32)
+    P.megolm_advance_to(p, (counter + steps) & U32)
+    stepped = N.secret_buffer(start)
+    for _ in range(steps):
+        N.megolm_advance(stepped)
+    assert N.read_secret(n) == P.read_secret(p) == N.read_secret(stepped)
+
+
+@SETTINGS
+@given(ratchets, st.integers(0, U32),
+       st.one_of(st.integers(max_value=-1), st.integers(min_value=U32 + 1)))
+def test_megolm_advance_to_out_of_range(ratchet: bytes, counter: int, target: int) -> None:
+    """Targets outside the u32 range are refused identically and leave the state alone."""
+    start = state_at(ratchet, counter)
+    n, p = N.secret_buffer(start), P.secret_buffer(start)
+    native = outcome(N.megolm_advance_to, n, target)
+    python = outcome(P.megolm_advance_to, p, target)
+    assert native == python and native[0] == "err"
+    assert N.read_secret(n) == P.read_secret(p) == start
+
+
+# --- Megolm messages -------------------------------------------------------------------------
+
+
+@st.composite
+def megolm_bodies(draw: st.DrawFn, index: int | None = None) -> tuple[bytes, int, bytes]:
+    """A message body (version + fields, no MAC or signature) with arbitrary field layout.
+
+    Returns (body, index, ciphertext).
+    """
+    if index is None:
+        index = draw(interesting_u32)
+    ct = draw(st.one_of(st.binary(max_size=80), st.integers(1, 5).map(lambda n: bytes(16 * n))))
+    fields = [b"\x08" + varint(index), b"\x12" + varint(len(ct)) + ct]
+    for _ in range(draw(st.integers(0, 3))):
+        field = draw(st.integers(3, 40))
+        if draw(st.booleans()):
+            fields.append(varint(field << 3) + varint(draw(st.integers(0, 2**64 - 1))))
+        else:
+            blob = draw(st.binary(max_size=10))
+            fields.append(varint(field << 3 | 2) + varint(len(blob)) + blob)
+    fields = draw(st.permutations(fields))
+    return b"\x03" + b"".join(fields), index, ct
+
+
+@st.composite
+def parse_inputs(draw: st.DrawFn) -> bytes:
+    body, _, _ = draw(megolm_bodies())
+    msg = body + draw(st.binary(min_size=72, max_size=72))
+    return draw(st.one_of(
+        st.just(msg),
+        mutations(msg),
+        st.binary(max_size=200),
+        st.binary(max_size=120).map(lambda b: b"\x03" + b),
+        # Over-long and unterminated varints, huge lengths, odd wire types.
+        st.sampled_from([b"\x08" + b"\xff" * 10 + b"\x01", b"\x08" + b"\x80" * 11,
+                         b"\x08\xff\xff\xff\xff\x0f", b"\x08\x80\x80\x80\x80\x10",
+                         b"\x12\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", b"\x0b", b"\x0d",
+                         b"\x0c", b"\x0f", b"\x08\x01\x08\x02", b"\x12\x00\x12\x00",
+                         b"\x08\x01", b"\x12\x00", b"", b"\x08"]).map(
+            lambda f: b"\x03" + f + bytes(72)),
+    ))
+
+
+@settings(SETTINGS, max_examples=400)
+@given(parse_inputs())
+def test_megolm_parse(message: bytes) -> None:
+    """Any bytes parse to the same (index, offset, length) or fail with the same error."""
+    result = both("megolm_parse", message)
+    event("ok" if result[0] == "ok" else result[1].__name__)
+    if result[0] == "ok":
+        index, off, length = result[1]
+        assert 0 <= index <= U32 and off + length <= len(message) - 72
+
+
+@SETTINGS
+@given(megolm_bodies())
+def test_megolm_parse_finds_fields(case: tuple[bytes, int, bytes]) -> None:
+    """Well-formed messages with unknown fields in any order parse to their real fields."""
+    body, index, ct = case
+    msg = body + bytes(72)
+    ok, (got_index, off, length) = both("megolm_parse", msg)
+    assert ok == "ok" and got_index == index and msg[off : off + length] == ct
+
+
+@SETTINGS
+@given(ratchets, interesting_u32, seeds, st.binary(max_size=300), st.booleans(),
+       st.integers(1, 3))
+def test_megolm_encrypt(ratchet: bytes, counter: int, seed: bytes, plaintext: bytes,
+                        expanded: bool, count: int) -> None:
+    """Encryption yields identical message bytes and identical advanced states."""
+    pk, sk = seed_keypair(seed)
+    secret, kind = (ed25519_expand_seed(seed), 1) if expanded else (sk, 0)
+    start = state_at(ratchet, counter)
+    n, p = N.secret_buffer(start), P.secret_buffer(start)
+    ns, ps = N.secret_buffer(secret), P.secret_buffer(secret)
+    for i in range(count):
+        mn = N.megolm_encrypt(n, ns, kind, pk, plaintext)
+        mp = P.megolm_encrypt(p, ps, kind, pk, plaintext)
+        assert mn == mp
+        assert N.read_secret(n) == P.read_secret(p)
+        assert int.from_bytes(P.read_secret(p)[128:], "big") == (counter + i + 1) & U32
+        assert both("megolm_parse", mn)[1][0] == (counter + i) & U32
+        nacl.bindings.crypto_sign_open(mn[-64:] + mn[:-64], pk)
+
+
+DECRYPT_KINDS = ["valid", "mutated", "truncated", "tampered", "resigned", "forged", "random",
+                 "wrong_key", "spliced"]
+
+
+@st.composite
+def decrypt_cases(draw: st.DrawFn) -> dict[str, Any]:
+    """A sender state, a receiver (initial, latest) pair and a message, maybe damaged."""
+    kind = draw(st.sampled_from(DECRYPT_KINDS))
+    ratchet = draw(ratchets)
+    c0 = draw(interesting_u32)
+    seed = draw(seeds)
+    pk, sk = seed_keypair(seed)
+    base = state_at(ratchet, c0)
+    a = draw(st.integers(0, 300))              # initial = base + a
+    b = draw(st.integers(0, 300))              # latest  = initial + b
+    if kind in ("valid", "mutated", "truncated", "random", "spliced") and draw(st.booleans()):
+        m = draw(st.integers(0, 700))          # message index = base + m, maybe unknown
+    else:
+        m = a + draw(st.integers(0, 400))      # an index the receiver knows
+    initial = advanced(base, c0 + a)
+    latest = advanced(initial, c0 + a + b)
+    sender = advanced(base, c0 + m)
+    index = (c0 + m) & U32
+    plaintext = draw(st.binary(max_size=100))
+    buf = P.secret_buffer(sender)
+    message = P.megolm_encrypt(buf, sk, 0, pk, plaintext)
+    check = draw(st.booleans())
+    if kind == "mutated":
+        other = P.megolm_encrypt(buf, sk, 0, pk, plaintext)
+        message = draw(mutations(message, (other,)))
+    elif kind == "truncated":
+        message = message[: draw(st.integers(0, len(message) - 1))]
+    elif kind in ("tampered", "resigned"):
+        # A flip in the ciphertext or MAC, with the signature left stale
+        # (SignatureError, or MacError when signatures are not checked) or redone
+        # over the damaged bytes (MacError either way).
+        i = draw(st.integers(4, len(message) - 65))
+        damaged = bytearray(message)
+        damaged[i] ^= 1 << draw(st.integers(0, 7))
+        message = bytes(damaged)
+        if kind == "resigned":
+            body = message[:-64]
+            message = body + bytes(nacl.bindings.crypto_sign(body, sk)[:64])
+    elif kind == "forged":
+        # Arbitrary field layout and ciphertext (bad lengths, bad padding, unknown
+        # fields) under a correct MAC and signature, reaching the AES stage.
+        body, _, ct = draw(megolm_bodies(index))
+        okm = P.hkdf_sha256(b"", sender[:128], b"MEGOLM_KEYS", 80)
+        if draw(st.booleans()):
+            ct = P.aes256_cbc_encrypt(okm[:32], okm[64:], plaintext)
+            body = b"\x03\x08" + varint(index) + b"\x12" + varint(len(ct)) + ct
+        elif draw(st.booleans()):
+            # Whole blocks whose last byte decrypts to a chosen padding value.
+            pad = draw(st.integers(0, 255))
+            blocks = bytearray(draw(st.binary(min_size=16, max_size=48)))
+            blocks += bytes(16 - len(blocks) % 16)
+            blocks[-1] = pad
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+            enc = Cipher(algorithms.AES(okm[:32]), modes.CBC(okm[64:])).encryptor()
+            ct = enc.update(bytes(blocks)) + enc.finalize()
+            body = b"\x03\x08" + varint(index) + b"\x12" + varint(len(ct)) + ct
+        body += hmac.digest(okm[32:64], body, "sha256")[:8]
+        message = body + bytes(nacl.bindings.crypto_sign(body, sk)[:64])
+    elif kind == "random":
+        message = draw(st.binary(max_size=200))
+    elif kind == "wrong_key":
+        pk = draw(st.one_of(st.binary(min_size=32, max_size=32), st.just(
+            seed_keypair(bytes(32))[0])))
+        check = True
+    elif kind == "spliced":
+        other_seed = draw(seeds)
+        opk, osk = seed_keypair(other_seed)
+        other = P.megolm_encrypt(P.secret_buffer(advanced(base, c0 + m)), osk, 0, opk, b"x")
+        cut = draw(st.integers(0, min(len(message), len(other)) - 1))
+        message = message[:cut] + other[cut:]
+    return {"kind": kind, "initial": initial, "latest": latest, "public": pk, "message": message,
+            "check": check}
+
+
+@settings(SETTINGS, max_examples=500)
+@given(decrypt_cases())
+def test_megolm_decrypt(case: dict[str, Any]) -> None:
+    """Decryption gives the same plaintext or the same error, and leaves identical states."""
+    ni, nl = N.secret_buffer(case["initial"]), N.secret_buffer(case["latest"])
+    pi, pl = P.secret_buffer(case["initial"]), P.secret_buffer(case["latest"])
+    args = (case["public"], case["message"], case["check"])
+    native = outcome(N.megolm_decrypt, ni, nl, *args)
+    python = outcome(P.megolm_decrypt, pi, pl, *args)
+    event(f"{case['kind']}: {'ok' if native[0] == 'ok' else native[1].__name__}")
+    assert native == python
+    if native[0] == "err":
+        assert issubclass(native[1], OlmpyError)
+    assert N.read_secret(ni) == P.read_secret(pi) == case["initial"]
+    assert N.read_secret(nl) == P.read_secret(pl)
+    if native[0] == "err":
+        assert P.read_secret(pl) == case["latest"]
+
+
+@FEW
+@given(ratchets, seeds, st.integers(0, U32), st.lists(st.integers(0, 40), min_size=1,
+                                                       max_size=6))
+def test_megolm_decrypt_sequences(ratchet: bytes, seed: bytes, c0: int,
+                                  order: list[int]) -> None:
+    """Decrypting a series out of order moves ``latest`` identically on both backends."""
+    pk, sk = seed_keypair(seed)
+    sender = P.secret_buffer(state_at(ratchet, c0))
+    messages = [P.megolm_encrypt(sender, sk, 0, pk, bytes([i])) for i in range(41)]
+    start = state_at(ratchet, c0)
+    ni, nl = N.secret_buffer(start), N.secret_buffer(start)
+    pi, pl = P.secret_buffer(start), P.secret_buffer(start)
+    for i in order:
+        native = outcome(N.megolm_decrypt, ni, nl, pk, messages[i], True)
+        python = outcome(P.megolm_decrypt, pi, pl, pk, messages[i], True)
+        assert native == python
+        if c0 + i <= U32:
+            assert native == ("ok", (bytes([i]), c0 + i))
+        assert N.read_secret(nl) == P.read_secret(pl)
+        assert N.read_secret(ni) == P.read_secret(pi) == start
+
+
+# --- the portable SHA-256 path --------------------------------------------------------------
+
+_NO_SHANI_SCRIPT = textwrap.dedent("""
+    import hashlib, hmac, sys
+    from olmpy import _nativebinding as n
+    assert n.has_shani() is False, "OLMPY_NO_SHANI=1 did not disable SHA-NI"
+    for size in list(range(0, 200)) + [447, 448, 511, 512, 1000, 4096, 65537]:
+        data = bytes((i * 131 + size) & 0xFF for i in range(size))
+        assert n.sha256(data) == hashlib.sha256(data).digest(), size
+        key = data[: size % 150]
+        assert n.hmac_sha256(key, data) == hmac.digest(key, data, "sha256"), size
+    okm = n.hkdf_sha256(b"", b"ikm", b"info", 8160)
+    from olmpy import _pure
+    assert okm == _pure.hkdf_sha256(b"", b"ikm", b"info", 8160)
+    print("portable-ok")
+""")
+
+
+def test_native_sha256_portable_path() -> None:
+    """With OLMPY_NO_SHANI=1 the native core uses its portable SHA-256, which matches hashlib."""
+    env = dict(os.environ, OLMPY_NO_SHANI="1", OLMPY_BACKEND="native")
+    proc = subprocess.run([sys.executable, "-c", _NO_SHANI_SCRIPT], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "portable-ok"
+
+
+@pytest.mark.skipif(not N.has_shani(), reason="this CPU has no SHA extensions")
+def test_native_uses_shani_here() -> None:
+    """Without the variable the in-process core uses SHA-NI, so both paths are tested."""
+    assert N.has_shani() is True
