@@ -234,7 +234,7 @@ int olmpy_megolm_parse(const uint8_t *msg, size_t msglen, uint32_t *index,
 
 long olmpy_megolm_decrypt(const uint8_t *initial, uint8_t *latest, const uint8_t *pub,
                           const uint8_t *msg, size_t msglen, int check_signature,
-                          uint8_t *out, uint32_t *index)
+                          const void *vkey, uint8_t *out, uint32_t *index)
 {
     parsed_message pm = {0, NULL, 0, 0};
     int rc = parse_message(msg, msglen, 1, &pm);
@@ -242,7 +242,10 @@ long olmpy_megolm_decrypt(const uint8_t *initial, uint8_t *latest, const uint8_t
         return rc;
     *index = pm.index;
     if (check_signature) {
-        rc = olmpy_ed25519_verify(pub, msg, msglen - SIG_LEN, msg + msglen - SIG_LEN);
+        if (vkey)
+            rc = olmpy_ed25519_vkey_verify(vkey, msg, msglen - SIG_LEN, msg + msglen - SIG_LEN);
+        else
+            rc = olmpy_ed25519_verify(pub, msg, msglen - SIG_LEN, msg + msglen - SIG_LEN);
         if (rc < 0)
             return rc;
     }

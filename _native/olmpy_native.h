@@ -70,6 +70,15 @@ int olmpy_ed25519_sign(const uint8_t *secret, int kind, const uint8_t *pub,
 int olmpy_ed25519_verify(const uint8_t *pub, const uint8_t *msg, size_t len,
                          const uint8_t *sig);
 
+/* Variable-time Ed25519 verification with a per-key precomputed object (public
+ * data only; see ed25519_verify.h).  The object is OLMPY_ED25519_VKEY_SIZE
+ * bytes, 8-byte aligned, pointer-free. */
+#define OLMPY_ED25519_VKEY_SIZE 7720
+size_t olmpy_ed25519_vkey_size(void);
+int olmpy_ed25519_vkey_init(void *vkey, const uint8_t *pub);
+int olmpy_ed25519_vkey_verify(const void *vkey, const uint8_t *msg, size_t len,
+                              const uint8_t *sig);
+
 /* Megolm ratchet state: R0..R3 (4 x 32 bytes) || counter (u32 big-endian). */
 void olmpy_megolm_advance(uint8_t *state);
 void olmpy_megolm_advance_to(uint8_t *state, uint32_t target);
@@ -89,10 +98,12 @@ long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *secret, int kind,
                           const uint8_t *pub, const uint8_t *pt, size_t ptlen,
                           uint8_t *out, size_t outcap);
 
-/* Checks version, signature (when check_signature), MAC, then decrypts into
+/* Checks version, signature (when check_signature: with the precomputed key
+ * object vkey when it is not NULL, else with libsodium), MAC, then decrypts into
  * out (capacity >= msglen).  On success latest is moved to the message index
  * if that lies ahead of it; on failure nothing is written to either state.
  * The message index is stored in *index whenever the message parsed. */
 long olmpy_megolm_decrypt(const uint8_t *initial, uint8_t *latest,
                           const uint8_t *pub, const uint8_t *msg, size_t msglen,
-                          int check_signature, uint8_t *out, uint32_t *index);
+                          int check_signature, const void *vkey, uint8_t *out,
+                          uint32_t *index);

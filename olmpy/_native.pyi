@@ -8,6 +8,7 @@ class _Buffer:
     def __len__(self) -> int: ...
 
 class _FFI:
+    NULL: Any
     def string(self, cdata: _Ptr) -> bytes: ...
     def new(self, cdecl: str, init: Any = ...) -> Any: ...
     def new_allocator(
@@ -93,6 +94,10 @@ class _Lib:
         out: _Ptr,
         outcap: int,
     ) -> int: ...
+    OLMPY_ED25519_VKEY_SIZE: int
+    def olmpy_ed25519_vkey_size(self) -> int: ...
+    def olmpy_ed25519_vkey_init(self, vkey: _Ptr, pub: _Ptr) -> int: ...
+    def olmpy_ed25519_vkey_verify(self, vkey: _Ptr, msg: _Ptr, len: int, sig: _Ptr) -> int: ...
     def olmpy_megolm_decrypt(
         self,
         initial: _Ptr,
@@ -101,6 +106,7 @@ class _Lib:
         msg: _Ptr,
         msglen: int,
         check_signature: int,
+        vkey: _Ptr,
         out: _Ptr,
         index: _Ptr,
     ) -> int: ...
