@@ -48,8 +48,9 @@ def test_cached_key_rejects_every_forgery() -> None:
 
 def test_cache_is_bounded() -> None:
     """However many keys pass through, the cache holds at most its fixed number of entries."""
-    saved = native._VKEY_CACHE_SIZE
+    saved, saved_entries = native._VKEY_CACHE_SIZE, dict(native._vkeys)
     native._VKEY_CACHE_SIZE = 8
+    native._vkeys.clear()
     try:
         with olmpy._backend.use("native"):
             for _ in range(20):
@@ -60,6 +61,7 @@ def test_cache_is_bounded() -> None:
                 assert len(native._vkeys) <= 8
     finally:
         native._VKEY_CACHE_SIZE = saved
+        native._vkeys.update(saved_entries)
 
 
 def test_unusable_key_falls_back_to_libsodium() -> None:
