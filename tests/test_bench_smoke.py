@@ -1,0 +1,57 @@
+"""Smoke test of the side-by-side benchmark; timing is reported there, never asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("olm")
+pytest.importorskip("vodozemac")
+
+COMPARE = Path(__file__).resolve().parent.parent / "benchmarks" / "compare.py"
+IMPLS = ("olmpy native", "olmpy pure", "python-olm", "vodozemac")
+OPERATIONS = (
+    "outbound session creation",
+    "encrypt 100 B -> base64",
+    "encrypt 64 KiB -> base64",
+    "decrypt 100 B from base64",
+    "decrypt 64 KiB from base64",
+    "inbound from signed session key",
+    "import exported key",
+    "decrypt at 2**20, fresh import at 0",
+    "decrypt at 2**20, new signing key per call",
+    "session_key export -> base64",
+    "export_at(1000), fresh import at 0",
+)
+
+
+def test_compare_quick_reports_every_operation_for_all_four(tmp_path: Path) -> None:
+    """compare.py --quick exits 0 and prints one timed row per operation for all four."""
+    out_json = tmp_path / "compare.json"
+    proc = subprocess.run(
+        [sys.executable, str(COMPARE), "--quick", "--json", str(out_json)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("| operation"))
+    for impl in IMPLS:
+        assert f"{impl} µs" in header
+    for op in OPERATIONS:
+        rows = [line for line in lines if line.startswith(f"| {op} ")]
+        assert len(rows) == 1, f"no single row for {op!r}"
+        cells = [c.strip() for c in rows[0].strip("|").split("|")]
+        times = cells[1 : 1 + len(IMPLS)]
+        assert all(float(t.replace(",", "")) > 0 for t in times), rows[0]
+        assert all(c.endswith(("PASS", "MISS")) for c in cells[1 + len(IMPLS) :]), rows[0]
+    doc = json.loads(out_json.read_text(encoding="utf-8"))
+    assert [o["label"] for o in doc["operations"]] == list(OPERATIONS)
+    for o in doc["operations"]:
+        assert set(o["results"]) == set(IMPLS)
