@@ -31,13 +31,12 @@ static void set_counter(uint8_t *state, uint32_t v)
 /* Re-derives R_h..R_3 from R_h, R_h itself last. */
 static void rehash_from(uint8_t *state, int h)
 {
-    olmpy_hmac_ctx ctx;
-    olmpy_hmac_init(&ctx, state + PART * h, PART);
-    for (int k = 3; k >= h; k--) {
-        uint8_t tag = (uint8_t)k;
-        olmpy_hmac_once(&ctx, &tag, 1, state + PART * k);
-    }
-    olmpy_wipe(&ctx, sizeof ctx);
+    static const uint8_t tags[4] = {3, 2, 1, 0};
+    uint8_t *outs[4];
+    size_t n = 0;
+    for (int k = 3; k >= h; k--)
+        outs[n++] = state + PART * k;
+    olmpy_hmac32_tags(state + PART * h, tags, n, outs);
 }
 
 void olmpy_megolm_advance(uint8_t *state)
@@ -70,13 +69,10 @@ void olmpy_megolm_advance_to(uint8_t *state, uint32_t target)
                 continue;
         }
         if (steps > 1) {
-            olmpy_hmac_ctx ctx;
             uint8_t tag = (uint8_t)j;
-            for (; steps > 1; steps--) {
-                olmpy_hmac_init(&ctx, state + PART * j, PART);
-                olmpy_hmac_once(&ctx, &tag, 1, state + PART * j);
-            }
-            olmpy_wipe(&ctx, sizeof ctx);
+            uint8_t *self = state + PART * j;
+            for (; steps > 1; steps--)
+                olmpy_hmac32_tags(self, &tag, 1, &self);
         }
         rehash_from(state, j);
         counter = target & mask;

@@ -32,6 +32,9 @@ void olmpy_hmac_once(const olmpy_hmac_ctx *ctx, const uint8_t *data, size_t len,
 void olmpy_hmac_once2(const olmpy_hmac_ctx *ctx, const uint8_t *a, size_t alen,
                       const uint8_t *b, size_t blen, uint8_t *out);
 
+void olmpy_hmac32_tags(const uint8_t *key, const uint8_t *tags, size_t n,
+                       uint8_t *const *outs);
+
 /* Cipher keys shared by Olm, Megolm, pickles and PK: HKDF(0, secret, info, 80). */
 typedef struct {
     uint8_t aes[32];

@@ -70,6 +70,8 @@ static void compress_shani(uint32_t *h, const uint8_t *p, size_t blocks)
 
     while (blocks--) {
         __m128i save0 = st0, save1 = st1, w[4], m;
+        /* Fully unrolled so that w[] stays in registers (-O3 alone keeps the loop). */
+#pragma GCC unroll 16
         for (int g = 0; g < 16; g++) {
             if (g < 4)
                 w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), swap);
@@ -291,4 +293,60 @@ void olmpy_derive_cipher_keys(const uint8_t *secret, size_t len, const uint8_t *
     memcpy(keys->mac, okm + 32, 32);
     memcpy(keys->iv, okm + 64, 16);
     olmpy_wipe(okm, sizeof okm);
+}
+
+/* HMAC-SHA-256 under a 32-byte key of one-byte messages: outs[i] = HMAC(key,
+ * tags[i]).  The Megolm ratchet's only use of HMAC, done with raw compressions
+ * on pre-padded blocks (4 per MAC, 2 of them shared).  outs may alias key: the
+ * key is read only before the first output is written. */
+void olmpy_hmac32_tags(const uint8_t *key, const uint8_t *tags, size_t n,
+                       uint8_t *const *outs)
+{
+    static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    uint8_t block[64];
+    uint32_t inner0[8], outer0[8], h[8];
+    memcpy(inner0, iv, sizeof iv);
+    memcpy(outer0, iv, sizeof iv);
+    memset(block, 0x36, 64);
+    for (int i = 0; i < 32; i++)
+        block[i] ^= key[i];
+    compress(inner0, block, 1);
+    for (int i = 0; i < 64; i++)
+        block[i] ^= 0x36 ^ 0x5c;
+    compress(outer0, block, 1);
+    for (size_t t = 0; t < n; t++) {
+        /* inner: one tag byte after the 64-byte key block = 520 bits */
+        memset(block, 0, 64);
+        block[0] = tags[t];
+        block[1] = 0x80;
+        block[62] = 0x02;
+        block[63] = 0x08;
+        memcpy(h, inner0, sizeof h);
+        compress(h, block, 1);
+        /* outer: the 32-byte inner hash after the key block = 768 bits */
+        for (int i = 0; i < 8; i++) {
+            block[4 * i] = (uint8_t)(h[i] >> 24);
+            block[4 * i + 1] = (uint8_t)(h[i] >> 16);
+            block[4 * i + 2] = (uint8_t)(h[i] >> 8);
+            block[4 * i + 3] = (uint8_t)h[i];
+        }
+        memset(block + 32, 0, 32);
+        block[32] = 0x80;
+        block[62] = 0x03;
+        block[63] = 0x00;
+        memcpy(h, outer0, sizeof h);
+        compress(h, block, 1);
+        uint8_t *out = outs[t];
+        for (int i = 0; i < 8; i++) {
+            out[4 * i] = (uint8_t)(h[i] >> 24);
+            out[4 * i + 1] = (uint8_t)(h[i] >> 16);
+            out[4 * i + 2] = (uint8_t)(h[i] >> 8);
+            out[4 * i + 3] = (uint8_t)h[i];
+        }
+    }
+    olmpy_wipe(block, sizeof block);
+    olmpy_wipe(inner0, sizeof inner0);
+    olmpy_wipe(outer0, sizeof outer0);
+    olmpy_wipe(h, sizeof h);
 }
