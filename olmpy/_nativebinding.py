@@ -142,12 +142,16 @@ def b64_decode(text: str | bytes, what: str) -> bytes:
     else:
         return _pure.b64_decode(text, what)  # raises the precise error
     n = len(raw)
-    out = _secret_alloc("uint8_t[]", n // 4 * 3 + 16)
+    cap = n // 4 * 3 + 16
+    out = _scratch("uint8_t[]", cap)
     written = lib.olmpy_b64_decode(raw, n, out)
     if written < 0:
+        lib.olmpy_wipe(out, cap)
         _pure.b64_decode(text, what)
         raise Base64Error(f"{what}: expected base64, got invalid text")  # pragma: no cover
-    return _buffer(out, written)[:]
+    decoded = _buffer(out, written)[:]
+    lib.olmpy_wipe(out, cap)  # the text may have been a key
+    return decoded
 
 
 # --- hashes and MACs ---------------------------------------------------------

@@ -17,6 +17,8 @@ Non-contributory X25519 results (all zeros) are rejected.
 
 from __future__ import annotations
 
+import hmac
+
 from nacl import bindings as _sodium
 
 from olmpy import _backend
@@ -73,7 +75,7 @@ def x25519(secret: bytes, public: bytes) -> bytes:
         shared = bytes(_sodium.crypto_scalarmult(secret, public))
     except RuntimeError:  # libsodium refuses an all-zero result
         shared = bytes(32)
-    if shared == bytes(32):
+    if hmac.compare_digest(shared, bytes(32)):  # constant time: the secret stays secret
         raise KeyDecodeError(
             "X25519: " + expected("a contributory public key", "one giving an all-zero secret")
         )
