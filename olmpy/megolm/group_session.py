@@ -125,6 +125,7 @@ class GroupSession:
             plaintext = bytes(plaintext)
         state: Any = self._state
         raw = self._b.megolm_encrypt(state, self._secret, self._kind, self._public, plaintext)
+        # The index is the varint at byte 2; one byte covers indexes below 128.
         index = raw[2] if raw[2] < 0x80 else self.message_index - 1
         return MegolmMessage._trusted(raw, index & 0xFFFFFFFF)
 

@@ -13,6 +13,7 @@ the latest ratchet moves.  A failed decrypt changes nothing.
 from __future__ import annotations
 
 import enum
+import hmac
 from typing import Any, NamedTuple
 
 from olmpy import _b64, _backend
@@ -188,8 +189,6 @@ class InboundGroupSession:
         work = self._b.secret_buffer(lower)
         try:
             self._b.megolm_advance_to(work, _counter(higher))
-            import hmac
-
             return hmac.compare_digest(self._b.read_secret(work), higher)
         finally:
             self._b.wipe(work)
