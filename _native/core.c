@@ -1,11 +1,12 @@
-/* Memory hygiene, constant-time helpers and Ed25519 through libsodium.
+/* Memory hygiene, constant-time helpers and Ed25519 signing.
  *
- * olmpy does no elliptic-curve arithmetic of its own: libsodium's functions
- * are reached through pointers that the Python binding takes from PyNaCl's
- * compiled module and hands to olmpy_init, so signing and verifying happen
- * without a round trip through Python.
+ * Every elliptic-curve operation on secrets is libsodium's, reached through
+ * pointers that the Python binding takes from PyNaCl's compiled module and
+ * hands to olmpy_init, so signing happens without a round trip through
+ * Python.  Verification (public data) is olmpy's own, in ed25519_verify.c.
  */
 #include "olmpy_internal.h"
+#include "olmpy_sha512.h"
 
 #ifndef OLMPY_VERSION_STRING
 #error "OLMPY_VERSION_STRING must be defined by the build"
@@ -13,11 +14,6 @@
 
 const char *olmpy_version(void) { return OLMPY_VERSION_STRING; }
 
-typedef int (*sign_fn)(unsigned char *, unsigned long long *, const unsigned char *,
-                       unsigned long long, const unsigned char *);
-typedef int (*sign_open_fn)(unsigned char *, unsigned long long *, const unsigned char *,
-                            unsigned long long, const unsigned char *);
-typedef int (*hash_fn)(unsigned char *, const unsigned char *, unsigned long long);
 typedef int (*base_fn)(unsigned char *, const unsigned char *);
 typedef void (*reduce_fn)(unsigned char *, const unsigned char *);
 typedef void (*mul_fn)(unsigned char *, const unsigned char *, const unsigned char *);
@@ -25,9 +21,6 @@ typedef int (*keypair_fn)(unsigned char *, unsigned char *, const unsigned char 
 typedef void (*random_fn)(unsigned char *, unsigned long long);
 
 static struct {
-    sign_fn sign;
-    sign_open_fn sign_open;
-    hash_fn sha512;
     base_fn base_noclamp;
     reduce_fn reduce;
     mul_fn mul;
@@ -36,22 +29,18 @@ static struct {
     random_fn random;
 } sodium;
 
-int olmpy_init(uintptr_t sign, uintptr_t sign_open, uintptr_t hash_sha512,
-               uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
+int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
                uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes)
 {
-    if (!sign || !sign_open || !hash_sha512 || !base_noclamp || !scalar_reduce ||
-        !scalar_mul || !scalar_add || !seed_keypair || !randombytes)
+    if (!base_noclamp || !scalar_reduce || !scalar_mul || !scalar_add || !seed_keypair ||
+        !randombytes)
         return OLMPY_E_ARGUMENT;
-    sodium.seed_keypair = (keypair_fn)seed_keypair;
-    sodium.random = (random_fn)randombytes;
-    sodium.sign = (sign_fn)sign;
-    sodium.sign_open = (sign_open_fn)sign_open;
-    sodium.sha512 = (hash_fn)hash_sha512;
     sodium.base_noclamp = (base_fn)base_noclamp;
     sodium.reduce = (reduce_fn)scalar_reduce;
     sodium.mul = (mul_fn)scalar_mul;
     sodium.add = (mul_fn)scalar_add;
+    sodium.seed_keypair = (keypair_fn)seed_keypair;
+    sodium.random = (random_fn)randombytes;
     return 0;
 }
 
@@ -92,29 +81,34 @@ int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
     return d == 0;
 }
 
-/* libolm keeps Ed25519 keys as (clamped scalar a || prefix); RFC 8032's
- * signing equations are applied to that form with libsodium's scalar
- * arithmetic, giving exactly the signatures libolm produces. */
+/* Ed25519 signing (RFC 8032) from libolm's expanded key (clamped scalar a ||
+ * prefix), the form every olmpy signing key is brought to:
+ *   r = SHA-512(prefix || M) mod L,  R = r*B,  k = SHA-512(R || A || M) mod L,
+ *   S = k*a + r mod L.
+ * The curve and scalar arithmetic is libsodium's (constant time); the hashing
+ * is olmpy's SHA-512 (constant time by construction), streamed so the
+ * message is never copied.  The result equals libsodium's crypto_sign for
+ * the seed the expanded key came from (tested). */
 static int sign_expanded(const uint8_t *expanded, const uint8_t *pub, const uint8_t *msg,
                          size_t len, uint8_t *sig)
 {
-    uint8_t *buf = malloc(len + 64);
-    if (!buf)
-        return OLMPY_E_NOMEM;
+    olmpy_sha512_ctx c;
     uint8_t h[64], r[32], a64[64], a[32], k[32], ka[32];
     int rc = 0;
-    memcpy(buf, expanded + 32, 32);
-    memcpy(buf + 32, msg, len);
-    sodium.sha512(h, buf, len + 32);
+    olmpy_sha512_init(&c);
+    olmpy_sha512_update(&c, expanded + 32, 32);
+    olmpy_sha512_update(&c, msg, len);
+    olmpy_sha512_final(&c, h);
     sodium.reduce(r, h);
     if (sodium.base_noclamp(sig, r) != 0) {
-        rc = OLMPY_E_ARGUMENT;
+        rc = OLMPY_E_ARGUMENT; /* r == 0: probability 2^-252 */
         goto out;
     }
-    memcpy(buf, sig, 32);
-    memcpy(buf + 32, pub, 32);
-    memcpy(buf + 64, msg, len);
-    sodium.sha512(h, buf, len + 64);
+    olmpy_sha512_init(&c);
+    olmpy_sha512_update(&c, sig, 32);
+    olmpy_sha512_update(&c, pub, 32);
+    olmpy_sha512_update(&c, msg, len);
+    olmpy_sha512_final(&c, h);
     sodium.reduce(k, h);
     memset(a64, 0, sizeof a64);
     memcpy(a64, expanded, 32);
@@ -122,8 +116,6 @@ static int sign_expanded(const uint8_t *expanded, const uint8_t *pub, const uint
     sodium.mul(ka, k, a);
     sodium.add(sig + 32, ka, r);
 out:
-    olmpy_wipe(buf, len + 64);
-    free(buf);
     olmpy_wipe(h, sizeof h);
     olmpy_wipe(r, sizeof r);
     olmpy_wipe(a64, sizeof a64);
@@ -135,37 +127,28 @@ out:
 int olmpy_ed25519_sign(const uint8_t *secret, int kind, const uint8_t *pub,
                        const uint8_t *msg, size_t len, uint8_t *sig)
 {
-    if (!sodium.sign)
+    if (!sodium.reduce)
         return OLMPY_E_NOT_READY;
     if (kind == OLMPY_KEY_EXPANDED)
         return sign_expanded(secret, pub, msg, len, sig);
     if (kind != OLMPY_KEY_SEED)
         return OLMPY_E_ARGUMENT;
-    uint8_t *sm = malloc(len + 64);
-    if (!sm)
-        return OLMPY_E_NOMEM;
-    unsigned long long smlen = 0;
-    int rc = sodium.sign(sm, &smlen, msg, len, secret);
-    if (rc == 0)
-        memcpy(sig, sm, 64);
-    free(sm);
-    return rc == 0 ? 0 : OLMPY_E_ARGUMENT;
+    /* libsodium form: seed || public; expand the seed as RFC 8032 does. */
+    uint8_t expanded[64];
+    olmpy_sha512(secret, 32, expanded);
+    expanded[0] &= 248;
+    expanded[31] &= 127;
+    expanded[31] |= 64;
+    int rc = sign_expanded(expanded, pub, msg, len, sig);
+    olmpy_wipe(expanded, sizeof expanded);
+    return rc;
 }
 
 int olmpy_ed25519_verify(const uint8_t *pub, const uint8_t *msg, size_t len,
                          const uint8_t *sig)
 {
-    if (!sodium.sign_open)
-        return OLMPY_E_NOT_READY;
-    uint8_t *sm = malloc(2 * len + 64);
-    if (!sm)
-        return OLMPY_E_NOMEM;
-    memcpy(sm, sig, 64);
-    memcpy(sm + 64, msg, len);
-    unsigned long long mlen = 0;
-    int rc = sodium.sign_open(sm + len + 64, &mlen, sm, len + 64, pub);
-    free(sm);
-    return rc == 0 ? 0 : OLMPY_E_SIGNATURE;
+    /* Public data: olmpy's variable-time verifier, with libsodium's verdicts. */
+    return olmpy_ed25519_verify_oneshot(pub, msg, len, sig) == 0 ? 0 : OLMPY_E_SIGNATURE;
 }
 
 int olmpy_megolm_group_new(uint8_t *state, uint8_t *secret, uint8_t *pub)

@@ -10,25 +10,31 @@
  *   - points on -x^2 + y^2 = 1 + d x^2 y^2 in extended coordinates
  *     (X:Y:Z:T), "completed" coordinates for the output of an addition or
  *     doubling, and affine "Niels" form (y+x, y-x, 2dxy) for table entries;
- *   - SHA-512 (FIPS 180-4), streamed over R || A || M;
+ *   - SHA-512 over R || A || M, from sha512.c;
  *   - scalars: the check S < L, the reduction of a 512-bit hash mod L
  *     (Barrett), width-w non-adjacent forms.
  *
- * Verification computes R' = S*B - h*A with one shared chain of only
+ * The cached verifier computes R' = S*B - h*A with one shared chain of only
  * SPLIT_BITS (32) doublings: both scalars are written in wNAF over 256 digit
  * positions, cut into SPLITS (8) pieces of 32 positions each, and piece j
  * is added in from a table of odd multiples of 2^(32 j) B (static, below)
  * or 2^(32 j) A (per key, built by olmpy_ed25519_vkey_init).
  *
+ * olmpy_ed25519_verify_oneshot (no key object; see the section at the end)
+ * checks v*(S*B - h*A - R) = 0 instead, for short u = v*h mod 8L and odd v
+ * from a lattice reduction: one chain of ~128 doublings, A and R
+ * decompressed together, no inversion.
+ *
  * Semantics follow libsodium's crypto_sign_verify_detached exactly (see the
  * header); the differential tests in tests/test_ed25519_verify_native.py
- * hold the two implementations to the same verdicts.
+ * hold the implementations to the same verdicts.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "ed25519_verify.h"
+#include "olmpy_sha512.h"
 
 #ifndef OLMPY_E_SIGNATURE
 #define OLMPY_E_SIGNATURE (-3)
@@ -40,7 +46,7 @@ __extension__ typedef unsigned __int128 u128;
 /* Field arithmetic mod p = 2^255 - 19, radix 2^51.                         */
 /*                                                                          */
 /* Bounds: fe_mul/fe_sq accept limbs below 2^54 and return limbs below      */
-/* 2^51 + 2^13 ("reduced").  fe_add of two reduced values stays below       */
+/* 2^51 + 2^15 ("reduced").  fe_add of two reduced values stays below       */
 /* 2^52.01; fe_sub(a, b) adds 4p, so b's limbs must stay below 2^53 - 76    */
 /* (a reduced value or a sum of two), and the result is below a + 2^53.     */
 /* ------------------------------------------------------------------------ */
@@ -110,7 +116,9 @@ static inline void fe_carry(fe *h)
     h->v[0] += 19 * c;
 }
 
-/* Final carry chain shared by fe_mul and fe_sq. */
+/* Final carry chain shared by fe_mul and fe_sq: few instructions, for the
+ * point formulas, whose independent multiplications keep the multiplier
+ * busy anyway. */
 #define FE_REDUCE_WIDE(h, r0, r1, r2, r3, r4)                                  \
     do {                                                                       \
         uint64_t h0_, h1_, h2_, h3_, h4_, c_;                                  \
@@ -132,6 +140,29 @@ static inline void fe_carry(fe *h)
         (h)->v[2] = h2_;                                                       \
         (h)->v[3] = h3_;                                                       \
         (h)->v[4] = h4_;                                                       \
+    } while (0)
+
+/* The same reduction with a short critical path, for chains of dependent
+ * squarings (exponentiations): two rounds of carries, each taken from all
+ * five limbs at once.  For inputs below 2^54 the column sums r0..r4 are
+ * below 77, 59, 41, 23 and 5 times 2^108, so every carry of the first
+ * round fits in 64 bits (19 * (r4 >> 51) < 2^63.6), and so does every limb
+ * after it; the second round leaves limbs below 2^51 + 2^15. */
+#define FE_REDUCE_WIDE_FAST(h, r0, r1, r2, r3, r4)                             \
+    do {                                                                       \
+        const uint64_t c0_ = (uint64_t)(r0 >> 51), c1_ = (uint64_t)(r1 >> 51), \
+                       c2_ = (uint64_t)(r2 >> 51), c3_ = (uint64_t)(r3 >> 51), \
+                       c4_ = (uint64_t)(r4 >> 51);                             \
+        const uint64_t h0_ = ((uint64_t)r0 & MASK51) + 19 * c4_,               \
+                       h1_ = ((uint64_t)r1 & MASK51) + c0_,                    \
+                       h2_ = ((uint64_t)r2 & MASK51) + c1_,                    \
+                       h3_ = ((uint64_t)r3 & MASK51) + c2_,                    \
+                       h4_ = ((uint64_t)r4 & MASK51) + c3_;                    \
+        (h)->v[0] = (h0_ & MASK51) + 19 * (h4_ >> 51);                         \
+        (h)->v[1] = (h1_ & MASK51) + (h0_ >> 51);                              \
+        (h)->v[2] = (h2_ & MASK51) + (h1_ >> 51);                              \
+        (h)->v[3] = (h3_ & MASK51) + (h2_ >> 51);                              \
+        (h)->v[4] = (h4_ & MASK51) + (h3_ >> 51);                              \
     } while (0)
 
 static inline void fe_mul(fe *h, const fe *f, const fe *g)
@@ -173,12 +204,29 @@ static inline void fe_sq(fe *h, const fe *f)
     FE_REDUCE_WIDE(h, r0, r1, r2, r3, r4);
 }
 
+/* fe_sq with the short-latency reduction */
+static inline void fe_sq_fast(fe *h, const fe *f)
+{
+    const uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3],
+                   f4 = f->v[4];
+    const uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f2_2 = 2 * f2, f3_2 = 2 * f3;
+    const uint64_t f3_19 = 19 * f3, f4_19 = 19 * f4;
+    u128 r0, r1, r2, r3, r4;
+
+    r0 = (u128)f0 * f0 + (u128)f1_2 * f4_19 + (u128)f2_2 * f3_19;
+    r1 = (u128)f0_2 * f1 + (u128)f2_2 * f4_19 + (u128)f3 * f3_19;
+    r2 = (u128)f0_2 * f2 + (u128)f1 * f1 + (u128)f3_2 * f4_19;
+    r3 = (u128)f0_2 * f3 + (u128)f1_2 * f2 + (u128)f4 * f4_19;
+    r4 = (u128)f0_2 * f4 + (u128)f1_2 * f3 + (u128)f2 * f2;
+    FE_REDUCE_WIDE_FAST(h, r0, r1, r2, r3, r4);
+}
+
 /* h = f^(2^n), n >= 1 */
 static void fe_sqn(fe *h, const fe *f, int n)
 {
-    fe_sq(h, f);
+    fe_sq_fast(h, f);
     while (--n > 0) {
-        fe_sq(h, h);
+        fe_sq_fast(h, h);
     }
 }
 
@@ -546,184 +594,6 @@ static int y_is_canonical(const uint8_t s[32])
         }
     }
     return s[0] < 0xed;
-}
-
-/* ------------------------------------------------------------------------ */
-/* SHA-512 (FIPS 180-4), for public data.                                   */
-/* ------------------------------------------------------------------------ */
-
-typedef struct {
-    uint64_t h[8];
-    uint64_t total; /* bytes; messages beyond 2^61 bytes are not a concern */
-    size_t fill;
-    uint8_t buf[128];
-} sha512_ctx;
-
-static const uint64_t sha512_k[80] = {
-    UINT64_C(0x428a2f98d728ae22), UINT64_C(0x7137449123ef65cd), UINT64_C(0xb5c0fbcfec4d3b2f),
-    UINT64_C(0xe9b5dba58189dbbc), UINT64_C(0x3956c25bf348b538), UINT64_C(0x59f111f1b605d019),
-    UINT64_C(0x923f82a4af194f9b), UINT64_C(0xab1c5ed5da6d8118), UINT64_C(0xd807aa98a3030242),
-    UINT64_C(0x12835b0145706fbe), UINT64_C(0x243185be4ee4b28c), UINT64_C(0x550c7dc3d5ffb4e2),
-    UINT64_C(0x72be5d74f27b896f), UINT64_C(0x80deb1fe3b1696b1), UINT64_C(0x9bdc06a725c71235),
-    UINT64_C(0xc19bf174cf692694), UINT64_C(0xe49b69c19ef14ad2), UINT64_C(0xefbe4786384f25e3),
-    UINT64_C(0x0fc19dc68b8cd5b5), UINT64_C(0x240ca1cc77ac9c65), UINT64_C(0x2de92c6f592b0275),
-    UINT64_C(0x4a7484aa6ea6e483), UINT64_C(0x5cb0a9dcbd41fbd4), UINT64_C(0x76f988da831153b5),
-    UINT64_C(0x983e5152ee66dfab), UINT64_C(0xa831c66d2db43210), UINT64_C(0xb00327c898fb213f),
-    UINT64_C(0xbf597fc7beef0ee4), UINT64_C(0xc6e00bf33da88fc2), UINT64_C(0xd5a79147930aa725),
-    UINT64_C(0x06ca6351e003826f), UINT64_C(0x142929670a0e6e70), UINT64_C(0x27b70a8546d22ffc),
-    UINT64_C(0x2e1b21385c26c926), UINT64_C(0x4d2c6dfc5ac42aed), UINT64_C(0x53380d139d95b3df),
-    UINT64_C(0x650a73548baf63de), UINT64_C(0x766a0abb3c77b2a8), UINT64_C(0x81c2c92e47edaee6),
-    UINT64_C(0x92722c851482353b), UINT64_C(0xa2bfe8a14cf10364), UINT64_C(0xa81a664bbc423001),
-    UINT64_C(0xc24b8b70d0f89791), UINT64_C(0xc76c51a30654be30), UINT64_C(0xd192e819d6ef5218),
-    UINT64_C(0xd69906245565a910), UINT64_C(0xf40e35855771202a), UINT64_C(0x106aa07032bbd1b8),
-    UINT64_C(0x19a4c116b8d2d0c8), UINT64_C(0x1e376c085141ab53), UINT64_C(0x2748774cdf8eeb99),
-    UINT64_C(0x34b0bcb5e19b48a8), UINT64_C(0x391c0cb3c5c95a63), UINT64_C(0x4ed8aa4ae3418acb),
-    UINT64_C(0x5b9cca4f7763e373), UINT64_C(0x682e6ff3d6b2b8a3), UINT64_C(0x748f82ee5defb2fc),
-    UINT64_C(0x78a5636f43172f60), UINT64_C(0x84c87814a1f0ab72), UINT64_C(0x8cc702081a6439ec),
-    UINT64_C(0x90befffa23631e28), UINT64_C(0xa4506cebde82bde9), UINT64_C(0xbef9a3f7b2c67915),
-    UINT64_C(0xc67178f2e372532b), UINT64_C(0xca273eceea26619c), UINT64_C(0xd186b8c721c0c207),
-    UINT64_C(0xeada7dd6cde0eb1e), UINT64_C(0xf57d4f7fee6ed178), UINT64_C(0x06f067aa72176fba),
-    UINT64_C(0x0a637dc5a2c898a6), UINT64_C(0x113f9804bef90dae), UINT64_C(0x1b710b35131c471b),
-    UINT64_C(0x28db77f523047d84), UINT64_C(0x32caab7b40c72493), UINT64_C(0x3c9ebe0a15c9bebc),
-    UINT64_C(0x431d67c49c100d4c), UINT64_C(0x4cc5d4becb3e42b6), UINT64_C(0x597f299cfc657e2a),
-    UINT64_C(0x5fcb6fab3ad6faec), UINT64_C(0x6c44198c4a475817),
-};
-
-static const uint64_t sha512_iv[8] = {
-    UINT64_C(0x6a09e667f3bcc908), UINT64_C(0xbb67ae8584caa73b), UINT64_C(0x3c6ef372fe94f82b),
-    UINT64_C(0xa54ff53a5f1d36f1), UINT64_C(0x510e527fade682d1), UINT64_C(0x9b05688c2b3e6c1f),
-    UINT64_C(0x1f83d9abfb41bd6b), UINT64_C(0x5be0cd19137e2179),
-};
-
-static inline uint64_t load64_be(const uint8_t *p)
-{
-    return ((uint64_t)p[0] << 56) | ((uint64_t)p[1] << 48) |
-           ((uint64_t)p[2] << 40) | ((uint64_t)p[3] << 32) |
-           ((uint64_t)p[4] << 24) | ((uint64_t)p[5] << 16) |
-           ((uint64_t)p[6] << 8) | (uint64_t)p[7];
-}
-
-static inline void store64_be(uint8_t *p, uint64_t x)
-{
-    int i;
-    for (i = 0; i < 8; i++) {
-        p[i] = (uint8_t)(x >> (56 - 8 * i));
-    }
-}
-
-#define ROTR64(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
-#define BSIG0(x) (ROTR64(x, 28) ^ ROTR64(x, 34) ^ ROTR64(x, 39))
-#define BSIG1(x) (ROTR64(x, 14) ^ ROTR64(x, 18) ^ ROTR64(x, 41))
-#define SSIG0(x) (ROTR64(x, 1) ^ ROTR64(x, 8) ^ ((x) >> 7))
-#define SSIG1(x) (ROTR64(x, 19) ^ ROTR64(x, 61) ^ ((x) >> 6))
-#define CH(x, y, z) (((x) & ((y) ^ (z))) ^ (z))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
-
-/* One round with the working variables named by rotation rather than moved:
- * t1 = h + S1(e) + Ch(e,f,g) + K + W; d += t1; h = t1 + S0(a) + Maj(a,b,c). */
-#define SHA512_ROUND(a, b, c, d, e, f, g, h, k, w)                             \
-    do {                                                                       \
-        uint64_t t1_ = (h) + BSIG1(e) + CH(e, f, g) + (k) + (w);               \
-        (d) += t1_;                                                            \
-        (h) = t1_ + BSIG0(a) + MAJ(a, b, c);                                   \
-    } while (0)
-
-static void sha512_blocks(uint64_t st[8], const uint8_t *p, size_t nblocks)
-{
-    uint64_t w[80];
-    uint64_t a, b, c, d, e, f, g, h;
-    int t;
-
-    while (nblocks-- > 0) {
-        for (t = 0; t < 16; t++) {
-            w[t] = load64_be(p + 8 * t);
-        }
-        for (t = 16; t < 80; t++) {
-            w[t] = SSIG1(w[t - 2]) + w[t - 7] + SSIG0(w[t - 15]) + w[t - 16];
-        }
-        a = st[0];
-        b = st[1];
-        c = st[2];
-        d = st[3];
-        e = st[4];
-        f = st[5];
-        g = st[6];
-        h = st[7];
-        for (t = 0; t < 80; t += 8) {
-            SHA512_ROUND(a, b, c, d, e, f, g, h, sha512_k[t + 0], w[t + 0]);
-            SHA512_ROUND(h, a, b, c, d, e, f, g, sha512_k[t + 1], w[t + 1]);
-            SHA512_ROUND(g, h, a, b, c, d, e, f, sha512_k[t + 2], w[t + 2]);
-            SHA512_ROUND(f, g, h, a, b, c, d, e, sha512_k[t + 3], w[t + 3]);
-            SHA512_ROUND(e, f, g, h, a, b, c, d, sha512_k[t + 4], w[t + 4]);
-            SHA512_ROUND(d, e, f, g, h, a, b, c, sha512_k[t + 5], w[t + 5]);
-            SHA512_ROUND(c, d, e, f, g, h, a, b, sha512_k[t + 6], w[t + 6]);
-            SHA512_ROUND(b, c, d, e, f, g, h, a, sha512_k[t + 7], w[t + 7]);
-        }
-        st[0] += a;
-        st[1] += b;
-        st[2] += c;
-        st[3] += d;
-        st[4] += e;
-        st[5] += f;
-        st[6] += g;
-        st[7] += h;
-        p += 128;
-    }
-}
-
-static void sha512_init(sha512_ctx *ctx)
-{
-    memcpy(ctx->h, sha512_iv, sizeof ctx->h);
-    ctx->total = 0;
-    ctx->fill = 0;
-}
-
-static void sha512_update(sha512_ctx *ctx, const uint8_t *p, size_t len)
-{
-    ctx->total += (uint64_t)len;
-    if (ctx->fill > 0) {
-        size_t take = 128 - ctx->fill;
-        if (take > len) {
-            take = len;
-        }
-        memcpy(ctx->buf + ctx->fill, p, take);
-        ctx->fill += take;
-        p += take;
-        len -= take;
-        if (ctx->fill < 128) {
-            return;
-        }
-        sha512_blocks(ctx->h, ctx->buf, 1);
-        ctx->fill = 0;
-    }
-    if (len >= 128) {
-        sha512_blocks(ctx->h, p, len / 128);
-        p += len & ~(size_t)127;
-        len &= 127;
-    }
-    if (len > 0) {
-        memcpy(ctx->buf, p, len);
-        ctx->fill = len;
-    }
-}
-
-static void sha512_final(sha512_ctx *ctx, uint8_t out[64])
-{
-    const uint64_t bits = ctx->total << 3;
-    int i;
-
-    ctx->buf[ctx->fill++] = 0x80;
-    if (ctx->fill > 112) {
-        memset(ctx->buf + ctx->fill, 0, 128 - ctx->fill);
-        sha512_blocks(ctx->h, ctx->buf, 1);
-        ctx->fill = 0;
-    }
-    memset(ctx->buf + ctx->fill, 0, 120 - ctx->fill);
-    store64_be(ctx->buf + 120, bits); /* high 64 bits of the length are 0 */
-    sha512_blocks(ctx->h, ctx->buf, 1);
-    for (i = 0; i < 8; i++) {
-        store64_be(out + 8 * i, ctx->h[i]);
-    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1251,7 +1121,7 @@ int olmpy_ed25519_vkey_verify(const void *vkey_, const uint8_t *msg,
                               size_t len, const uint8_t *sig)
 {
     const olmpy_ed25519_vkey *vk = (const olmpy_ed25519_vkey *)vkey_;
-    sha512_ctx hs;
+    olmpy_sha512_ctx hs;
     uint8_t hash[64], rcheck[32];
     uint64_t h[4], s[4];
     int8_t nh[256], ns[256];
@@ -1267,13 +1137,13 @@ int olmpy_ed25519_vkey_verify(const void *vkey_, const uint8_t *msg,
         return OLMPY_E_SIGNATURE;
     }
 
-    sha512_init(&hs);
-    sha512_update(&hs, sig, 32);
-    sha512_update(&hs, vk->pub, 32);
+    olmpy_sha512_init(&hs);
+    olmpy_sha512_update(&hs, sig, 32);
+    olmpy_sha512_update(&hs, vk->pub, 32);
     if (len > 0) {
-        sha512_update(&hs, msg, len);
+        olmpy_sha512_update(&hs, msg, len);
     }
-    sha512_final(&hs, hash);
+    olmpy_sha512_final(&hs, hash);
     sc_reduce512(h, hash);
     for (i = 0; i < 4; i++) {
         s[i] = load64_le(sig + 32 + 8 * i);
@@ -1338,4 +1208,607 @@ int olmpy_ed25519_vkey_verify(const void *vkey_, const uint8_t *msg,
 
     ge_tobytes(rcheck, &r);
     return memcmp(rcheck, sig, 32) == 0 ? 0 : OLMPY_E_SIGNATURE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One-shot verification (no per-key object).                               */
+/*                                                                          */
+/* The point group E(F_p) is cyclic of order 8L, so integer multiples of    */
+/* any point depend on the integer mod 8L only.  Writing Q = S*B - h*A - R, */
+/* libsodium accepts iff Q is the identity (given the encoding checks: R    */
+/* must be canonical and decode, as the encoding of S*B - h*A always is).   */
+/* For any v prime to 8L (v odd, and below 2^200 so no multiple of L),    */
+/* Q = 0 iff v*Q = 0, and with u = v*h mod 8L:                              */
+/*     v*Q = (v*S mod L)*B - u*A - v*R,                                     */
+/* (B has order L).  A short (u, v), both about 2^127, comes from the       */
+/* extended Euclidean algorithm on (8L, h) stopped half way; then one chain */
+/* of ~128 doublings serves all three scalars (B's 253-bit scalar is cut    */
+/* into pieces with the static tables of 2^(32 j) B).  The check is         */
+/* projective (no inversion), at the price of decompressing R.              */
+/* ------------------------------------------------------------------------ */
+
+/* 8L, little-endian */
+static const uint64_t sc_8L[4] = {UINT64_C(0xc09318d2e7ae9f68),
+                                  UINT64_C(0xa6f7cef517bce6b2), 0,
+                                  UINT64_C(0x8000000000000000)};
+
+static int mp_bitlen(const uint64_t a[4])
+{
+    int i;
+    for (i = 3; i >= 0; i--) {
+        if (a[i] != 0) {
+            return 64 * i + 64 - __builtin_clzll(a[i]);
+        }
+    }
+    return 0;
+}
+
+static int mp_cmp(const uint64_t a[4], const uint64_t b[4])
+{
+    int i;
+    for (i = 3; i >= 0; i--) {
+        if (a[i] != b[i]) {
+            return a[i] < b[i] ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+/* r = a << s mod 2^256, 0 <= s < 256 */
+static void mp_shl(uint64_t r[4], const uint64_t a[4], int s)
+{
+    const int w = s >> 6, b = s & 63;
+    int i;
+    for (i = 3; i >= 0; i--) {
+        const uint64_t hi = i - w >= 0 ? a[i - w] : 0;
+        const uint64_t lo = i - w - 1 >= 0 ? a[i - w - 1] : 0;
+        r[i] = b != 0 ? (hi << b) | (lo >> (64 - b)) : hi;
+    }
+}
+
+/* a -= b, a >= b */
+static void mp_sub(uint64_t a[4], const uint64_t b[4])
+{
+    uint64_t borrow = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        const u128 d = (u128)a[i] - b[i] - borrow;
+        a[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+}
+
+/* a += b, no overflow */
+static void mp_add(uint64_t a[4], const uint64_t b[4])
+{
+    u128 c = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        c += (u128)a[i] + b[i];
+        a[i] = (uint64_t)c;
+        c >>= 64;
+    }
+}
+
+/* One Euclidean step on remainders u >= v > 0 with cofactor magnitudes:
+ * u = u mod v and tu += floor(u / v) * tv. */
+static void mp_divstep(uint64_t u[4], uint64_t tu[4], const uint64_t v[4],
+                       const uint64_t tv[4])
+{
+    uint64_t t[4];
+    int s;
+    for (s = mp_bitlen(u) - mp_bitlen(v); s >= 0; s--) {
+        mp_shl(t, v, s);
+        if (mp_cmp(t, u) <= 0) {
+            mp_sub(u, t);
+            mp_shl(t, tv, s);
+            mp_add(tu, t);
+        }
+    }
+}
+
+/* r = x*p - y*q for x, y < 2^63 when the result is known to lie in
+ * [0, 2^256) */
+static void mp_mulsub(uint64_t r[4], uint64_t x, const uint64_t p[4],
+                      uint64_t y, const uint64_t q[4])
+{
+    u128 cp = 0, cq = 0;
+    uint64_t borrow = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        u128 d;
+        cp += (u128)x * p[i];
+        cq += (u128)y * q[i];
+        d = (u128)(uint64_t)cp - (uint64_t)cq - borrow;
+        r[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+        cp >>= 64;
+        cq >>= 64;
+    }
+}
+
+/* r = x*p + y*q for x, y < 2^63 when the result is known to be below
+ * 2^256 */
+static void mp_muladd(uint64_t r[4], uint64_t x, const uint64_t p[4],
+                      uint64_t y, const uint64_t q[4])
+{
+    u128 c = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        c += (u128)x * p[i] + (u128)y * q[i];
+        r[i] = (uint64_t)c;
+        c >>= 64;
+    }
+}
+
+static inline uint64_t abs64(int64_t x)
+{
+    return x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+}
+
+/* Finds u >= 0 and odd v (as magnitude and sign) with u = v*h (mod 8L),
+ * both short.  Returns 0, or -1 if either is 2^200 or more (a lattice with
+ * unusually unbalanced short vectors; the caller then uses u = h, v = 1,
+ * and the 200-bit bound keeps v from being a multiple of L).
+ *
+ * Extended Euclid on r0 = 8L, r1 = h keeps r_i = t_i h (mod 8L), the
+ * signs of t_i alternating and |t_i| r_(i-1) <= 8L; it stops at the first
+ * r_i below 2^128, where |t_i| <= 8L / 2^128 < 2^128 as well.  Consecutive
+ * t are coprime, so if t_i is even, t_(i-1) and t_(i+1) are odd.
+ *
+ * The Euclidean steps are batched as in Lehmer's method (Knuth, TAOCP
+ * 4.5.2, Algorithm L): runs of quotients are found from the leading 62
+ * bits, with both bounds on each quotient checked so that every quotient
+ * is the exact one, then applied to the full numbers as a 2x2 matrix.
+ * Whatever the batching, every step is an exact Euclidean step. */
+static int lattice_reduce(uint64_t uo[4], uint64_t vo[4], int *vneg,
+                          const uint64_t h[4])
+{
+    uint64_t a[4], b[4], ta[4] = {0}, tb[4] = {1, 0, 0, 0}, x[4];
+    int bneg = 0; /* sign of tb; ta has the other sign (or is 0) */
+    int i;
+
+#ifdef OLMPY_TEST_ONESHOT_NO_LATTICE
+    /* tests only: exercise the caller's fallback on every signature */
+    return -1;
+#endif
+    memcpy(a, sc_8L, sizeof a);
+    memcpy(b, h, sizeof b);
+    while ((b[2] | b[3]) != 0) {
+        /* here a > b >= 2^128 */
+        const int s = mp_bitlen(a) - 62;
+        const int w = s >> 6, sb = s & 63;
+        const uint64_t thr = s <= 129 ? UINT64_C(1) << (129 - s) : 0;
+        uint64_t ah, bh;
+        int64_t A = 1, B = 0, C = 0, D = 1;
+        int k = 0;
+
+        ah = a[w] >> sb;
+        bh = b[w] >> sb;
+        if (sb != 0 && w < 3) {
+            ah |= a[w + 1] << (64 - sb);
+            bh |= b[w + 1] << (64 - sb);
+        }
+        for (;;) {
+            const int64_t bc = (int64_t)bh + C, bd = (int64_t)bh + D;
+            const int64_t aa = (int64_t)ah + A, ab = (int64_t)ah + B;
+            uint64_t q, r;
+            int64_t t;
+            if (bc <= 0 || bd <= 0 || aa < 0 || ab < 0) {
+                break;
+            }
+            /* q = floor(aa / bc), usually 1; it must equal floor(ab / bd) */
+            q = (uint64_t)(aa - bc) < (uint64_t)bc ? 1 : (uint64_t)aa / (uint64_t)bc;
+            if ((u128)q * (uint64_t)bd > (uint64_t)ab ||
+                (uint64_t)ab - q * (uint64_t)bd >= (uint64_t)bd) {
+                break;
+            }
+            r = ah - q * bh;
+            if (r < thr) {
+                break; /* near 2^128: finish with exact single steps */
+            }
+            t = A - (int64_t)q * C;
+            A = C;
+            C = t;
+            t = B - (int64_t)q * D;
+            B = D;
+            D = t;
+            ah = bh;
+            bh = r;
+            k++;
+        }
+        if (k == 0) {
+            mp_divstep(a, ta, b, tb);
+            for (i = 0; i < 4; i++) {
+                x[i] = a[i], a[i] = b[i], b[i] = x[i];
+                x[i] = ta[i], ta[i] = tb[i], tb[i] = x[i];
+            }
+            bneg ^= 1;
+            continue;
+        }
+        {
+            uint64_t na[4], nb[4], nta[4], ntb[4];
+            /* A, B (and C, D) have opposite signs or one is zero */
+            if (B <= 0) {
+                mp_mulsub(na, abs64(A), a, abs64(B), b);
+            } else {
+                mp_mulsub(na, abs64(B), b, abs64(A), a);
+            }
+            if (D <= 0) {
+                mp_mulsub(nb, abs64(C), a, abs64(D), b);
+            } else {
+                mp_mulsub(nb, abs64(D), b, abs64(C), a);
+            }
+            mp_muladd(nta, abs64(A), ta, abs64(B), tb);
+            mp_muladd(ntb, abs64(C), ta, abs64(D), tb);
+            memcpy(a, na, sizeof a);
+            memcpy(b, nb, sizeof b);
+            memcpy(ta, nta, sizeof ta);
+            memcpy(tb, ntb, sizeof tb);
+            bneg ^= k & 1;
+        }
+    }
+    if (tb[0] & 1) {
+        memcpy(uo, b, sizeof b);
+        memcpy(vo, tb, sizeof tb);
+        *vneg = bneg;
+    } else {
+        /* ta is odd: take (a, ta) or the next step (a mod b, ta + q tb),
+         * whichever is shorter (b > 0 here: gcd(8L, h) < 2^128) */
+        uint64_t c[4], tc[4];
+        memcpy(c, a, sizeof c);
+        memcpy(tc, ta, sizeof tc);
+        mp_divstep(c, tc, b, tb);
+        i = mp_bitlen(a) > mp_bitlen(ta) ? mp_bitlen(a) : mp_bitlen(ta);
+        if ((mp_bitlen(c) > mp_bitlen(tc) ? mp_bitlen(c) : mp_bitlen(tc)) < i) {
+            memcpy(uo, c, sizeof c);
+            memcpy(vo, tc, sizeof tc);
+        } else {
+            memcpy(uo, a, sizeof a);
+            memcpy(vo, ta, sizeof ta);
+        }
+        *vneg = !bneg;
+    }
+    return mp_bitlen(uo) > 200 || mp_bitlen(vo) > 200 ? -1 : 0;
+}
+
+#define WO 5                /* wNAF width for the one-shot tables of A and R */
+#define NO (1 << (WO - 2))
+#define NAF_MAX 257         /* digits of a scalar below 2^256 */
+
+/* r = p - q, q in cached form */
+static void ge_sub(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q)
+{
+    fe a, b, c, dd, t;
+
+    fe_sub(&t, &p->Y, &p->X);
+    fe_mul(&a, &t, &q->YpX);
+    fe_add(&t, &p->Y, &p->X);
+    fe_mul(&b, &t, &q->YmX);
+    fe_mul(&c, &p->T, &q->T2d);
+    fe_mul(&dd, &p->Z, &q->Z2);
+    fe_sub(&r->X, &b, &a);
+    fe_add(&r->Y, &b, &a);
+    fe_sub(&r->Z, &dd, &c);
+    fe_add(&r->T, &dd, &c);
+}
+
+/* t[k][i] = (2i + 1) p[k] for k = 0, 1 (interleaved, as fe_sqn_x2) */
+static void ge_odd_multiples_x2(ge_cached t[2][NO], const ge_p3 p[2])
+{
+    ge_p1p1 x[2];
+    ge_p3 cur[2];
+    ge_cached twice[2];
+    int i, k;
+
+    for (k = 0; k < 2; k++) {
+        ge_p3_to_cached(&t[k][0], &p[k]);
+        ge_p3_dbl(&x[k], &p[k]);
+        ge_p1p1_to_p3(&cur[k], &x[k]);
+        ge_p3_to_cached(&twice[k], &cur[k]);
+        cur[k] = p[k];
+    }
+    for (i = 1; i < NO; i++) {
+        for (k = 0; k < 2; k++) {
+            ge_add(&x[k], &cur[k], &twice[k]);
+            ge_p1p1_to_p3(&cur[k], &x[k]);
+            ge_p3_to_cached(&t[k][i], &cur[k]);
+        }
+    }
+}
+
+/* Width-w NAF of k < 2^256 over positions 0..NAF_MAX-1; returns the
+ * number of positions up to the last nonzero digit (0 for k = 0). */
+static int wnaf_var(int8_t naf[NAF_MAX], const uint64_t k4[4], int w)
+{
+    uint64_t k[5];
+    int bit = 0, carry = 0, len = 0;
+
+    memcpy(k, k4, 4 * sizeof k[0]);
+    k[4] = 0;
+    memset(naf, 0, NAF_MAX);
+    while (bit < NAF_MAX) {
+        const int limb = bit >> 6, off = bit & 63;
+        uint64_t word;
+
+        if ((int)((k[limb] >> off) & 1) == carry) {
+            bit++;
+            continue;
+        }
+        word = k[limb] >> off;
+        if (off + w > 64 && limb < 4) {
+            word |= k[limb + 1] << (64 - off);
+        }
+        word &= ((uint64_t)1 << w) - 1;
+        word += (uint64_t)carry;
+        carry = (int)((word >> (w - 1)) & 1);
+        naf[bit] = (int8_t)((int)word - (carry << w));
+        len = bit + 1;
+        bit += w;
+    }
+    return len;
+}
+
+/* r = x * y mod L for 256-bit x and y */
+static void sc_mul_var(uint64_t r[4], const uint64_t x[4], const uint64_t y[4])
+{
+    uint64_t p[8] = {0};
+    uint8_t bytes[64];
+    int i, j;
+
+    for (i = 0; i < 4; i++) {
+        u128 c = 0;
+        for (j = 0; j < 4; j++) {
+            c += (u128)x[i] * y[j] + p[i + j];
+            p[i + j] = (uint64_t)c;
+            c >>= 64;
+        }
+        p[i + 4] = (uint64_t)c;
+    }
+    for (i = 0; i < 8; i++) {
+        store64_le(bytes + 8 * i, p[i]);
+    }
+    sc_reduce512(r, bytes);
+}
+
+/* Two independent chains side by side: each field operation is latency
+ * bound, so the processor overlaps the two. */
+static void fe_sqn_x2(fe h[2], const fe f[2], int n)
+{
+    fe_sq_fast(&h[0], &f[0]);
+    fe_sq_fast(&h[1], &f[1]);
+    while (--n > 0) {
+        fe_sq_fast(&h[0], &h[0]);
+        fe_sq_fast(&h[1], &h[1]);
+    }
+}
+
+static inline void fe_mul_x2(fe h[2], const fe f[2], const fe g[2])
+{
+    fe_mul(&h[0], &f[0], &g[0]);
+    fe_mul(&h[1], &f[1], &g[1]);
+}
+
+/* h[k] = z[k]^(2^252 - 3), as fe_pow22523 */
+static void fe_pow22523_x2(fe h[2], const fe z[2])
+{
+    fe z2[2], z9[2], z11[2], t5[2], t10[2], t20[2], t40[2], t50[2], t100[2],
+        t200[2], t[2];
+
+    fe_sqn_x2(z2, z, 1);
+    fe_sqn_x2(t, z2, 2);
+    fe_mul_x2(z9, t, z);
+    fe_mul_x2(z11, z9, z2);
+    fe_sqn_x2(t, z11, 1);
+    fe_mul_x2(t5, t, z9);
+    fe_sqn_x2(t, t5, 5);
+    fe_mul_x2(t10, t, t5);
+    fe_sqn_x2(t, t10, 10);
+    fe_mul_x2(t20, t, t10);
+    fe_sqn_x2(t, t20, 20);
+    fe_mul_x2(t40, t, t20);
+    fe_sqn_x2(t, t40, 10);
+    fe_mul_x2(t50, t, t10);
+    fe_sqn_x2(t, t50, 50);
+    fe_mul_x2(t100, t, t50);
+    fe_sqn_x2(t, t100, 100);
+    fe_mul_x2(t200, t, t100);
+    fe_sqn_x2(t, t200, 50);
+    fe_mul_x2(t, t, t50);
+    fe_sqn_x2(t, t, 2);
+    fe_mul_x2(h, t, z);
+}
+
+/* Decompresses s[0] and s[1] as ge_frombytes does, with the two
+ * exponentiations interleaved.  Returns 0, or -1 if either is not on the
+ * curve. */
+static int ge_frombytes_x2(ge_p3 h[2], const uint8_t *s[2])
+{
+    fe u[2], v[2], v3[2], w[2], x[2], vxx, chk;
+    int k;
+
+    for (k = 0; k < 2; k++) {
+        fe_frombytes(&h[k].Y, s[k]);
+        fe_1(&h[k].Z);
+        fe_sq(&u[k], &h[k].Y);
+        fe_mul(&v[k], &u[k], &fe_d);
+        fe_sub(&u[k], &u[k], &h[k].Z);  /* u = y^2 - 1 */
+        fe_add(&v[k], &v[k], &h[k].Z);  /* v = d y^2 + 1 */
+        fe_sq(&v3[k], &v[k]);
+        fe_mul(&v3[k], &v3[k], &v[k]);  /* v^3 */
+        fe_sq(&w[k], &v3[k]);
+        fe_mul(&w[k], &w[k], &v[k]);
+        fe_mul(&w[k], &w[k], &u[k]);    /* u v^7 */
+    }
+    fe_pow22523_x2(x, w);               /* (u v^7)^((p-5)/8) */
+    for (k = 0; k < 2; k++) {
+        fe_mul(&x[k], &x[k], &v3[k]);
+        fe_mul(&x[k], &x[k], &u[k]);    /* x = u v^3 (u v^7)^((p-5)/8) */
+        fe_sq(&vxx, &x[k]);
+        fe_mul(&vxx, &vxx, &v[k]);      /* v x^2 */
+        fe_sub(&chk, &vxx, &u[k]);
+        if (!fe_iszero(&chk)) {
+            fe_add(&chk, &vxx, &u[k]);
+            if (!fe_iszero(&chk)) {
+                return -1;
+            }
+            fe_mul(&x[k], &x[k], &fe_sqrtm1);
+        }
+        if (fe_isodd(&x[k]) != (s[k][31] >> 7)) {
+            fe_neg(&x[k], &x[k]);
+            fe_carry(&x[k]);
+        }
+        h[k].X = x[k];
+        fe_mul(&h[k].T, &h[k].X, &h[k].Y);
+    }
+    return 0;
+}
+
+int olmpy_ed25519_verify_oneshot(const uint8_t *pub, const uint8_t *msg,
+                                 size_t len, const uint8_t *sig)
+{
+    olmpy_sha512_ctx hs;
+    uint8_t hash[64];
+    uint64_t h[4], s[4], u[4], v[4], b[4];
+    int8_t nu[NAF_MAX], nv[NAF_MAX], nb[NAF_MAX];
+    ge_cached tab[2][NO]; /* odd multiples of A and R */
+    ge_p3 ar[2], cur;
+    const uint8_t *enc[2];
+    ge_p2 acc;
+    ge_p1p1 t;
+    fe chk;
+    int vneg, lu, lv, piece, pieces, top, i, j;
+
+    if (!sc_is_canonical(sig + 32) || has_small_order_encoding(sig) ||
+        !y_is_canonical(pub) || has_small_order_encoding(pub) ||
+        !y_is_canonical(sig)) {
+        return OLMPY_E_SIGNATURE;
+    }
+    enc[0] = pub;
+    enc[1] = sig;
+    if (ge_frombytes_x2(ar, enc) != 0) {
+        return OLMPY_E_SIGNATURE;
+    }
+
+    olmpy_sha512_init(&hs);
+    olmpy_sha512_update(&hs, sig, 32);
+    olmpy_sha512_update(&hs, pub, 32);
+    if (len > 0) {
+        olmpy_sha512_update(&hs, msg, len);
+    }
+    olmpy_sha512_final(&hs, hash);
+    sc_reduce512(h, hash);
+    for (i = 0; i < 4; i++) {
+        s[i] = load64_le(sig + 32 + 8 * i);
+    }
+
+    if (lattice_reduce(u, v, &vneg, h) != 0) {
+        memcpy(u, h, sizeof u);
+        memset(v, 0, sizeof v);
+        v[0] = 1;
+        vneg = 0;
+    }
+    /* b = v S mod L */
+    sc_mul_var(b, v, s);
+    if (vneg && (b[0] | b[1] | b[2] | b[3]) != 0) {
+        uint64_t l[4];
+        memcpy(l, sc_L, sizeof l);
+        mp_sub(l, b);
+        memcpy(b, l, sizeof b);
+    }
+
+    lu = wnaf_var(nu, u, WO);
+    lv = wnaf_var(nv, v, WO);
+    wnaf_var(nb, b, WB);
+    /* B's digits are cut into pieces of a multiple of SPLIT_BITS positions
+     * covering the chain for u and v */
+    piece = lu > lv ? lu : lv;
+    piece = (piece + SPLIT_BITS - 1) / SPLIT_BITS * SPLIT_BITS;
+    if (piece == 0) {
+        piece = SPLIT_BITS;
+    }
+    pieces = (256 + piece - 1) / piece;
+
+    ge_odd_multiples_x2(tab, ar);
+
+    top = -1;
+    for (i = piece - 1; i >= 0 && top < 0; i--) {
+        if (nu[i] | nv[i]) {
+            top = i;
+        }
+        for (j = 0; j < pieces && i + piece * j < NAF_MAX; j++) {
+            if (nb[i + piece * j]) {
+                top = i;
+            }
+        }
+    }
+
+    if (top < 0) {
+        return OLMPY_E_SIGNATURE; /* unreachable: v is odd, nv[0] != 0 */
+    }
+
+    fe_0(&cur.X);
+    fe_1(&cur.Y);
+    fe_1(&cur.Z);
+    fe_0(&cur.T);
+    acc.X = cur.X;
+    acc.Y = cur.Y;
+    acc.Z = cur.Z;
+    for (i = top; i >= 0; i--) {
+        int have = 0; /* t holds the running point, else cur does */
+        int d;
+        if (i != top) {
+            ge_p2_dbl(&t, &acc);
+            have = 1;
+        }
+        /* - u A */
+        d = nu[i];
+        if (d != 0) {
+            if (have) {
+                ge_p1p1_to_p3(&cur, &t);
+            }
+            have = 1;
+            if (d > 0) {
+                ge_sub(&t, &cur, &tab[0][d >> 1]);
+            } else {
+                ge_add(&t, &cur, &tab[0][(-d) >> 1]);
+            }
+        }
+        /* - v R */
+        d = vneg ? -nv[i] : nv[i];
+        if (d != 0) {
+            if (have) {
+                ge_p1p1_to_p3(&cur, &t);
+            }
+            have = 1;
+            if (d > 0) {
+                ge_sub(&t, &cur, &tab[1][d >> 1]);
+            } else {
+                ge_add(&t, &cur, &tab[1][(-d) >> 1]);
+            }
+        }
+        /* + b B */
+        for (j = 0; j < pieces; j++) {
+            const int pos = i + piece * j;
+            if (pos >= NAF_MAX || (d = nb[pos]) == 0) {
+                continue;
+            }
+            if (have) {
+                ge_p1p1_to_p3(&cur, &t);
+            }
+            have = 1;
+            if (d > 0) {
+                ge_madd(&t, &cur, &base_table[piece / SPLIT_BITS * j][d >> 1]);
+            } else {
+                ge_msub(&t, &cur, &base_table[piece / SPLIT_BITS * j][(-d) >> 1]);
+            }
+        }
+        if (have) {
+            ge_p1p1_to_p2(&acc, &t);
+        }
+    }
+
+    /* identity: X = 0 and Y = Z */
+    fe_sub(&chk, &acc.Y, &acc.Z);
+    return fe_iszero(&acc.X) && fe_iszero(&chk) ? 0 : OLMPY_E_SIGNATURE;
 }

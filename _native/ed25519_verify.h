@@ -34,3 +34,17 @@ int olmpy_ed25519_vkey_init(void *vkey, const uint8_t *pub);
  * key, -3 (OLMPY_E_SIGNATURE) otherwise.  msg may be NULL when len is 0. */
 int olmpy_ed25519_vkey_verify(const void *vkey, const uint8_t *msg, size_t len,
                               const uint8_t *sig);
+
+/* One-shot verification without a key object (for keys seen once): the
+ * same verdicts as olmpy_ed25519_vkey_init followed by
+ * olmpy_ed25519_vkey_verify, i.e. libsodium's.  Returns 0 if valid, -3
+ * (OLMPY_E_SIGNATURE) otherwise.  msg may be NULL when len is 0. */
+int olmpy_ed25519_verify_oneshot(const uint8_t *pub, const uint8_t *msg,
+                                 size_t len, const uint8_t *sig);
+
+/* SHA-512 of data[0..len) into out[64] (sha512.c; the streaming API is in
+ * olmpy_sha512.h, for C only).  data may be NULL when len is 0. */
+void olmpy_sha512(const uint8_t *data, size_t len, uint8_t out[64]);
+/* The SHA-512 compression function in use: 0 portable C, 1 BMI2, 2 AVX2 +
+ * BMI2 (picked at first use; OLMPY_NO_AVX2 in the environment forces 0). */
+int olmpy_sha512_impl(void);

@@ -26,13 +26,10 @@
 const char *olmpy_version(void);
 
 /* Function pointers taken from libsodium (PyNaCl's nacl._sodium), passed as
- * integer addresses: sign, sign_open, hash_sha512,
- * scalarmult_ed25519_base_noclamp, scalar_reduce, scalar_mul, scalar_add,
- * sign_seed_keypair, randombytes. */
-int olmpy_init(uintptr_t sign, uintptr_t sign_open, uintptr_t hash_sha512,
-               uintptr_t base_noclamp, uintptr_t scalar_reduce,
-               uintptr_t scalar_mul, uintptr_t scalar_add,
-               uintptr_t seed_keypair, uintptr_t randombytes);
+ * integer addresses: scalarmult_ed25519_base_noclamp, core_ed25519_scalar_reduce,
+ * scalar_mul, scalar_add, sign_seed_keypair, randombytes. */
+int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
+               uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes);
 int olmpy_has_aesni(void);
 int olmpy_has_shani(void);
 
@@ -78,6 +75,14 @@ size_t olmpy_ed25519_vkey_size(void);
 int olmpy_ed25519_vkey_init(void *vkey, const uint8_t *pub);
 int olmpy_ed25519_vkey_verify(const void *vkey, const uint8_t *msg, size_t len,
                               const uint8_t *sig);
+/* The same verdicts without a precomputed key (keys seen once). */
+int olmpy_ed25519_verify_oneshot(const uint8_t *pub, const uint8_t *msg, size_t len,
+                                 const uint8_t *sig);
+
+/* SHA-512, constant time by construction (AVX2/BMI2 or portable, chosen at
+ * first use; OLMPY_NO_AVX2 forces portable).  impl: 0 portable, 1 BMI2, 2 AVX2. */
+void olmpy_sha512(const uint8_t *data, size_t len, uint8_t out[64]);
+int olmpy_sha512_impl(void);
 
 /* Megolm ratchet state: R0..R3 (4 x 32 bytes) || counter (u32 big-endian). */
 void olmpy_megolm_advance(uint8_t *state);

@@ -1,25 +1,32 @@
 #!/usr/bin/env python3
-"""Times Ed25519 verification: olmpy's cached C verifier against libsodium.
+"""Times Ed25519 verification and SHA-512: olmpy's C code against libsodium and OpenSSL.
 
 Usage: ``python benchmarks/ed25519_verify.py [--quick]``
+(``OLMPY_NO_AVX2=1`` in the environment times the portable SHA-512.)
 
-Compiles _native/ed25519_verify.c (-O3) into a throwaway cffi module, then for a
-100-byte and a 64 KiB message prints the median time per verification of:
+Compiles _native/ed25519_verify.c and _native/sha512.c (-O3) into a throwaway cffi
+module, then for a 100-byte and a 64 KiB message prints the median time per call of:
 
 - ``olmpy cached``: olmpy_ed25519_vkey_verify with the key object initialised once
   (what a Megolm session does for every message after the first);
+- ``olmpy one-shot``: olmpy_ed25519_verify_oneshot (a key seen once);
 - ``olmpy init+verify``: olmpy_ed25519_vkey_init and verify on every call;
 - ``libsodium (cffi)``: crypto_sign_open called directly through PyNaCl's cffi lib;
 - ``libsodium (pynacl)``: nacl.bindings.crypto_sign_open (adds PyNaCl's wrapper);
-- ``OpenSSL (cryptography)``: Ed25519PublicKey.verify on a key object loaded once.
+- ``OpenSSL (cryptography)``: Ed25519PublicKey.verify on a key object loaded once;
+
+and, for SHA-512 of the same messages, olmpy_sha512, libsodium's crypto_hash_sha512
+(cffi) and hashlib.sha512 (OpenSSL).
 
 Candidates are sampled interleaved, each sample about 2 ms long, and every one is
-first checked to accept the signature and reject a tampered one.
+first checked to accept the signature and reject a tampered one (or, for SHA-512, to
+give hashlib's digest).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import os
 import statistics
@@ -47,7 +54,7 @@ def build(tmp: str) -> ModuleType:
     ffi.set_source(
         name,
         '#include <stddef.h>\n#include <stdint.h>\n#include "ed25519_verify.h"\n',
-        sources=[str(NATIVE / "ed25519_verify.c")],
+        sources=[str(NATIVE / "ed25519_verify.c"), str(NATIVE / "sha512.c")],
         include_dirs=[str(NATIVE)],
         extra_compile_args=["-O3", "-std=c11"],
     )
@@ -94,6 +101,7 @@ def candidates_for(lib: object, size: int) -> dict[str, Callable[[], object]]:
     scratch = ffi.new("uint64_t[]", (c.olmpy_ed25519_vkey_size() + 7) // 8)
     ossl_key = Ed25519PublicKey.from_public_bytes(pk)
     init, verify = c.olmpy_ed25519_vkey_init, c.olmpy_ed25519_vkey_verify
+    oneshot = c.olmpy_ed25519_verify_oneshot
     sodium_open = sodium_lib.crypto_sign_open
     msg = os.urandom(size)
     sm = sodium.crypto_sign(msg, sk)
@@ -104,6 +112,9 @@ def candidates_for(lib: object, size: int) -> dict[str, Callable[[], object]]:
 
     def olmpy_cached(s: bytes = sig) -> int:
         return int(verify(vk, msg, size, s))
+
+    def olmpy_oneshot(s: bytes = sig) -> int:
+        return int(oneshot(pk, msg, size, s))
 
     def olmpy_init(s: bytes = sig) -> int:
         init(scratch, pk)
@@ -120,6 +131,7 @@ def candidates_for(lib: object, size: int) -> dict[str, Callable[[], object]]:
 
     checks = [
         (olmpy_cached() == 0, olmpy_cached(bad) != 0),
+        (olmpy_oneshot() == 0, olmpy_oneshot(bad) != 0),
         (olmpy_init() == 0, olmpy_init(bad) != 0),
         (sodium_cffi() == 0, sodium_cffi(bad + msg) != 0),
     ]
@@ -127,11 +139,36 @@ def candidates_for(lib: object, size: int) -> dict[str, Callable[[], object]]:
     openssl()
     return {
         "olmpy cached": olmpy_cached,
+        "olmpy one-shot": olmpy_oneshot,
         "olmpy init+verify": olmpy_init,
         "libsodium (cffi)": sodium_cffi,
         "libsodium (pynacl)": sodium_pynacl,
         "OpenSSL (cryptography)": openssl,
     }
+
+
+def sha512_candidates_for(lib: object, size: int) -> dict[str, Callable[[], object]]:
+    """The timed SHA-512 calls for one message size, each checked against hashlib."""
+    ffi, c = lib.ffi, lib.lib  # type: ignore[attr-defined]
+    msg = os.urandom(size)
+    out = ffi.new("uint8_t[64]")
+    sodium_out = sodium_ffi.new("unsigned char[64]")
+    olmpy_sha512, sodium_sha512 = c.olmpy_sha512, sodium_lib.crypto_hash_sha512
+
+    def olmpy() -> None:
+        olmpy_sha512(msg, size, out)
+
+    def libsodium() -> None:
+        sodium_sha512(sodium_out, msg, size)
+
+    def openssl() -> bytes:
+        return hashlib.sha512(msg).digest()
+
+    olmpy()
+    libsodium()
+    expected = openssl()
+    assert bytes(out) == expected and bytes(sodium_out) == expected
+    return {"olmpy_sha512": olmpy, "libsodium (cffi)": libsodium, "hashlib (OpenSSL)": openssl}
 
 
 def main() -> int:
@@ -142,10 +179,17 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         mod = build(tmp)
-        print(f"key object: {mod.lib.olmpy_ed25519_vkey_size()} bytes")
+        impl = ("portable C", "BMI2", "AVX2 + BMI2")[mod.lib.olmpy_sha512_impl()]
+        print(f"key object: {mod.lib.olmpy_ed25519_vkey_size()} bytes; SHA-512: {impl}")
         print(f"{'message':>8}  {'candidate':<24} {'us/verify':>10} {'vs libsodium':>13}")
         for size in (100, 65536):
             results = measure(candidates_for(mod, size), reps)
+            ref = results["libsodium (cffi)"]
+            for label, us in results.items():
+                print(f"{size:>8}  {label:<24} {us:>10.2f} {ref / us:>12.2f}x")
+        print(f"{'message':>8}  {'SHA-512':<24} {'us/hash':>10} {'vs libsodium':>13}")
+        for size in (100, 65536):
+            results = measure(sha512_candidates_for(mod, size), reps)
             ref = results["libsodium (cffi)"]
             for label, us in results.items():
                 print(f"{size:>8}  {label:<24} {us:>10.2f} {ref / us:>12.2f}x")

@@ -59,9 +59,6 @@ def _sodium_address(name: str) -> int:
 
 if (
     lib.olmpy_init(
-        _sodium_address("crypto_sign"),
-        _sodium_address("crypto_sign_open"),
-        _sodium_address("crypto_hash_sha512"),
         _sodium_address("crypto_scalarmult_ed25519_base_noclamp"),
         _sodium_address("crypto_core_ed25519_scalar_reduce"),
         _sodium_address("crypto_core_ed25519_scalar_mul"),

@@ -1,11 +1,18 @@
-"""Differential tests of the variable-time Ed25519 verifier in _native/ed25519_verify.c.
+"""Differential tests of the variable-time Ed25519 verifiers in _native/ed25519_verify.c.
 
-The C file is compiled once per session into a throwaway cffi module, independent of
+The C file is compiled once per session into throwaway cffi modules, independent of
 olmpy's own build.  Every verdict is compared with libsodium's ``crypto_sign_open``
 (through PyNaCl), the reference for the exact acceptance rules; a small pure-Python
 curve model below crafts the edge cases libsodium's signer cannot produce: keys and
 nonces with a torsion component (cofactorless-valid signatures that must verify),
 small-order points, non-canonical encodings.
+
+Each differential test runs against three verifiers (the ``edv`` fixture):
+
+- ``cached``: olmpy_ed25519_vkey_init + olmpy_ed25519_vkey_verify;
+- ``oneshot``: olmpy_ed25519_verify_oneshot (half-size scalars from a lattice reduction);
+- ``oneshot-fallback``: the same, compiled with OLMPY_TEST_ONESHOT_NO_LATTICE so that
+  every signature takes the full-size path the reduction falls back to.
 """
 
 from __future__ import annotations
@@ -128,13 +135,20 @@ def h_scalar(r: bytes, a: bytes, msg: bytes) -> int:
 
 
 def craft(
-    a_scalar: int, a_tors: int, msg: bytes, rng: random.Random, pk: bytes | None = None
+    a_scalar: int,
+    a_tors: int,
+    msg: bytes,
+    rng: random.Random,
+    pk: bytes | None = None,
+    off: int = 0,
 ) -> tuple[bytes, bytes]:
     """(pk, sig) with A = a*B + TORSION[a_tors] and R with a torsion part, valid cofactorless.
 
-    R = r*B + t*T8 is kept only when t = -h*a_tors (mod 8), which makes S*B - h*A == R
-    exactly for S = r + h*a mod L.  a_scalar = 0 gives a pure torsion key, which may be
-    given as any of its encodings in pk (h is computed over those bytes).
+    R = r*B + t*T8 is kept only when t = -h*a_tors + off (mod 8), which makes
+    S*B - h*A - R == -off*T8 for S = r + h*a mod L: exactly R for off = 0, and R plus a
+    nonzero small-order point otherwise (valid only for a cofactored verifier).
+    a_scalar = 0 gives a pure torsion key, which may be given as any of its encodings in
+    pk (h is computed over those bytes).
     """
     if pk is None:
         tors_a = TORSION[a_tors]
@@ -145,7 +159,7 @@ def craft(
         for t in rng.sample(range(8), 8):
             r_enc = encode(add(r_pt, TORSION[t]))
             h = h_scalar(r_enc, pk, msg)
-            if (t + h * a_tors) % 8 == 0:
+            if (t + h * a_tors) % 8 == off % 8:
                 s = (r + h * a_scalar) % L
                 return pk, r_enc + s.to_bytes(32, "little")
 
@@ -177,10 +191,19 @@ NON_CANONICAL_ENCODINGS = [_with_sign(_le(P + k), s) for k in range(19) for s in
 # --- the compiled verifier -----------------------------------------------------------
 
 
-class Verifier:
-    """The three C entry points, with libsodium's verdict next to ours."""
+MODES = ("cached", "oneshot", "oneshot-fallback")
 
-    def __init__(self, module: ModuleType) -> None:
+
+class Verifier:
+    """The C entry points, with libsodium's verdict next to ours.
+
+    ``mode`` picks the verifier behind ``ours`` and ``agree``: the key object
+    (``cached``) or olmpy_ed25519_verify_oneshot (``oneshot``, ``oneshot-fallback``).
+    """
+
+    def __init__(self, module: ModuleType, mode: str = "cached") -> None:
+        assert mode in MODES
+        self.mode = mode
         self.ffi = module.ffi
         self.lib = module.lib
         self.size = self.lib.olmpy_ed25519_vkey_size()
@@ -196,8 +219,26 @@ class Verifier:
         assert len(sig) == 64
         return self.lib.olmpy_ed25519_vkey_verify(vk, msg, len(msg), sig)
 
+    def oneshot(self, pk: bytes, msg: bytes, sig: bytes) -> int:
+        """Raw return code of a one-shot verification."""
+        assert len(pk) == 32 and len(sig) == 64
+        return self.lib.olmpy_ed25519_verify_oneshot(pk, msg, len(msg), sig)
+
+    def verify(self, pk: bytes, msg: bytes, sig: bytes) -> int:
+        """Raw return code of this mode's verifier."""
+        if self.mode != "cached":
+            return self.oneshot(pk, msg, sig)
+        rc, vk = self.new_key(pk)
+        result = self.check(vk, msg, sig)
+        assert rc == 0 or result == -3
+        return result
+
     def ours(self, pk: bytes, msg: bytes, sig: bytes) -> bool:
         """Our verdict; also checks return codes and that a refused key refuses everything."""
+        if self.mode != "cached":
+            result = self.oneshot(pk, msg, sig)
+            assert result in (0, -3)
+            return result == 0
         rc, vk = self.new_key(pk)
         assert rc in (0, -3)
         result = self.check(vk, msg, sig)
@@ -210,7 +251,9 @@ class Verifier:
         """Asserts our verdict equals libsodium's and returns it."""
         ours = self.ours(pk, msg, sig)
         theirs = sodium_verdict(pk, msg, sig)
-        assert ours == theirs, f"ours={ours} libsodium={theirs} pk={pk.hex()} sig={sig.hex()}"
+        assert ours == theirs, (
+            f"{self.mode}: ours={ours} libsodium={theirs} pk={pk.hex()} sig={sig.hex()}"
+        )
         return ours
 
 
@@ -223,21 +266,19 @@ def sodium_verdict(pk: bytes, msg: bytes, sig: bytes) -> bool:
     return True
 
 
-@pytest.fixture(scope="session")
-def edv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Verifier]:
-    """The verifier, compiled once per session into a temporary directory."""
+def _compile(build: Path, name: str, macros: list[tuple[str, str | None]]) -> ModuleType:
+    """Compiles ed25519_verify.c (and sha512.c, which it uses) with macros into build."""
     from cffi import FFI
 
-    name = "_olmpy_ed25519_verify_under_test"
-    build = tmp_path_factory.mktemp("ed25519_verify_build")
     ffi = FFI()
     ffi.cdef((NATIVE / "ed25519_verify.h").read_text(encoding="utf-8"))
     flags = [] if sys.platform == "win32" else ["-O2", "-std=c11", "-Wall", "-Wextra", "-Werror"]
     ffi.set_source(
         name,
         '#include <stddef.h>\n#include <stdint.h>\n#include "ed25519_verify.h"\n',
-        sources=[str(SOURCE)],
+        sources=[str(SOURCE), str(NATIVE / "sha512.c")],
         include_dirs=[str(NATIVE)],
+        define_macros=macros,
         extra_compile_args=flags,
     )
     library = ffi.compile(tmpdir=str(build))
@@ -245,7 +286,34 @@ def edv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Verifier]:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    yield Verifier(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def modules(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModuleType]:
+    """The verifier as built for olmpy, and with the lattice reduction disabled."""
+    build = tmp_path_factory.mktemp("ed25519_verify_build")
+    return {
+        "main": _compile(build / "main", "_olmpy_ed25519_verify_under_test", []),
+        "fallback": _compile(
+            build / "fallback",
+            "_olmpy_ed25519_verify_fallback_under_test",
+            [("OLMPY_TEST_ONESHOT_NO_LATTICE", None)],
+        ),
+    }
+
+
+@pytest.fixture(scope="session", params=MODES)
+def edv(request: pytest.FixtureRequest, modules: dict[str, ModuleType]) -> Iterator[Verifier]:
+    """Each verifier in turn (see the module docstring)."""
+    mode: str = request.param
+    yield Verifier(modules["fallback" if mode == "oneshot-fallback" else "main"], mode)
+
+
+@pytest.fixture(scope="session")
+def cached(modules: dict[str, ModuleType]) -> Verifier:
+    """The key-object verifier, for tests of the key object itself."""
+    return Verifier(modules["main"], "cached")
 
 
 def _keypair(seed: bytes) -> tuple[bytes, bytes]:
@@ -359,38 +427,53 @@ def test_every_message_length_around_hash_blocks(edv: Verifier) -> None:
     for n in [*range(301), 65535, 65536, 65537]:
         msg = bytes((7 * i + n) & 0xFF for i in range(n))
         sig = _sign(sk, msg)
-        assert edv.check(vk, msg, sig) == 0, n
-        assert edv.check(vk, msg + b"!", sig) == -3, n
+        if edv.mode == "cached":
+            assert edv.check(vk, msg, sig) == 0, n
+            assert edv.check(vk, msg + b"!", sig) == -3, n
+        else:
+            assert edv.oneshot(pk, msg, sig) == 0, n
+            assert edv.oneshot(pk, msg + b"!", sig) == -3, n
 
 
-def test_key_object_is_plain_bytes_and_reusable(edv: Verifier) -> None:
+def test_oneshot_null_message(cached: Verifier) -> None:
+    """The one-shot verifier accepts NULL for an empty message, as the key object does."""
+    pk, sk = _keypair(b"\x66" * 32)
+    sig = _sign(sk, b"")
+    null = cached.ffi.NULL
+    assert cached.lib.olmpy_ed25519_verify_oneshot(pk, null, 0, sig) == 0
+    assert cached.lib.olmpy_ed25519_verify_oneshot(pk, null, 0, sig[:63] + b"\x01") == -3
+    _, vk = cached.new_key(pk)
+    assert cached.lib.olmpy_ed25519_vkey_verify(vk, null, 0, sig) == 0
+
+
+def test_key_object_is_plain_bytes_and_reusable(cached: Verifier) -> None:
     """A key object copied byte for byte still verifies, and re-initialising it replaces it."""
     pk, sk = _keypair(b"\x11" * 32)
-    rc, vk = edv.new_key(pk)
+    rc, vk = cached.new_key(pk)
     assert rc == 0
-    copy = edv.ffi.new("uint64_t[]", (edv.size + 7) // 8)
-    edv.ffi.memmove(copy, edv.ffi.buffer(vk, edv.size)[:], edv.size)
+    copy = cached.ffi.new("uint64_t[]", (cached.size + 7) // 8)
+    cached.ffi.memmove(copy, cached.ffi.buffer(vk, cached.size)[:], cached.size)
     msgs = [os.urandom(n) for n in range(0, 400, 7)]
     for msg in msgs:
         sig = _sign(sk, msg)
-        assert edv.check(copy, msg, sig) == 0
-        assert edv.check(vk, msg, sig) == 0
+        assert cached.check(copy, msg, sig) == 0
+        assert cached.check(vk, msg, sig) == 0
     # a refused key leaves the object unusable, even for signatures it used to accept
-    assert edv.lib.olmpy_ed25519_vkey_init(vk, SMALL_ORDER_ENCODINGS[0]) == -3
-    assert edv.check(vk, msgs[0], _sign(sk, msgs[0])) == -3
+    assert cached.lib.olmpy_ed25519_vkey_init(vk, SMALL_ORDER_ENCODINGS[0]) == -3
+    assert cached.check(vk, msgs[0], _sign(sk, msgs[0])) == -3
     other_pk, other_sk = _keypair(b"\x22" * 32)
-    assert edv.lib.olmpy_ed25519_vkey_init(vk, other_pk) == 0
-    assert edv.check(vk, msgs[1], _sign(other_sk, msgs[1])) == 0
-    assert edv.check(vk, msgs[1], _sign(sk, msgs[1])) == -3
+    assert cached.lib.olmpy_ed25519_vkey_init(vk, other_pk) == 0
+    assert cached.check(vk, msgs[1], _sign(other_sk, msgs[1])) == 0
+    assert cached.check(vk, msgs[1], _sign(sk, msgs[1])) == -3
 
 
-def test_uninitialised_key_object_refuses(edv: Verifier) -> None:
+def test_uninitialised_key_object_refuses(cached: Verifier) -> None:
     """A zero-filled key object that was never initialised verifies nothing."""
     _, sk = _keypair(b"\x55" * 32)
-    blank = edv.ffi.new("uint64_t[]", (edv.size + 7) // 8)
-    assert edv.check(blank, b"m", _sign(sk, b"m")) == -3
-    assert edv.size == edv.lib.OLMPY_ED25519_VKEY_SIZE  # the header's constant is current
-    assert 1024 <= edv.size <= 16384  # a few KiB of per-key tables, no pointers
+    blank = cached.ffi.new("uint64_t[]", (cached.size + 7) // 8)
+    assert cached.check(blank, b"m", _sign(sk, b"m")) == -3
+    assert cached.size == cached.lib.OLMPY_ED25519_VKEY_SIZE  # the header's constant is current
+    assert 1024 <= cached.size <= 16384  # a few KiB of per-key tables, no pointers
 
 
 # --- edge cases against libsodium ---------------------------------------------------
@@ -413,6 +496,7 @@ def test_small_order_public_keys_are_refused(edv: Verifier, enc: bytes) -> None:
     rc, _ = edv.new_key(enc)
     assert rc == -3
     assert not edv.agree(enc, msg, sig)
+    assert edv.verify(enc, msg, sig) == -3
 
 
 @pytest.mark.parametrize("enc", SMALL_ORDER_ENCODINGS, ids=_ids)
@@ -548,6 +632,27 @@ def test_mixed_order_keys_and_nonces(
     assert r_pt is not None
     wrong = encode(add(r_pt, TORSION[rng.randrange(1, 8)]))
     assert not edv.agree(pk, msg, wrong + sig[32:])
+
+
+@given(
+    a=st.integers(min_value=1, max_value=L - 1),
+    a_tors=st.integers(min_value=0, max_value=7),
+    off=st.integers(min_value=1, max_value=7),
+    msg=st.binary(max_size=80),
+    seed=st.integers(min_value=0, max_value=2**64),
+)
+@settings(SETTINGS, max_examples=300)
+def test_off_by_a_small_order_point_is_refused(
+    edv: Verifier, a: int, a_tors: int, off: int, msg: bytes, seed: int
+) -> None:
+    """S*B - h*A equal to R plus a nonzero small-order point is refused (no cofactor)."""
+    pk, sig = craft(a, a_tors, msg, random.Random(seed), off=off)
+    s = int.from_bytes(sig[32:], "little")
+    a_pt, r_pt = decode(pk), decode(sig[:32])
+    assert a_pt is not None and r_pt is not None
+    lhs = add(base_mul(s) if s else IDENTITY, TORSION[off])  # S*B + off*T8
+    assert same(lhs, add(mul(h_scalar(sig[:32], pk, msg), a_pt), r_pt))  # == h*A + R
+    assert not edv.agree(pk, msg, sig)
 
 
 @given(
