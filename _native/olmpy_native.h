@@ -104,7 +104,7 @@ long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *secret, int kind,
                           uint8_t *out, size_t outcap);
 
 /* Checks version, signature (when check_signature: with the precomputed key
- * object vkey when it is not NULL, else with libsodium), MAC, then decrypts into
+ * object vkey when it is not NULL, else one-shot), MAC, then decrypts into
  * out (capacity >= msglen).  On success latest is moved to the message index
  * if that lies ahead of it; on failure nothing is written to either state.
  * The message index is stored in *index whenever the message parsed. */

@@ -279,15 +279,15 @@ def megolm_encrypt(state: Any, secret: Any, kind: int, public: bytes, plaintext:
 
 # Precomputed Ed25519 verification keys (public data), shared by every session with the
 # same signing key.  A key is precomputed when it is seen a second time: the object
-# costs about as much as one libsodium verification to build and makes each later one
-# about three times cheaper.  Bounded LRU, so memory stays fixed (about 8 KB a key).
+# costs about as much as one verification to build and makes each later one two to
+# three times cheaper.  Bounded LRU, so memory stays fixed (about 8 KB a key).
 _VKEY_CACHE_SIZE = 1024
 _vkeys: OrderedDict[bytes, Any] = OrderedDict()
 _SEEN_ONCE = object()
 
 
 def _verifier(public: bytes) -> Any:
-    """The precomputed key for ``public``, or NULL to verify with libsodium."""
+    """The precomputed key for ``public``, or NULL to verify one-shot."""
     entry = _vkeys.get(public)
     if entry is None:
         _vkeys[public] = _SEEN_ONCE
@@ -298,7 +298,7 @@ def _verifier(public: bytes) -> Any:
     if entry is _SEEN_ONCE:
         entry = _scratch("uint64_t[]", lib.OLMPY_ED25519_VKEY_SIZE // 8)
         if len(public) != 32 or lib.olmpy_ed25519_vkey_init(entry, public) != 0:
-            entry = ffi.NULL  # an unusable key: libsodium gives the verdict every time
+            entry = ffi.NULL  # an unusable key: the one-shot verifier refuses it each time
         _vkeys[public] = entry
     return entry
 

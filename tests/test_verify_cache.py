@@ -11,7 +11,7 @@ from olmpy import _nativebinding as native
 
 
 def test_second_decrypt_builds_the_cached_key() -> None:
-    """A key is verified by libsodium at first, then through its precomputed object."""
+    """A key is verified one-shot at first, then through its precomputed object."""
     with olmpy._backend.use("native"):
         out = GroupSession()
         inbound = InboundGroupSession(out.session_key)
@@ -64,7 +64,7 @@ def test_cache_is_bounded() -> None:
         native._vkeys.update(saved_entries)
 
 
-def test_unusable_key_falls_back_to_libsodium() -> None:
+def test_unusable_key_gets_no_cached_object() -> None:
     """A small-order signing key gets no cached object and every message is refused."""
     bad_key = bytes([1]) + bytes(31)  # the identity point: small order
     native._vkeys.pop(bad_key, None)
