@@ -107,6 +107,19 @@ def secret_buffer(data: bytes) -> Any:
     return buf
 
 
+_STATE_VIEW = ffi.typeof("uint8_t(*)[132]")
+
+
+def secret_state_pair(initial: bytes, latest: bytes) -> tuple[Any, Any, Any]:
+    """Two 132-byte secret states in one wiping allocation: (owner, initial, latest).
+
+    The views do not keep the memory alive; the caller keeps ``owner``.
+    """
+    owner = _secret_alloc("uint8_t[]", 264)
+    ffi.memmove(owner, initial + latest, 264)
+    return owner, ffi.cast(_STATE_VIEW, owner)[0], ffi.cast(_STATE_VIEW, owner + 132)[0]
+
+
 def read_secret(buf: Any) -> bytes:
     """The current contents of a secret buffer."""
     return _buffer(buf)[:]

@@ -42,7 +42,13 @@ MEGOLM_MAC_LEN = 8
 SIGNATURE_LEN = 64
 _MEGOLM_KEYS = b"MEGOLM_KEYS"
 
-SecretBuffer = bytearray
+class SecretBuffer(bytearray):
+    """A bytearray that zeroes itself when it is garbage-collected."""
+
+    __slots__ = ()
+
+    def __del__(self) -> None:
+        self[:] = bytes(len(self))
 
 
 def has_aesni() -> bool:
@@ -54,8 +60,13 @@ def has_aesni() -> bool:
 
 
 def secret_buffer(data: bytes) -> bytearray:
-    """A mutable buffer holding a copy of ``data``, to be wiped with ``wipe``."""
-    return bytearray(data)
+    """A mutable buffer holding a copy of ``data``; zeroed when freed or by ``wipe``."""
+    return SecretBuffer(data)
+
+
+def secret_state_pair(initial: bytes, latest: bytes) -> tuple[None, bytearray, bytearray]:
+    """Two 132-byte secret states: (owner, initial, latest); the pure twin needs no owner."""
+    return None, SecretBuffer(initial), SecretBuffer(latest)
 
 
 def read_secret(buf: bytearray) -> bytes:
@@ -233,7 +244,7 @@ def _rehash_from(state: bytearray, h: int) -> None:
 def megolm_group_new() -> tuple[bytearray, bytearray, bytes]:
     """A fresh outbound session: (state, secret key (seed || public), public key)."""
     public, secret = _sodium.crypto_sign_seed_keypair(os.urandom(32))
-    return bytearray(os.urandom(128) + bytes(4)), bytearray(secret), bytes(public)
+    return SecretBuffer(os.urandom(128) + bytes(4)), SecretBuffer(secret), bytes(public)
 
 
 def megolm_advance(state: bytearray) -> None:

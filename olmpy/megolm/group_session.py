@@ -82,12 +82,6 @@ class GroupSession:
         )
         return self
 
-    def __del__(self) -> None:
-        b = getattr(self, "_b", None)
-        if b is not None:
-            b.wipe(self._state)
-            b.wipe(self._secret)
-
     @property
     def session_id(self) -> str:
         """The session id: base64 of the Ed25519 public key."""

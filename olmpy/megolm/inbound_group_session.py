@@ -57,7 +57,7 @@ def _ahead(index: int, base: int) -> int:
 class InboundGroupSession:
     """An inbound Megolm session, created from a signed or an exported session key."""
 
-    __slots__ = ("__weakref__", "_b", "_initial", "_latest", "_public", "_verified")
+    __slots__ = ("__weakref__", "_b", "_initial", "_latest", "_owner", "_public", "_verified")
 
     def __init__(self, session_key: SessionKey | str) -> None:
         if isinstance(session_key, str):
@@ -72,8 +72,7 @@ class InboundGroupSession:
         b = _backend.impl
         self._b = b
         state = raw[5:133] + raw[1:5]
-        self._initial = b.secret_buffer(state)
-        self._latest = b.secret_buffer(state)
+        self._owner, self._initial, self._latest = b.secret_state_pair(state, state)
         self._public = raw[133:165]
         self._verified = verified
 
@@ -99,17 +98,10 @@ class InboundGroupSession:
         self = cls.__new__(cls)
         b = _backend.impl
         self._b = b
-        self._initial = b.secret_buffer(initial)
-        self._latest = b.secret_buffer(latest)
+        self._owner, self._initial, self._latest = b.secret_state_pair(initial, latest)
         self._public = public
         self._verified = verified
         return self
-
-    def __del__(self) -> None:
-        b = getattr(self, "_b", None)
-        if b is not None:
-            b.wipe(self._initial)
-            b.wipe(self._latest)
 
     @property
     def session_id(self) -> str:
