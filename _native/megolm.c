@@ -134,14 +134,22 @@ long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *secret, int kind,
     p = put_varint(p, index);
     *p++ = 0x12;
     p = put_varint(p, ctlen);
-    long n = olmpy_aes256_cbc_encrypt(keys.aes, keys.iv, pt, ptlen, p);
+    /* The MAC's inner hash runs alongside the encryption (one pass over the data). */
+    olmpy_hmac_ctx hmac;
+    olmpy_hmac_init(&hmac, keys.mac, 32);
+    olmpy_sha256_update(&hmac.inner, out, (size_t)(p - out));
+    long n = olmpy_aes256_cbc_encrypt_hash(keys.aes, keys.iv, pt, ptlen, p, &hmac.inner);
     if (n < 0) {
         olmpy_wipe(&keys, sizeof keys);
+        olmpy_wipe(&hmac, sizeof hmac);
         return n;
     }
     p += n;
     uint8_t mac[32];
-    olmpy_hmac_sha256(keys.mac, 32, out, (size_t)(p - out), mac);
+    olmpy_sha256_final(&hmac.inner, mac);
+    olmpy_sha256_update(&hmac.outer, mac, 32);
+    olmpy_sha256_final(&hmac.outer, mac);
+    olmpy_wipe(&hmac, sizeof hmac);
     memcpy(p, mac, MAC_LEN);
     p += MAC_LEN;
     olmpy_wipe(&keys, sizeof keys);

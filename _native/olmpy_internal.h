@@ -32,6 +32,10 @@ void olmpy_hmac_once(const olmpy_hmac_ctx *ctx, const uint8_t *data, size_t len,
 void olmpy_hmac_once2(const olmpy_hmac_ctx *ctx, const uint8_t *a, size_t alen,
                       const uint8_t *b, size_t blen, uint8_t *out);
 
+/* AES-256-CBC + PKCS#7 that also hashes the ciphertext into hash as it goes. */
+long olmpy_aes256_cbc_encrypt_hash(const uint8_t *key, const uint8_t *iv, const uint8_t *in,
+                                   size_t inlen, uint8_t *out, olmpy_sha256_ctx *hash);
+
 void olmpy_hmac32_tags(const uint8_t *key, const uint8_t *tags, size_t n,
                        uint8_t *const *outs);
 

@@ -9,7 +9,7 @@ for the precise reason, which costs nothing on the success path).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import Any, cast
 
 import nacl._sodium as _sodium_mod
 import nacl.bindings  # noqa: F401  (runs sodium_init)
@@ -138,7 +138,8 @@ def b64_encode(data: bytes) -> str:
     n = len(data)
     out = _scratch("char[]", (n + 2) // 3 * 4 + 1)
     written = lib.olmpy_b64_encode(data, n, out)
-    return _buffer(out, written)[:].decode("ascii")
+    # A cffi buffer has the buffer protocol: one copy, straight into the str.
+    return str(cast(bytes, _buffer(out, written)), "ascii")
 
 
 def b64_decode(text: str | bytes, what: str) -> bytes:
