@@ -83,41 +83,10 @@ static void schedule(aes256_schedule *s, const uint8_t *key, int with_dec)
     }
 }
 
-__attribute__((target("aes,sse4.1")))
-static long cbc_encrypt(const uint8_t *key, const uint8_t *iv, const uint8_t *in,
-                        size_t inlen, uint8_t *out)
-{
-    aes256_schedule s;
-    schedule(&s, key, 0);
-    __m128i x = _mm_loadu_si128((const __m128i *)iv);
-    size_t full = inlen / 16;
-    uint8_t last[16];
-    for (size_t n = 0; n <= full; n++) {
-        __m128i blk;
-        if (n < full) {
-            blk = _mm_loadu_si128((const __m128i *)(in + 16 * n));
-        } else {
-            size_t rem = inlen - 16 * full;
-            memcpy(last, in + 16 * full, rem);
-            memset(last + rem, (int)(16 - rem), 16 - rem);
-            blk = _mm_loadu_si128((const __m128i *)last);
-        }
-        x = _mm_xor_si128(x, blk);
-        x = _mm_xor_si128(x, s.enc[0]);
-        for (int r = 1; r < 14; r++)
-            x = _mm_aesenc_si128(x, s.enc[r]);
-        x = _mm_aesenclast_si128(x, s.enc[14]);
-        _mm_storeu_si128((__m128i *)(out + 16 * n), x);
-    }
-    olmpy_wipe(last, sizeof last);
-    olmpy_wipe(&s, sizeof s);
-    return (long)(16 * (full + 1));
-}
-
-/* CBC encryption that also feeds each 64 bytes of ciphertext, as soon as they
- * exist, into a SHA-256 context: AES-CBC is bound by the latency of one block
- * after another, so the out-of-order core runs the hash of one chunk while
- * the next chunk is being encrypted. */
+/* CBC encryption.  When hash is not NULL each 64 bytes of ciphertext are fed,
+ * as soon as they exist, into that SHA-256 context: AES-CBC is bound by the
+ * latency of one block after another, so the out-of-order core can run the
+ * hash of one chunk while the next chunk is being encrypted. */
 __attribute__((target("aes,sse4.1")))
 static long cbc_encrypt_hash(const uint8_t *key, const uint8_t *iv, const uint8_t *in,
                              size_t inlen, uint8_t *out, olmpy_sha256_ctx *hash)
@@ -143,13 +112,14 @@ static long cbc_encrypt_hash(const uint8_t *key, const uint8_t *iv, const uint8_
             x = _mm_aesenc_si128(x, s.enc[r]);
         x = _mm_aesenclast_si128(x, s.enc[14]);
         _mm_storeu_si128((__m128i *)(out + 16 * n), x);
-        if ((n & 3) == 3) {
+        if (hash && (n & 3) == 3) {
             olmpy_sha256_update(hash, out + hashed, 64);
             hashed += 64;
         }
     }
     size_t total = 16 * (full + 1);
-    olmpy_sha256_update(hash, out + hashed, total - hashed);
+    if (hash)
+        olmpy_sha256_update(hash, out + hashed, total - hashed);
     olmpy_wipe(last, sizeof last);
     olmpy_wipe(&s, sizeof s);
     return (long)total;
@@ -222,7 +192,7 @@ long olmpy_aes256_cbc_encrypt(const uint8_t *key, const uint8_t *iv,
 {
 #ifdef OLMPY_X86
     if (olmpy_has_aesni())
-        return cbc_encrypt(key, iv, in, inlen, out);
+        return cbc_encrypt_hash(key, iv, in, inlen, out, NULL);
 #endif
     (void)key; (void)iv; (void)in; (void)inlen; (void)out;
     return OLMPY_E_NO_AES;

@@ -25,7 +25,8 @@ from olmpy import _backend
 from olmpy.errors import KeyDecodeError, UsageError, expected
 
 
-def _need(name: str, value: bytes, length: int) -> bytes:
+def require_bytes(name: str, value: object, length: int) -> bytes:
+    """``value`` as bytes of exactly ``length``, or UsageError naming ``name``."""
     if not isinstance(value, (bytes, bytearray, memoryview)):
         raise UsageError(f"{name}: " + expected("bytes", type(value).__name__))
     value = bytes(value)
@@ -64,13 +65,13 @@ def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
 
 def x25519_public(secret: bytes) -> bytes:
     """The X25519 public key of a 32-byte secret (libsodium, fixed base)."""
-    return bytes(_sodium.crypto_scalarmult_base(_need("X25519 secret", secret, 32)))
+    return bytes(_sodium.crypto_scalarmult_base(require_bytes("X25519 secret", secret, 32)))
 
 
 def x25519(secret: bytes, public: bytes) -> bytes:
     """X25519 shared secret (libsodium); rejects an all-zero, non-contributory result."""
-    secret = _need("X25519 secret", secret, 32)
-    public = _need("X25519 public key", public, 32)
+    secret = require_bytes("X25519 secret", secret, 32)
+    public = require_bytes("X25519 public key", public, 32)
     try:
         shared = bytes(_sodium.crypto_scalarmult(secret, public))
     except RuntimeError:  # libsodium refuses an all-zero result
@@ -84,13 +85,13 @@ def x25519(secret: bytes, public: bytes) -> bytes:
 
 def ed25519_public_from_seed(seed: bytes) -> bytes:
     """The Ed25519 public key of a 32-byte seed."""
-    pk, _ = _sodium.crypto_sign_seed_keypair(_need("Ed25519 seed", seed, 32))
+    pk, _ = _sodium.crypto_sign_seed_keypair(require_bytes("Ed25519 seed", seed, 32))
     return bytes(pk)
 
 
 def ed25519_sign(seed: bytes, message: bytes) -> bytes:
     """Ed25519 signature (RFC 8032) of ``message`` by the key with this seed."""
-    pk, sk = _sodium.crypto_sign_seed_keypair(_need("Ed25519 seed", seed, 32))
+    pk, sk = _sodium.crypto_sign_seed_keypair(require_bytes("Ed25519 seed", seed, 32))
     out: bytes = _backend.impl.ed25519_sign(sk, 0, pk, bytes(message))
     return out
 
@@ -98,9 +99,9 @@ def ed25519_sign(seed: bytes, message: bytes) -> bytes:
 def ed25519_sign_expanded(expanded: bytes, public: bytes, message: bytes) -> bytes:
     """Ed25519 signature from libolm's expanded key (clamped scalar || prefix)."""
     out: bytes = _backend.impl.ed25519_sign(
-        _need("expanded Ed25519 key", expanded, 64),
+        require_bytes("expanded Ed25519 key", expanded, 64),
         1,
-        _need("Ed25519 public key", public, 32),
+        require_bytes("Ed25519 public key", public, 32),
         bytes(message),
     )
     return out
@@ -108,7 +109,7 @@ def ed25519_sign_expanded(expanded: bytes, public: bytes, message: bytes) -> byt
 
 def ed25519_expand_seed(seed: bytes) -> bytes:
     """libolm's expanded form of a seed: clamped SHA-512(seed)[:32] || SHA-512(seed)[32:]."""
-    h = bytearray(_sodium.crypto_hash_sha512(_need("Ed25519 seed", seed, 32)))
+    h = bytearray(_sodium.crypto_hash_sha512(require_bytes("Ed25519 seed", seed, 32)))
     h[0] &= 248
     h[31] &= 127
     h[31] |= 64

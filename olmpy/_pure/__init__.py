@@ -42,6 +42,7 @@ MEGOLM_MAC_LEN = 8
 SIGNATURE_LEN = 64
 _MEGOLM_KEYS = b"MEGOLM_KEYS"
 
+
 class SecretBuffer(bytearray):
     """A bytearray that zeroes itself when it is garbage-collected."""
 

@@ -19,15 +19,7 @@ from olmpy.errors import UsageError, expected
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import SIGNED_VERSION, SessionKey
-
-
-def _need_bytes(name: str, value: object, length: int) -> bytes:
-    if not isinstance(value, (bytes, bytearray, memoryview)):
-        raise UsageError(f"{name}: " + expected("bytes", type(value).__name__))
-    value = bytes(value)
-    if len(value) != length:
-        raise UsageError(f"{name}: " + expected(f"{length} bytes", f"{len(value)} bytes"))
-    return value
+from olmpy.primitives import require_bytes
 
 
 class GroupSession:
@@ -58,8 +50,8 @@ class GroupSession:
         the same way (128 ratchet bytes then 32 seed bytes) the session is
         byte-identical to libolm's.
         """
-        ratchet = _need_bytes("Megolm ratchet", ratchet, 128)
-        seed = _need_bytes("Ed25519 seed", ed25519_seed, 32)
+        ratchet = require_bytes("Megolm ratchet", ratchet, 128)
+        seed = require_bytes("Ed25519 seed", ed25519_seed, 32)
         if not isinstance(counter, int) or not 0 <= counter <= 0xFFFFFFFF:
             raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(counter)))
         pk, sk = _sodium.crypto_sign_seed_keypair(seed)
@@ -74,11 +66,11 @@ class GroupSession:
         """Builds a session whose signing key is libolm's expanded form (pickle import)."""
         self = cls.__new__(cls)
         self._setup(
-            _need_bytes("Megolm ratchet", ratchet, 128),
+            require_bytes("Megolm ratchet", ratchet, 128),
             counter,
-            _need_bytes("expanded Ed25519 key", expanded, 64),
+            require_bytes("expanded Ed25519 key", expanded, 64),
             _backend.impl.KEY_EXPANDED,
-            _need_bytes("Ed25519 public key", public, 32),
+            require_bytes("Ed25519 public key", public, 32),
         )
         return self
 
