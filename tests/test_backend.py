@@ -111,3 +111,15 @@ def test_demo_runs_and_tells_the_story() -> None:
         assert "now reads: 'Carol is joining us soon.'" in out
         assert "Bob rejects it: SignatureError" in out
         assert "the untouched message still decrypts" in out
+
+
+def test_without_aesni_the_pure_backend_takes_over() -> None:
+    """On a CPU without AES-NI (simulated), olmpy says so and runs on OpenSSL's AES."""
+    code = (
+        "import olmpy; print(olmpy.BACKEND); "
+        "g = olmpy.GroupSession(); i = olmpy.InboundGroupSession(g.session_key); "
+        "print(i.decrypt(g.encrypt(b'no aes-ni')).plaintext.decode())"
+    )
+    result = _run(code, OLMPY_NO_AESNI="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["python (no AES-NI)", "no aes-ni"]
