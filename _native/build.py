@@ -24,7 +24,16 @@ def _package_version() -> str:
     return match.group(1)
 
 
-SOURCES = ["core.c", "sha256.c", "aes.c", "megolm.c", "base64.c", "ed25519_verify.c", "sha512.c"]
+SOURCES = [
+    "core.c",
+    "sha256.c",
+    "aes.c",
+    "base64.c",
+    "sha512.c",
+    "ed25519_verify.c",
+    "megolm.c",
+    "olm.c",
+]
 
 ffibuilder = FFI()
 ffibuilder.cdef((HERE / "olmpy_native.h").read_text(encoding="utf-8"))

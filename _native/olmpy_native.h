@@ -112,3 +112,21 @@ long olmpy_megolm_decrypt(const uint8_t *initial, uint8_t *latest,
                           const uint8_t *pub, const uint8_t *msg, size_t msglen,
                           int check_signature, const void *vkey, uint8_t *out,
                           uint32_t *index);
+
+/* Olm (olm.c).  Chain state: chain key (32) || index (u32 BE), 36 bytes. */
+/* Parses a normal v3 message: offsets of the 32-byte ratchet key and the
+ * ciphertext, and the chain index.  0, OLMPY_E_VERSION or OLMPY_E_DECODE. */
+int olmpy_olm_parse(const uint8_t *msg, size_t len, size_t *key_off, uint32_t *index,
+                    size_t *ct_off, size_t *ct_len);
+/* Encrypts with the chain's next message key, writes the whole message (MAC
+ * included; out needs ptlen + 80 bytes) and advances the chain. */
+long olmpy_olm_encrypt(uint8_t *chain, const uint8_t *ratchet_key, const uint8_t *pt,
+                       size_t ptlen, uint8_t *out, size_t outcap);
+/* Message keys for the chain's indexes up to target, the last keep of them in
+ * keys (32 bytes each, oldest first); next_chain gets the state after target.
+ * Returns how many keys were written. */
+int olmpy_olm_chain_keys(const uint8_t *chain, uint32_t target, uint32_t keep, uint8_t *keys,
+                         uint8_t *next_chain);
+/* Checks the MAC under message_key, then decrypts into out (len bytes). */
+long olmpy_olm_decrypt_message(const uint8_t *message_key, const uint8_t *msg, size_t len,
+                               uint8_t *out);

@@ -16,17 +16,21 @@ from olmpy.errors import (
     CiphertextError,
     DecodeError,
     DecryptionError,
+    IdentityKeyMismatchError,
     KeyDecodeError,
     MacError,
     MessageDecodeError,
+    MessageGapError,
     OlmpyError,
     ReplayError,
+    SessionMismatchError,
     SignatureError,
     UnknownMessageIndexError,
+    UnknownOneTimeKeyError,
     UsageError,
     VersionError,
 )
-from olmpy.keys import Ed25519PublicKey, Ed25519Signature
+from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.megolm import (
     DecryptedMessage,
     ExportedSessionKey,
@@ -37,6 +41,7 @@ from olmpy.megolm import (
     SessionKey,
     SessionOrdering,
 )
+from olmpy.olm import Account, AnyOlmMessage, Message, PreKeyMessage, Session
 from olmpy.primitives import sha256 as _sha256_raw
 
 
@@ -56,9 +61,12 @@ def ed25519_verify(key: str, message: bytes | str, signature: str) -> None:
 
 __all__ = [
     "BACKEND",
+    "Account",
+    "AnyOlmMessage",
     "BackendError",
     "Base64Error",
     "CiphertextError",
+    "Curve25519PublicKey",
     "DecodeError",
     "DecryptedMessage",
     "DecryptionError",
@@ -66,18 +74,25 @@ __all__ = [
     "Ed25519Signature",
     "ExportedSessionKey",
     "GroupSession",
+    "IdentityKeyMismatchError",
     "InboundGroupSession",
     "KeyDecodeError",
     "MacError",
     "MegolmMessage",
+    "Message",
     "MessageDecodeError",
+    "MessageGapError",
     "OlmpyError",
+    "PreKeyMessage",
     "ReplayError",
     "ReplayGuard",
+    "Session",
     "SessionKey",
+    "SessionMismatchError",
     "SessionOrdering",
     "SignatureError",
     "UnknownMessageIndexError",
+    "UnknownOneTimeKeyError",
     "UsageError",
     "VersionError",
     "__version__",

@@ -112,6 +112,18 @@ class _Lib:
         out: _Ptr,
         index: _Ptr,
     ) -> int: ...
+    def olmpy_olm_parse(
+        self, msg: _Ptr, len: int, key_off: _Ptr, index: _Ptr, ct_off: _Ptr, ct_len: _Ptr
+    ) -> int: ...
+    def olmpy_olm_encrypt(
+        self, chain: _Ptr, ratchet_key: _Ptr, pt: _Ptr, ptlen: int, out: _Ptr, outcap: int
+    ) -> int: ...
+    def olmpy_olm_chain_keys(
+        self, chain: _Ptr, target: int, keep: int, keys: _Ptr, next_chain: _Ptr
+    ) -> int: ...
+    def olmpy_olm_decrypt_message(
+        self, message_key: _Ptr, msg: _Ptr, len: int, out: _Ptr
+    ) -> int: ...
 
 ffi: _FFI
 lib: _Lib

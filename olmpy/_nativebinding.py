@@ -120,6 +120,13 @@ def secret_state_pair(initial: bytes, latest: bytes) -> tuple[Any, Any, Any]:
     return owner, ffi.cast(_STATE_VIEW, owner)[0], ffi.cast(_STATE_VIEW, owner + 132)[0]
 
 
+def write_secret(buf: Any, data: bytes) -> None:
+    """Overwrites a secret buffer with ``data`` of the same length."""
+    if len(data) != len(buf):
+        raise UsageError("secret buffer: " + expected(f"{len(buf)} bytes", f"{len(data)} bytes"))
+    ffi.memmove(buf, data, len(data))
+
+
 def read_secret(buf: Any) -> bytes:
     """The current contents of a secret buffer."""
     return _buffer(buf)[:]
@@ -355,3 +362,59 @@ def megolm_decrypt(
         _pure.megolm_parse(message)
         raise MessageDecodeError("Megolm message: malformed")  # pragma: no cover
     raise MemoryError(f"olmpy_megolm_decrypt failed ({written})")  # pragma: no cover
+
+
+# --- Olm ----------------------------------------------------------------------------------
+
+OLM_CHAIN_LEN = _pure.OLM_CHAIN_LEN
+
+
+def olm_parse(message: bytes) -> tuple[bytes, int, int, int]:
+    """Parses a normal Olm message; returns (ratchet key, chain index, ct offset, ct length)."""
+    key_off = _scratch("size_t *")
+    index = _scratch("uint32_t *")
+    ct_off = _scratch("size_t *")
+    ct_len = _scratch("size_t *")
+    if lib.olmpy_olm_parse(message, len(message), key_off, index, ct_off, ct_len) != 0:
+        _pure.olm_parse(message)
+        raise MessageDecodeError("Olm message: malformed")  # pragma: no cover
+    k = key_off[0]
+    return message[k : k + 32], index[0], ct_off[0], ct_len[0]
+
+
+def olm_encrypt(chain: Any, ratchet_key: bytes, plaintext: bytes) -> bytes:
+    """Encrypts one normal Olm message with the chain's next key, then advances the chain."""
+    n = len(plaintext)
+    cap = n + 96
+    out = _scratch("uint8_t[]", cap)
+    written = lib.olmpy_olm_encrypt(chain, ratchet_key, plaintext, n, out, cap)
+    if written < 0:  # pragma: no cover
+        raise MemoryError(f"olmpy_olm_encrypt failed ({written})")
+    return _buffer(out, written)[:]
+
+
+def olm_chain_keys(chain: bytes, target: int, keep: int) -> tuple[list[tuple[int, bytes]], bytes]:
+    """Message keys for the chain's indexes up to ``target`` (the last ``keep`` of them) and
+    the chain state just after ``target``.  The chain must not be past ``target``."""
+    index = int.from_bytes(bytes(chain[32:36]), "big")
+    if not index <= target <= 0xFFFFFFFF:
+        raise UsageError("Olm chain index: " + expected(f"{index}..2**32-1", target))
+    keys = _secret_alloc("uint8_t[]", 32 * max(keep, 1))
+    after = _secret_alloc("uint8_t[36]")
+    count = lib.olmpy_olm_chain_keys(chain, target, keep, keys, after)
+    raw = _buffer(keys, 32 * count)[:]
+    first = target - count + 1
+    return [(first + i, raw[32 * i : 32 * i + 32]) for i in range(count)], _buffer(after)[:]
+
+
+def olm_decrypt_message(message_key: bytes, message: bytes) -> bytes:
+    """Checks the MAC of a normal Olm message under ``message_key``, then decrypts it."""
+    n = len(message)
+    out = _secret_alloc("uint8_t[]", max(n, 1))
+    written = lib.olmpy_olm_decrypt_message(message_key, message, n, out)
+    if written >= 0:
+        return _buffer(out, written)[:]
+    if written == lib.OLMPY_E_MAC:
+        raise MacError("Olm message MAC: expected the MAC of this message's key, got another")
+    # Decode and padding errors: the pure twin names the exact reason.
+    return _pure.olm_decrypt_message(message_key, message)

@@ -58,6 +58,22 @@ class ReplayError(DecryptionError):
     """A (session, message index) pair was already seen on a different event."""
 
 
+class UnknownOneTimeKeyError(DecryptionError):
+    """A pre-key message names a one-time (or fallback) key this account does not hold."""
+
+
+class IdentityKeyMismatchError(DecryptionError):
+    """A pre-key message comes from another identity key than the caller expected."""
+
+
+class MessageGapError(DecryptionError):
+    """An Olm message skips more messages than the 2000 a chain may skip."""
+
+
+class SessionMismatchError(DecryptionError):
+    """A pre-key message belongs to another Olm session."""
+
+
 class UsageError(OlmpyError, ValueError):
     """The caller broke an API rule (a wrong type, length or range)."""
 

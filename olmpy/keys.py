@@ -92,3 +92,61 @@ class Ed25519PublicKey:
 
     def __repr__(self) -> str:
         return f"Ed25519PublicKey(ed25519:{self.to_base64()})"
+
+
+class Curve25519PublicKey:
+    """A 32-byte Curve25519 (X25519) public key."""
+
+    __slots__ = ("_bytes",)
+
+    def __init__(self, key: bytes) -> None:
+        if not isinstance(key, (bytes, bytearray)):
+            raise UsageError("Curve25519 public key: " + expected("bytes", type(key).__name__))
+        if len(key) != 32:
+            raise KeyDecodeError(
+                "Curve25519 public key: " + expected("32 bytes", f"{len(key)} bytes")
+            )
+        self._bytes = bytes(key)
+
+    @classmethod
+    def from_base64(cls, key: str) -> Curve25519PublicKey:
+        """Parses an unpadded (or padded) base64 key."""
+        return cls(_b64.decode(key, "Curve25519 public key"))
+
+    @classmethod
+    def from_bytes(cls, key: bytes) -> Curve25519PublicKey:
+        """Wraps 32 raw bytes."""
+        return cls(key)
+
+    @classmethod
+    def _coerce(cls, key: Curve25519PublicKey | str | bytes, what: str) -> bytes:
+        if isinstance(key, Curve25519PublicKey):
+            return key._bytes
+        if isinstance(key, str):
+            raw = _b64.decode(key, what)
+        elif isinstance(key, (bytes, bytearray)):
+            raw = bytes(key)
+        else:
+            raise UsageError(
+                f"{what}: " + expected("Curve25519PublicKey, str or bytes", type(key).__name__)
+            )
+        if len(raw) != 32:
+            raise KeyDecodeError(f"{what}: " + expected("32 bytes", f"{len(raw)} bytes"))
+        return raw
+
+    def to_base64(self) -> str:
+        """Unpadded base64."""
+        return _b64.encode(self._bytes)
+
+    def to_bytes(self) -> bytes:
+        """The 32 raw bytes."""
+        return self._bytes
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Curve25519PublicKey) and other._bytes == self._bytes
+
+    def __hash__(self) -> int:
+        return hash(self._bytes)
+
+    def __repr__(self) -> str:
+        return f"Curve25519PublicKey(curve25519:{self.to_base64()})"

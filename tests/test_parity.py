@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from olmpy import _backend
-from olmpy.errors import OlmpyError
+from olmpy.errors import OlmpyError, UsageError
 from olmpy.primitives import ed25519_expand_seed
 
 N = _backend.load("native")
@@ -136,7 +136,8 @@ COVERED = {
     "aes256_cbc_encrypt", "aes256_cbc_decrypt",
     "ed25519_sign", "ed25519_verify",
     "megolm_group_new", "megolm_advance", "megolm_advance_to", "megolm_parse",
-    "megolm_encrypt", "megolm_decrypt",
+    "megolm_encrypt", "megolm_decrypt", "write_secret",
+    "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message",
 }
 # Reports about the machine, not computations: they differ by design (the pure
 # backend's AES is OpenSSL's, so it reports no AES-NI of its own).
@@ -757,3 +758,71 @@ def test_pure_secret_buffer_zeroes_itself_when_freed() -> None:
     view = memoryview(buf)
     buf.__del__()
     assert bytes(view) == bytes(40)
+
+
+def _outcome_of(fn: Callable[[], Any]) -> Any:
+    try:
+        return ("ok", fn())
+    except OlmpyError as exc:
+        return (type(exc).__name__, str(exc))
+
+
+@given(st.binary(min_size=32, max_size=32), st.integers(0, 2**32 - 40), st.binary(max_size=300),
+       st.binary(min_size=32, max_size=32))
+@settings(max_examples=80, deadline=None)
+def test_olm_encrypt_parse_decrypt_parity(ck: bytes, index: int, plaintext: bytes,
+                                          ratchet: bytes) -> None:
+    """Both backends encrypt Olm messages identically, advance the chain identically,
+    parse them identically and decrypt them with the matching message key."""
+    chain = ck + index.to_bytes(4, "big")
+    a, b = N.secret_buffer(chain), P.secret_buffer(chain)
+    message = N.olm_encrypt(a, ratchet, plaintext)
+    assert message == P.olm_encrypt(b, ratchet, plaintext)
+    assert N.read_secret(a) == P.read_secret(b)
+    assert N.olm_parse(message) == P.olm_parse(message) == (
+        ratchet, index, N.olm_parse(message)[2], N.olm_parse(message)[3])
+    keys_n = N.olm_chain_keys(chain, index + 3, 41)
+    assert keys_n == P.olm_chain_keys(chain, index + 3, 41)
+    key = keys_n[0][0][1]
+    assert N.olm_decrypt_message(key, message) == P.olm_decrypt_message(key, message) == plaintext
+
+
+@given(st.binary(min_size=32, max_size=32), st.integers(0, 100), st.integers(0, 60),
+       st.integers(1, 50))
+@settings(max_examples=80, deadline=None)
+def test_olm_chain_keys_parity(ck: bytes, start: int, ahead: int, keep: int) -> None:
+    """Chain stepping keeps the same last keys and ends in the same state on both backends."""
+    chain = ck + start.to_bytes(4, "big")
+    n = N.olm_chain_keys(chain, start + ahead, keep)
+    assert n == P.olm_chain_keys(chain, start + ahead, keep)
+    assert [i for i, _ in n[0]] == list(range(max(start, start + ahead - keep + 1),
+                                              start + ahead + 1))
+    assert _outcome_of(lambda: N.olm_chain_keys(chain, start - 1, 5)) == _outcome_of(
+        lambda: P.olm_chain_keys(chain, start - 1, 5)) or start == 0
+
+
+@given(st.binary(max_size=120), st.data())
+@settings(max_examples=300, deadline=None)
+def test_olm_parse_and_decrypt_parity_on_garbage(junk: bytes, data: st.DataObject) -> None:
+    """Arbitrary and mutated Olm messages parse and fail identically on both backends."""
+    chain = bytes(32) + bytes(4)
+    message = P.olm_encrypt(P.secret_buffer(chain), bytes(range(32)), b"hello olm")
+    pos = data.draw(st.integers(0, len(message) - 1))
+    mutated = bytearray(message)
+    mutated[pos] ^= data.draw(st.integers(1, 255))
+    key = P.olm_chain_keys(chain, 0, 1)[0][0][1]
+    for candidate in (junk, bytes(mutated), b"\x03" + junk):
+        assert _outcome_of(lambda c=candidate: N.olm_parse(c)) == _outcome_of(
+            lambda c=candidate: P.olm_parse(c))
+        assert _outcome_of(lambda c=candidate: N.olm_decrypt_message(key, c)) == _outcome_of(
+            lambda c=candidate: P.olm_decrypt_message(key, c))
+
+
+def test_write_secret_parity() -> None:
+    """write_secret replaces a buffer's contents and refuses a different length on both."""
+    for module in (N, P):
+        buf = module.secret_buffer(bytes(8))
+        module.write_secret(buf, b"abcdefgh")
+        assert module.read_secret(buf) == b"abcdefgh"
+        with pytest.raises(UsageError):
+            module.write_secret(buf, b"short")

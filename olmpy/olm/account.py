@@ -1,0 +1,280 @@
+"""An Olm account: a device's long-term keys and its one-time and fallback keys.
+
+Capacity policy: the account keeps at most 100 one-time keys (libolm's limit,
+so that every account can be written as a libolm pickle) and evicts the oldest
+beyond that; ``max_number_of_one_time_keys`` reports 50, half of it, as the
+number a client should keep uploaded (vodozemac's advice), which leaves room
+for keys generated while claimed ones are still in flight.  Key ids are
+libolm's: base64 of a u32 big-endian counter starting at 1, shared by one-time
+and fallback keys.
+
+A one-time key is removed only after the pre-key message that names it has
+decrypted, so forged pre-key messages cannot drain the keys.  Fallback keys
+(current and previous) are never removed by use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from nacl import bindings as _sodium
+
+from olmpy import _b64, _backend, primitives
+from olmpy.errors import (
+    IdentityKeyMismatchError,
+    UnknownOneTimeKeyError,
+    UsageError,
+    expected,
+)
+from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
+from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
+from olmpy.olm.session import Session
+
+MAX_STORED_ONE_TIME_KEYS = 100
+ONE_TIME_KEYS_TO_PUBLISH = 50
+
+
+def _key_id(counter: int) -> str:
+    return _b64.encode(counter.to_bytes(4, "big"))
+
+
+class _OneTimeKey:
+    __slots__ = ("id", "public", "published", "secret")
+
+    def __init__(self, key_id: int, secret: Any, public: bytes) -> None:
+        self.id = key_id
+        self.secret = secret
+        self.public = public
+        self.published = False
+
+
+class Account:
+    """An Olm account (vodozemac: ``Account``; libolm: OlmAccount)."""
+
+    __slots__ = (
+        "_b",
+        "_curve_public",
+        "_curve_secret",
+        "_ed_public",
+        "_ed_secret",
+        "_fallback",
+        "_next_id",
+        "_one_time",
+        "_previous_fallback",
+        "_rng",
+    )
+
+    _b: Any
+    _rng: Callable[[int], bytes]
+    _ed_secret: Any
+    _ed_public: bytes
+    _curve_secret: Any
+    _curve_public: bytes
+    _one_time: OrderedDict[int, _OneTimeKey]
+    _fallback: _OneTimeKey | None
+    _previous_fallback: _OneTimeKey | None
+    _next_id: int
+
+    def __init__(self) -> None:
+        self._setup(os.urandom(32), os.urandom(32), os.urandom)
+
+    @classmethod
+    def from_parts(
+        cls,
+        ed25519_seed: bytes,
+        curve25519_secret: bytes,
+        *,
+        rng: Callable[[int], bytes] | None = None,
+    ) -> Account:
+        """An account from given identity keys; ``rng`` then supplies all later randomness.
+
+        ``rng(n)`` is asked for exactly the bytes libolm would take, in libolm's order
+        (32 per one-time or fallback key, 64 per outbound session: base key then ratchet
+        key, 32 per new sender chain), so a libolm run with fixed randomness can be
+        reproduced byte for byte.
+        """
+        seed = primitives.require_bytes("Ed25519 seed", ed25519_seed, 32)
+        secret = primitives.require_bytes("Curve25519 secret", curve25519_secret, 32)
+        self = cls.__new__(cls)
+        self._setup(seed, secret, rng or os.urandom)
+        return self
+
+    def _setup(self, seed: bytes, curve_secret: bytes, rng: Callable[[int], bytes]) -> None:
+        b = _backend.impl
+        self._b = b
+        self._rng = rng
+        pk, sk = _sodium.crypto_sign_seed_keypair(seed)
+        self._ed_secret = b.secret_buffer(bytes(sk))
+        self._ed_public = bytes(pk)
+        self._curve_secret = b.secret_buffer(curve_secret)
+        self._curve_public = primitives.x25519_public(curve_secret)
+        self._one_time = OrderedDict()
+        self._fallback = None
+        self._previous_fallback = None
+        self._next_id = 1
+
+    # --- identity ----------------------------------------------------------------------
+
+    @property
+    def ed25519_key(self) -> Ed25519PublicKey:
+        """The account's Ed25519 identity (fingerprint) key."""
+        return Ed25519PublicKey(self._ed_public)
+
+    @property
+    def curve25519_key(self) -> Curve25519PublicKey:
+        """The account's Curve25519 identity key."""
+        return Curve25519PublicKey(self._curve_public)
+
+    @property
+    def identity_keys(self) -> dict[str, str]:
+        """``{"curve25519": ..., "ed25519": ...}`` in unpadded base64, as in device keys."""
+        return {
+            "curve25519": _b64.encode(self._curve_public),
+            "ed25519": _b64.encode(self._ed_public),
+        }
+
+    def sign(self, message: bytes | str) -> Ed25519Signature:
+        """Signs ``message`` (str as UTF-8) with the Ed25519 identity key."""
+        if isinstance(message, str):
+            message = message.encode("utf-8")
+        sig: bytes = self._b.ed25519_sign(
+            self._ed_secret, self._b.KEY_SEED, self._ed_public, bytes(message)
+        )
+        return Ed25519Signature(sig)
+
+    # --- one-time and fallback keys --------------------------------------------------------
+
+    def _new_key(self) -> _OneTimeKey:
+        secret = self._rng(32)
+        key = _OneTimeKey(
+            self._next_id, self._b.secret_buffer(secret), primitives.x25519_public(secret)
+        )
+        self._next_id = (self._next_id + 1) & 0xFFFFFFFF
+        return key
+
+    @property
+    def max_number_of_one_time_keys(self) -> int:
+        """How many one-time keys a client should keep published (see the capacity policy)."""
+        return ONE_TIME_KEYS_TO_PUBLISH
+
+    def generate_one_time_keys(self, count: int) -> None:
+        """Makes ``count`` new one-time keys; beyond 100 stored, the oldest are dropped."""
+        if not isinstance(count, int) or count < 0:
+            raise UsageError("one-time key count: " + expected("an int >= 0", repr(count)))
+        for _ in range(count):
+            key = self._new_key()
+            self._one_time[key.id] = key
+        while len(self._one_time) > MAX_STORED_ONE_TIME_KEYS:
+            self._one_time.popitem(last=False)
+
+    @property
+    def one_time_keys(self) -> dict[str, Curve25519PublicKey]:
+        """The unpublished one-time keys by key id."""
+        return {
+            _key_id(k.id): Curve25519PublicKey(k.public)
+            for k in self._one_time.values()
+            if not k.published
+        }
+
+    def mark_keys_as_published(self) -> None:
+        """Marks every current one-time key and the fallback key as published."""
+        for key in self._one_time.values():
+            key.published = True
+        if self._fallback is not None:
+            self._fallback.published = True
+
+    def generate_fallback_key(self) -> None:
+        """Makes a new fallback key; the current one is kept as the previous one."""
+        self._previous_fallback = self._fallback
+        self._fallback = self._new_key()
+
+    @property
+    def fallback_key(self) -> dict[str, Curve25519PublicKey]:
+        """The current fallback key by key id, if it is not yet published."""
+        key = self._fallback
+        if key is None or key.published:
+            return {}
+        return {_key_id(key.id): Curve25519PublicKey(key.public)}
+
+    def forget_fallback_key(self) -> bool:
+        """Drops the previous fallback key; returns whether there was one."""
+        had = self._previous_fallback is not None
+        self._previous_fallback = None
+        return had
+
+    # --- sessions ------------------------------------------------------------------------
+
+    def create_outbound_session(
+        self, identity_key: Curve25519PublicKey | str, one_time_key: Curve25519PublicKey | str
+    ) -> Session:
+        """Starts a session with a device from its identity key and a claimed one-time key."""
+        their_identity = Curve25519PublicKey._coerce(identity_key, "identity key")
+        their_one_time = Curve25519PublicKey._coerce(one_time_key, "one-time key")
+        randomness = self._rng(64)
+        base_secret, ratchet_secret = randomness[:32], randomness[32:]
+        ours = self._b.read_secret(self._curve_secret)
+        shared = (
+            primitives.x25519(ours, their_one_time)
+            + primitives.x25519(base_secret, their_identity)
+            + primitives.x25519(base_secret, their_one_time)
+        )
+        ids = (self._curve_public, primitives.x25519_public(base_secret), their_one_time)
+        return Session._outbound(self._rng, shared, ratchet_secret, ids)
+
+    def _find_key(self, public: bytes) -> tuple[_OneTimeKey, bool]:
+        for key in self._one_time.values():
+            if key.public == public:
+                return key, True
+        for fallback in (self._fallback, self._previous_fallback):
+            if fallback is not None and fallback.public == public:
+                return fallback, False
+        raise UnknownOneTimeKeyError(
+            "Olm pre-key message: expected one of this account's one-time or fallback keys, "
+            f"got {_b64.encode(public)}"
+        )
+
+    def create_inbound_session(
+        self, identity_key: Curve25519PublicKey | str, message: PreKeyMessage | AnyOlmMessage
+    ) -> tuple[Session, bytes]:
+        """Accepts a pre-key message: returns the new session and the first plaintext.
+
+        The one-time key it names is removed only after the message has decrypted.
+        """
+        if isinstance(message, AnyOlmMessage):
+            pre = message.to_pre_key()
+            if pre is None:
+                raise UsageError("message: expected a pre-key message (type 0), got type 1")
+            message = pre
+        if not isinstance(message, PreKeyMessage):
+            raise UsageError(
+                "message: " + expected("PreKeyMessage or AnyOlmMessage", type(message).__name__)
+            )
+        their_identity = Curve25519PublicKey._coerce(identity_key, "identity key")
+        if message.identity_key != their_identity:
+            raise IdentityKeyMismatchError(
+                "Olm pre-key message: expected identity key "
+                f"{_b64.encode(their_identity)}, got {_b64.encode(message.identity_key)}"
+            )
+        key, is_one_time = self._find_key(message.one_time_key)
+        b = self._b
+        key_secret = b.read_secret(key.secret)
+        shared = (
+            primitives.x25519(key_secret, their_identity)
+            + primitives.x25519(b.read_secret(self._curve_secret), message.base_key)
+            + primitives.x25519(key_secret, message.base_key)
+        )
+        ids = (their_identity, message.base_key, message.one_time_key)
+        session = Session._inbound(self._rng, shared, message.message.ratchet_key, ids)
+        plaintext = session._decrypt(message.message)
+        if is_one_time:
+            del self._one_time[key.id]
+        return session, plaintext
+
+    def remove_one_time_keys(self, session: Session) -> None:
+        """No-op kept for python-olm code: olmpy removes the key when the session is made."""
+
+    def __repr__(self) -> str:
+        return f"Account(curve25519:{_b64.encode(self._curve_public)})"

@@ -1,0 +1,224 @@
+"""Olm wire messages.
+
+Normal (type 1): 0x03 | 0x0A 0x20 ratchet key | 0x10 varint chain index |
+0x22 len ciphertext | MAC (8), the MAC covering everything before it.
+Pre-key (type 0): 0x03 | 0x0A 0x20 one-time key | 0x12 0x20 base key |
+0x1A 0x20 identity key | 0x22 len <a whole normal message>; no outer MAC.
+Matrix carries a message as its type and its body in base64.
+"""
+
+from __future__ import annotations
+
+from olmpy import _b64, _backend
+from olmpy.errors import MessageDecodeError, UsageError, VersionError, expected
+
+PRE_KEY = 0
+NORMAL = 1
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _as_bytes(body: bytes | str, what: str) -> bytes:
+    if isinstance(body, str):
+        return _b64.decode(body, what)
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise UsageError(f"{what}: " + expected("bytes or base64 str", type(body).__name__))
+
+
+class Message:
+    """A normal Olm message (type 1)."""
+
+    __slots__ = ("_bytes", "chain_index", "ratchet_key")
+
+    def __init__(self, body: bytes) -> None:
+        body = _as_bytes(body, "Olm message")
+        key, index, _, _ = _backend.impl.olm_parse(body)
+        self._bytes = body
+        self.ratchet_key: bytes = key
+        self.chain_index: int = index
+
+    @classmethod
+    def from_base64(cls, body: str) -> Message:
+        """Parses a base64 body."""
+        return cls(_b64.decode(body, "Olm message"))
+
+    @classmethod
+    def from_bytes(cls, body: bytes) -> Message:
+        """Parses raw message bytes."""
+        return cls(body)
+
+    def to_bytes(self) -> bytes:
+        """The raw message bytes."""
+        return self._bytes
+
+    def to_base64(self) -> str:
+        """Unpadded base64, as in m.room.encrypted."""
+        return _b64.encode(self._bytes)
+
+    def to_any(self) -> AnyOlmMessage:
+        """This message as an AnyOlmMessage."""
+        return AnyOlmMessage(NORMAL, self._bytes)
+
+    def __repr__(self) -> str:
+        return f"Message(chain_index={self.chain_index}, {len(self._bytes)} bytes)"
+
+
+class PreKeyMessage:
+    """A pre-key Olm message (type 0): the keys that start a session and its first message."""
+
+    __slots__ = ("_bytes", "base_key", "identity_key", "message", "one_time_key")
+
+    def __init__(self, body: bytes) -> None:
+        body = _as_bytes(body, "Olm pre-key message")
+        what = "Olm pre-key message"
+        if not body:
+            raise MessageDecodeError(f"{what}: " + expected("at least 1 byte", "0 bytes"))
+        if body[0] != 0x03:
+            raise VersionError(f"{what} version: " + expected("0x03", f"0x{body[0]:02x}"))
+        from olmpy._pure import _olm_fields
+
+        fields = _olm_fields(body, len(body), what, (1, 2, 3, 4))
+        keys = {}
+        for field, name in ((1, "one-time key"), (2, "base key"), (3, "identity key")):
+            entry = fields.get(field)
+            if entry is None or entry[0] != 2 or entry[2] != 32:
+                got = (
+                    "none"
+                    if entry is None
+                    else (f"{entry[2]} bytes" if entry[0] == 2 else "a varint")
+                )
+                raise MessageDecodeError(f"{what} {name}: " + expected("32 bytes", got))
+            keys[field] = body[entry[1] : entry[1] + 32]
+        inner = fields.get(4)
+        if inner is None or inner[0] != 2:
+            raise MessageDecodeError(f"{what}: expected an inner message, got none")
+        self._bytes = body
+        self.one_time_key: bytes = keys[1]
+        self.base_key: bytes = keys[2]
+        self.identity_key: bytes = keys[3]
+        self.message = Message(body[inner[1] : inner[1] + inner[2]])
+
+    @classmethod
+    def _build(
+        cls, one_time_key: bytes, base_key: bytes, identity_key: bytes, inner: bytes
+    ) -> bytes:
+        return (
+            b"\x03\x0a\x20"
+            + one_time_key
+            + b"\x12\x20"
+            + base_key
+            + b"\x1a\x20"
+            + identity_key
+            + b"\x22"
+            + _varint(len(inner))
+            + inner
+        )
+
+    @classmethod
+    def from_base64(cls, body: str) -> PreKeyMessage:
+        """Parses a base64 body."""
+        return cls(_b64.decode(body, "Olm pre-key message"))
+
+    @classmethod
+    def from_bytes(cls, body: bytes) -> PreKeyMessage:
+        """Parses raw message bytes."""
+        return cls(body)
+
+    def to_bytes(self) -> bytes:
+        """The raw message bytes."""
+        return self._bytes
+
+    def to_base64(self) -> str:
+        """Unpadded base64, as in m.room.encrypted."""
+        return _b64.encode(self._bytes)
+
+    def to_any(self) -> AnyOlmMessage:
+        """This message as an AnyOlmMessage."""
+        return AnyOlmMessage(PRE_KEY, self._bytes)
+
+    def session_id(self) -> str:
+        """The id of the session this message starts (as vodozemac's binding)."""
+        from olmpy import primitives
+
+        return _b64.encode(primitives.sha256(self.identity_key + self.base_key + self.one_time_key))
+
+    def __repr__(self) -> str:
+        return f"PreKeyMessage(session_id={self.session_id()}, {len(self._bytes)} bytes)"
+
+
+class AnyOlmMessage:
+    """An Olm message of either type, as Matrix carries it: (type, body)."""
+
+    __slots__ = ("_body", "message_type")
+
+    def __init__(self, message_type: int, body: bytes) -> None:
+        if message_type not in (PRE_KEY, NORMAL):
+            raise UsageError("Olm message type: " + expected("0 or 1", repr(message_type)))
+        self.message_type: int = message_type
+        self._body = body
+
+    @classmethod
+    def from_parts(cls, message_type: int, body: bytes | str) -> AnyOlmMessage:
+        """From a type (0 pre-key, 1 normal) and a body (raw bytes, or base64 as in Matrix)."""
+        raw = _as_bytes(body, "Olm message")
+        message = cls(message_type, raw)
+        message.parsed()  # validate now, as vodozemac does
+        return message
+
+    @classmethod
+    def from_base64(cls, message_type: int, body: str) -> AnyOlmMessage:
+        """From a type and a base64 body."""
+        return cls.from_parts(message_type, body)
+
+    @classmethod
+    def pre_key(cls, body: bytes) -> AnyOlmMessage:
+        """A pre-key message from raw bytes."""
+        return cls.from_parts(PRE_KEY, body)
+
+    @classmethod
+    def normal(cls, body: bytes) -> AnyOlmMessage:
+        """A normal message from raw bytes."""
+        return cls.from_parts(NORMAL, body)
+
+    def parsed(self) -> PreKeyMessage | Message:
+        """The typed message."""
+        if self.message_type == PRE_KEY:
+            return PreKeyMessage(self._body)
+        return Message(self._body)
+
+    def to_pre_key(self) -> PreKeyMessage | None:
+        """The pre-key message, or None for a normal one."""
+        return PreKeyMessage(self._body) if self.message_type == PRE_KEY else None
+
+    def to_parts(self) -> tuple[int, bytes]:
+        """(type, raw body bytes), as vodozemac's binding."""
+        return self.message_type, self._body
+
+    def to_bytes(self) -> bytes:
+        """The raw body."""
+        return self._body
+
+    def to_base64(self) -> str:
+        """The body in unpadded base64, as in m.room.encrypted's ``body``."""
+        return _b64.encode(self._body)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, AnyOlmMessage)
+            and other.message_type == self.message_type
+            and other._body == self._body
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.message_type, self._body))
+
+    def __repr__(self) -> str:
+        return f"AnyOlmMessage(type={self.message_type}, {len(self._body)} bytes)"

@@ -1,0 +1,289 @@
+"""An Olm session: the double ratchet between two devices.
+
+Theory of operation.  The session holds a root key, at most one sender chain
+(our ratchet key pair and a chain key) and up to five receiver chains (their
+ratchet public key and a chain key), newest first, plus up to 40 message keys
+of skipped messages, oldest evicted first.  Sending uses the sender chain; if
+there is none (we have just received on a new chain), a fresh ratchet key is
+drawn and a DH ratchet step derives a new root and sender chain:
+``root', chain = HKDF(salt=root, DH(our new key, their latest key), "OLM_RATCHET", 64)``.
+Receiving on an unknown ratchet key does the mirror step with our current
+ratchet key.  Chains step as ``message key = HMAC(ck, 1)``, ``ck' = HMAC(ck, 2)``.
+
+Every decrypt works on copies: the new root, chains and skipped keys are
+committed only after the MAC has verified and the ciphertext decrypted, so a
+failed decrypt changes nothing.  The side that started the session keeps
+wrapping its messages as pre-key messages until it has decrypted a reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from olmpy import _b64, _backend, primitives
+from olmpy.errors import (
+    MessageGapError,
+    SessionMismatchError,
+    UnknownMessageIndexError,
+    UsageError,
+    expected,
+)
+from olmpy.olm.messages import NORMAL, PRE_KEY, AnyOlmMessage, Message, PreKeyMessage
+
+MAX_RECEIVER_CHAINS = 5
+MAX_SKIPPED_KEYS = 40
+MAX_MESSAGE_GAP = 2000
+_ROOT_INFO = b"OLM_ROOT"
+_RATCHET_INFO = b"OLM_RATCHET"
+
+
+def _chain(key: bytes, index: int = 0) -> bytes:
+    return key + index.to_bytes(4, "big")
+
+
+class Session:
+    """An Olm session (vodozemac: ``Session``; libolm: OlmSession)."""
+
+    __slots__ = (
+        "_b",
+        "_pre_key",
+        "_received",
+        "_receivers",
+        "_rng",
+        "_root",
+        "_sender",
+        "_session_id",
+        "_skipped",
+    )
+
+    _b: Any
+    _rng: Callable[[int], bytes]
+    _root: Any
+    _sender: tuple[Any, bytes, Any] | None
+    _receivers: list[tuple[bytes, Any]]
+    _skipped: list[tuple[bytes, int, Any]]
+    _pre_key: tuple[bytes, bytes, bytes]
+    _session_id: str
+    _received: bool
+
+    def __init__(self) -> None:
+        raise UsageError(
+            "Session: expected Account.create_outbound_session or create_inbound_session, "
+            "got a direct construction"
+        )
+
+    @classmethod
+    def _new(cls, rng: Callable[[int], bytes], ids: tuple[bytes, bytes, bytes]) -> Session:
+        self = cls.__new__(cls)
+        self._b = _backend.impl
+        self._rng = rng
+        self._root = None
+        # sender: (our ratchet secret buffer, our ratchet public, chain buffer) or None
+        self._sender = None
+        # receivers: [(their ratchet public, chain buffer)], newest first
+        self._receivers = []
+        # skipped: [(their ratchet public, index, message key buffer)], oldest first
+        self._skipped = []
+        self._pre_key = ids  # (identity key A, base key A, one-time key B)
+        self._session_id = _b64.encode(primitives.sha256(ids[0] + ids[1] + ids[2]))
+        self._received = False
+        return self
+
+    @classmethod
+    def _outbound(
+        cls,
+        rng: Callable[[int], bytes],
+        shared: bytes,
+        ratchet_secret: bytes,
+        ids: tuple[bytes, bytes, bytes],
+    ) -> Session:
+        self = cls._new(rng, ids)
+        b = self._b
+        derived = b.hkdf_sha256(b"", shared, _ROOT_INFO, 64)
+        self._root = b.secret_buffer(derived[:32])
+        public = primitives.x25519_public(ratchet_secret)
+        self._sender = (
+            b.secret_buffer(ratchet_secret),
+            public,
+            b.secret_buffer(_chain(derived[32:])),
+        )
+        return self
+
+    @classmethod
+    def _inbound(
+        cls,
+        rng: Callable[[int], bytes],
+        shared: bytes,
+        their_ratchet: bytes,
+        ids: tuple[bytes, bytes, bytes],
+    ) -> Session:
+        self = cls._new(rng, ids)
+        b = self._b
+        derived = b.hkdf_sha256(b"", shared, _ROOT_INFO, 64)
+        self._root = b.secret_buffer(derived[:32])
+        self._receivers = [(their_ratchet, b.secret_buffer(_chain(derived[32:])))]
+        self._received = True
+        return self
+
+    # --- public API ---------------------------------------------------------------------
+
+    @property
+    def session_id(self) -> str:
+        """Unpadded base64 of SHA-256(Alice's identity key || base key || Bob's one-time key)."""
+        return self._session_id
+
+    @property
+    def has_received_message(self) -> bool:
+        """Whether a message from the other side has been decrypted (pre-keys stop then)."""
+        return self._received
+
+    def session_matches(self, message: PreKeyMessage | AnyOlmMessage) -> bool:
+        """Whether a pre-key message belongs to this session (same three keys)."""
+        if isinstance(message, AnyOlmMessage):
+            pre = message.to_pre_key()
+            if pre is None:
+                return False
+            message = pre
+        if not isinstance(message, PreKeyMessage):
+            raise UsageError(
+                "message: " + expected("PreKeyMessage or AnyOlmMessage", type(message).__name__)
+            )
+        return (message.identity_key, message.base_key, message.one_time_key) == self._pre_key
+
+    def encrypt(self, plaintext: bytes | str) -> AnyOlmMessage:
+        """Encrypts a message; pre-key type until a reply has been decrypted."""
+        if isinstance(plaintext, str):
+            plaintext = plaintext.encode("utf-8")
+        elif not isinstance(plaintext, bytes):
+            if not isinstance(plaintext, (bytearray, memoryview)):
+                raise UsageError("plaintext: " + expected("bytes or str", type(plaintext).__name__))
+            plaintext = bytes(plaintext)
+        b = self._b
+        if self._sender is None:
+            self._ratchet_step()
+        assert self._sender is not None
+        _, public, chain = self._sender
+        body: bytes = b.olm_encrypt(chain, public, plaintext)
+        if self._received:
+            return AnyOlmMessage(NORMAL, body)
+        identity, base, one_time = self._pre_key
+        return AnyOlmMessage(PRE_KEY, PreKeyMessage._build(one_time, base, identity, body))
+
+    def decrypt(self, message: AnyOlmMessage) -> bytes:
+        """Decrypts a message of either type; on failure raises a typed error, changes nothing."""
+        if not isinstance(message, AnyOlmMessage):
+            raise UsageError("message: " + expected("AnyOlmMessage", type(message).__name__))
+        parsed = message.parsed()
+        if isinstance(parsed, PreKeyMessage):
+            if not self.session_matches(parsed):
+                raise SessionMismatchError(
+                    f"Olm pre-key message: expected one for session {self._session_id}, "
+                    f"got one for session {parsed.session_id()}"
+                )
+            parsed = parsed.message
+        return self._decrypt(parsed)
+
+    def describe(self) -> str:
+        """A one-line summary of the ratchet state, with no key material."""
+        sender = (
+            "none"
+            if self._sender is None
+            else str(int.from_bytes(self._b.read_secret(self._sender[2])[32:36], "big"))
+        )
+        receivers = ", ".join(
+            str(int.from_bytes(self._b.read_secret(c)[32:36], "big")) for _, c in self._receivers
+        )
+        return (
+            f"session {self._session_id}: sender chain index {sender}; receiver chain "
+            f"indexes [{receivers}]; {len(self._skipped)} skipped message keys; "
+            f"received: {self._received}"
+        )
+
+    def __repr__(self) -> str:
+        return f"Session(session_id={self._session_id})"
+
+    # --- the ratchet --------------------------------------------------------------------
+
+    def _ratchet_step(self) -> None:
+        """A new ratchet key and sender chain, keyed by the newest receiver chain's key."""
+        b = self._b
+        secret = self._rng(32)
+        their = self._receivers[0][0]
+        derived = b.hkdf_sha256(
+            b.read_secret(self._root), primitives.x25519(secret, their), _RATCHET_INFO, 64
+        )
+        self._root = b.secret_buffer(derived[:32])
+        self._sender = (
+            b.secret_buffer(secret),
+            primitives.x25519_public(secret),
+            b.secret_buffer(_chain(derived[32:])),
+        )
+
+    def _decrypt(self, message: Message) -> bytes:
+        b = self._b
+        their, index, raw = message.ratchet_key, message.chain_index, message.to_bytes()
+        chain = next((c for key, c in self._receivers if key == their), None)
+        if chain is None:
+            return self._decrypt_new_chain(message)
+        chain_raw: bytes = b.read_secret(chain)
+        chain_index = int.from_bytes(chain_raw[32:36], "big")
+        if index < chain_index:
+            for pos, (key_owner, key_index, key) in enumerate(self._skipped):
+                if key_owner == their and key_index == index:
+                    plaintext: bytes = b.olm_decrypt_message(b.read_secret(key), raw)
+                    del self._skipped[pos]
+                    self._received = True
+                    return plaintext
+            raise UnknownMessageIndexError(
+                f"Olm message at chain index {index}: expected a key still held (chain is at "
+                f"{chain_index}, {len(self._skipped)} skipped keys kept), got none"
+            )
+        keys, after = self._keys_up_to(chain_raw, index)
+        plaintext = b.olm_decrypt_message(keys[-1][1], raw)
+        b.write_secret(chain, after)
+        self._remember(their, keys[:-1])
+        self._received = True
+        return plaintext
+
+    def _keys_up_to(self, chain_raw: bytes, index: int) -> tuple[list[tuple[int, bytes]], bytes]:
+        chain_index = int.from_bytes(chain_raw[32:36], "big")
+        if index - chain_index > MAX_MESSAGE_GAP:
+            raise MessageGapError(
+                f"Olm message at chain index {index}: expected at most {MAX_MESSAGE_GAP} "
+                f"messages after {chain_index}, got {index - chain_index}"
+            )
+        result: tuple[list[tuple[int, bytes]], bytes] = self._b.olm_chain_keys(
+            chain_raw, index, MAX_SKIPPED_KEYS + 1
+        )
+        return result
+
+    def _decrypt_new_chain(self, message: Message) -> bytes:
+        b = self._b
+        if self._sender is None:
+            raise UnknownMessageIndexError(
+                "Olm message: expected a ratchet key of a known chain, got a new one before "
+                "this side has sent (no ratchet key of ours to answer it)"
+            )
+        our_secret = b.read_secret(self._sender[0])
+        derived = b.hkdf_sha256(
+            b.read_secret(self._root),
+            primitives.x25519(our_secret, message.ratchet_key),
+            _RATCHET_INFO,
+            64,
+        )
+        keys, after = self._keys_up_to(_chain(derived[32:]), message.chain_index)
+        plaintext: bytes = b.olm_decrypt_message(keys[-1][1], message.to_bytes())
+        # Commit: new root, new receiver chain first, oldest chain dropped, sender cleared.
+        self._root = b.secret_buffer(derived[:32])
+        self._receivers.insert(0, (message.ratchet_key, b.secret_buffer(after)))
+        del self._receivers[MAX_RECEIVER_CHAINS:]
+        self._sender = None
+        self._remember(message.ratchet_key, keys[:-1])
+        self._received = True
+        return plaintext
+
+    def _remember(self, their: bytes, keys: list[tuple[int, bytes]]) -> None:
+        for index, key in keys:
+            self._skipped.append((their, index, self._b.secret_buffer(key)))
+        del self._skipped[: max(0, len(self._skipped) - MAX_SKIPPED_KEYS)]
