@@ -211,3 +211,18 @@ long olmpy_olm_decrypt_message(const uint8_t *message_key, const uint8_t *msg, s
     olmpy_wipe(&keys, sizeof keys);
     return n;
 }
+
+long olmpy_olm_decrypt_next(uint8_t *chain, const uint8_t *msg, size_t len, uint8_t *out)
+{
+    uint8_t ck[32], mk[32];
+    memcpy(ck, chain, 32);
+    chain_step(ck, mk);
+    long n = olmpy_olm_decrypt_message(mk, msg, len, out);
+    if (n >= 0) {
+        memcpy(chain, ck, 32);
+        put_u32(chain + 32, get_u32(chain + 32) + 1);
+    }
+    olmpy_wipe(ck, sizeof ck);
+    olmpy_wipe(mk, sizeof mk);
+    return n;
+}

@@ -130,3 +130,6 @@ int olmpy_olm_chain_keys(const uint8_t *chain, uint32_t target, uint32_t keep, u
 /* Checks the MAC under message_key, then decrypts into out (len bytes). */
 long olmpy_olm_decrypt_message(const uint8_t *message_key, const uint8_t *msg, size_t len,
                                uint8_t *out);
+/* Decrypts a message at the chain's own index (the in-order case) and, only
+ * if it decrypts, advances the chain by one. */
+long olmpy_olm_decrypt_next(uint8_t *chain, const uint8_t *msg, size_t len, uint8_t *out);

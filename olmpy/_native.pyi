@@ -124,6 +124,7 @@ class _Lib:
     def olmpy_olm_decrypt_message(
         self, message_key: _Ptr, msg: _Ptr, len: int, out: _Ptr
     ) -> int: ...
+    def olmpy_olm_decrypt_next(self, chain: _Ptr, msg: _Ptr, len: int, out: _Ptr) -> int: ...
 
 ffi: _FFI
 lib: _Lib

@@ -418,3 +418,16 @@ def olm_decrypt_message(message_key: bytes, message: bytes) -> bytes:
         raise MacError("Olm message MAC: expected the MAC of this message's key, got another")
     # Decode and padding errors: the pure twin names the exact reason.
     return _pure.olm_decrypt_message(message_key, message)
+
+
+def olm_decrypt_next(chain: Any, message: bytes) -> bytes:
+    """Decrypts a message at the chain's own index; advances the chain only on success."""
+    n = len(message)
+    out = _secret_alloc("uint8_t[]", max(n, 1))
+    written = lib.olmpy_olm_decrypt_next(chain, message, n, out)
+    if written >= 0:
+        return _buffer(out, written)[:]
+    if written == lib.OLMPY_E_MAC:
+        raise MacError("Olm message MAC: expected the MAC of this message's key, got another")
+    key = hmac_sha256(_buffer(chain, 32)[:], b"\x01")
+    return _pure.olm_decrypt_message(key, message)  # raises the precise error

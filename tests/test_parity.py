@@ -137,7 +137,7 @@ COVERED = {
     "ed25519_sign", "ed25519_verify",
     "megolm_group_new", "megolm_advance", "megolm_advance_to", "megolm_parse",
     "megolm_encrypt", "megolm_decrypt", "write_secret",
-    "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message",
+    "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message", "olm_decrypt_next",
 }
 # Reports about the machine, not computations: they differ by design (the pure
 # backend's AES is OpenSSL's, so it reports no AES-NI of its own).
@@ -826,3 +826,25 @@ def test_write_secret_parity() -> None:
         assert module.read_secret(buf) == b"abcdefgh"
         with pytest.raises(UsageError):
             module.write_secret(buf, b"short")
+
+
+@given(st.binary(min_size=32, max_size=32), st.integers(0, 1000), st.binary(max_size=200),
+       st.integers(-1, 200))
+@settings(max_examples=120, deadline=None)
+def test_olm_decrypt_next_parity(ck: bytes, index: int, plaintext: bytes, flip: int) -> None:
+    """In-order decryption gives the same plaintext or error on both backends and advances
+    the chain exactly when it succeeds."""
+    chain = ck + index.to_bytes(4, "big")
+    message = bytearray(P.olm_encrypt(P.secret_buffer(chain), bytes(range(32)), plaintext))
+    if 0 <= flip < len(message):
+        message[flip] ^= 0x10
+    a, b = N.secret_buffer(chain), P.secret_buffer(chain)
+    got_n = _outcome_of(lambda: N.olm_decrypt_next(a, bytes(message)))
+    got_p = _outcome_of(lambda: P.olm_decrypt_next(b, bytes(message)))
+    assert got_n == got_p
+    assert N.read_secret(a) == P.read_secret(b)
+    if got_n[0] == "ok":
+        assert got_n[1] == plaintext
+        assert N.read_secret(a) != chain
+    else:
+        assert N.read_secret(a) == chain

@@ -544,3 +544,12 @@ def olm_decrypt_message(message_key: bytes, message: bytes) -> bytes:
     if not _hmac.compare_digest(mac, message[end:]):
         raise MacError("Olm message MAC: expected the MAC of this message's key, got another")
     return aes256_cbc_decrypt(okm[:32], okm[64:80], message[ct_off : ct_off + ct_len])
+
+
+def olm_decrypt_next(chain: bytearray, message: bytes) -> bytes:
+    """Decrypts a message at the chain's own index; advances the chain only on success."""
+    ck = bytes(chain[:32])
+    plaintext = olm_decrypt_message(_hmac.digest(ck, b"\x01", "sha256"), message)
+    chain[:32] = _hmac.digest(ck, b"\x02", "sha256")
+    chain[32:36] = ((int.from_bytes(chain[32:36], "big") + 1) & 0xFFFFFFFF).to_bytes(4, "big")
+    return plaintext

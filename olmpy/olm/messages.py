@@ -157,13 +157,14 @@ class PreKeyMessage:
 class AnyOlmMessage:
     """An Olm message of either type, as Matrix carries it: (type, body)."""
 
-    __slots__ = ("_body", "message_type")
+    __slots__ = ("_body", "_parsed", "message_type")
 
     def __init__(self, message_type: int, body: bytes) -> None:
-        if message_type not in (PRE_KEY, NORMAL):
+        if message_type not in (PRE_KEY, NORMAL) or type(message_type) is not int:
             raise UsageError("Olm message type: " + expected("0 or 1", repr(message_type)))
         self.message_type: int = message_type
         self._body = body
+        self._parsed: PreKeyMessage | Message | None = None
 
     @classmethod
     def from_parts(cls, message_type: int, body: bytes | str) -> AnyOlmMessage:
@@ -189,14 +190,18 @@ class AnyOlmMessage:
         return cls.from_parts(NORMAL, body)
 
     def parsed(self) -> PreKeyMessage | Message:
-        """The typed message."""
-        if self.message_type == PRE_KEY:
-            return PreKeyMessage(self._body)
-        return Message(self._body)
+        """The typed message (parsed once, then kept)."""
+        if self._parsed is None:
+            if self.message_type == PRE_KEY:
+                self._parsed = PreKeyMessage(self._body)
+            else:
+                self._parsed = Message(self._body)
+        return self._parsed
 
     def to_pre_key(self) -> PreKeyMessage | None:
         """The pre-key message, or None for a normal one."""
-        return PreKeyMessage(self._body) if self.message_type == PRE_KEY else None
+        parsed = self.parsed()
+        return parsed if isinstance(parsed, PreKeyMessage) else None
 
     def to_parts(self) -> tuple[int, bytes]:
         """(type, raw body bytes), as vodozemac's binding."""

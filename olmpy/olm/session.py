@@ -239,6 +239,10 @@ class Session:
                 f"Olm message at chain index {index}: expected a key still held (chain is at "
                 f"{chain_index}, {len(self._skipped)} skipped keys kept), got none"
             )
+        if index == chain_index:  # in order: one native call, chain advanced on success
+            plaintext = b.olm_decrypt_next(chain, raw)
+            self._received = True
+            return plaintext
         keys, after = self._keys_up_to(chain_raw, index)
         plaintext = b.olm_decrypt_message(keys[-1][1], raw)
         b.write_secret(chain, after)
