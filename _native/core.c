@@ -19,6 +19,8 @@ typedef void (*reduce_fn)(unsigned char *, const unsigned char *);
 typedef void (*mul_fn)(unsigned char *, const unsigned char *, const unsigned char *);
 typedef int (*keypair_fn)(unsigned char *, unsigned char *, const unsigned char *);
 typedef void (*random_fn)(unsigned char *, unsigned long long);
+typedef int (*smult_fn)(unsigned char *, const unsigned char *, const unsigned char *);
+typedef int (*smult_base_fn)(unsigned char *, const unsigned char *);
 
 static struct {
     base_fn base_noclamp;
@@ -27,14 +29,19 @@ static struct {
     mul_fn add;
     keypair_fn seed_keypair;
     random_fn random;
+    smult_fn x25519;
+    smult_base_fn x25519_base;
 } sodium;
 
 int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
-               uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes)
+               uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes,
+               uintptr_t x25519, uintptr_t x25519_base)
 {
     if (!base_noclamp || !scalar_reduce || !scalar_mul || !scalar_add || !seed_keypair ||
-        !randombytes)
+        !randombytes || !x25519 || !x25519_base)
         return OLMPY_E_ARGUMENT;
+    sodium.x25519 = (smult_fn)x25519;
+    sodium.x25519_base = (smult_base_fn)x25519_base;
     sodium.base_noclamp = (base_fn)base_noclamp;
     sodium.reduce = (reduce_fn)scalar_reduce;
     sodium.mul = (mul_fn)scalar_mul;
@@ -162,4 +169,27 @@ int olmpy_megolm_group_new(uint8_t *state, uint8_t *secret, uint8_t *pub)
     int rc = sodium.seed_keypair(pub, secret, seed);
     olmpy_wipe(seed, sizeof seed);
     return rc == 0 ? 0 : OLMPY_E_ARGUMENT;
+}
+
+int olmpy_x25519(const uint8_t *secret, const uint8_t *pub, uint8_t *shared)
+{
+    static const uint8_t zero[32];
+    if (!sodium.x25519)
+        return OLMPY_E_NOT_READY;
+    /* libsodium itself fails on an all-zero result; check again in constant time. */
+    if (sodium.x25519(shared, secret, pub) != 0 || olmpy_ct_equal(shared, zero, 32)) {
+        olmpy_wipe(shared, 32);
+        return OLMPY_E_ARGUMENT;
+    }
+    return 0;
+}
+
+int olmpy_x25519_public_batch(const uint8_t *secrets, size_t n, uint8_t *publics)
+{
+    if (!sodium.x25519_base)
+        return OLMPY_E_NOT_READY;
+    for (size_t i = 0; i < n; i++)
+        if (sodium.x25519_base(publics + 32 * i, secrets + 32 * i) != 0)
+            return OLMPY_E_ARGUMENT;
+    return 0;
 }

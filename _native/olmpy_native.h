@@ -27,9 +27,17 @@ const char *olmpy_version(void);
 
 /* Function pointers taken from libsodium (PyNaCl's nacl._sodium), passed as
  * integer addresses: scalarmult_ed25519_base_noclamp, core_ed25519_scalar_reduce,
- * scalar_mul, scalar_add, sign_seed_keypair, randombytes. */
+ * scalar_mul, scalar_add, sign_seed_keypair, randombytes, scalarmult (X25519),
+ * scalarmult_base (X25519). */
 int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
-               uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes);
+               uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes,
+               uintptr_t x25519, uintptr_t x25519_base);
+
+/* X25519 through libsodium.  olmpy_x25519 returns OLMPY_E_ARGUMENT for an
+ * all-zero (non-contributory) result, checked in constant time.
+ * olmpy_x25519_public_batch computes n public keys from n 32-byte secrets. */
+int olmpy_x25519(const uint8_t *secret, const uint8_t *pub, uint8_t *shared);
+int olmpy_x25519_public_batch(const uint8_t *secrets, size_t n, uint8_t *publics);
 int olmpy_has_aesni(void);
 int olmpy_has_shani(void);
 

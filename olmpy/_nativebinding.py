@@ -65,6 +65,8 @@ if (
         _sodium_address("crypto_core_ed25519_scalar_add"),
         _sodium_address("crypto_sign_seed_keypair"),
         _sodium_address("randombytes"),
+        _sodium_address("crypto_scalarmult"),
+        _sodium_address("crypto_scalarmult_base"),
     )
     != 0
 ):  # pragma: no cover
@@ -431,3 +433,29 @@ def olm_decrypt_next(chain: Any, message: bytes) -> bytes:
         raise MacError("Olm message MAC: expected the MAC of this message's key, got another")
     key = hmac_sha256(_buffer(chain, 32)[:], b"\x01")
     return _pure.olm_decrypt_message(key, message)  # raises the precise error
+
+
+# --- X25519 --------------------------------------------------------------------------------
+
+
+def x25519(secret: Any, public: bytes) -> bytes:
+    """X25519 shared secret of a 32-byte secret (bytes or secret buffer) and a public key;
+    an all-zero (non-contributory) result is a KeyDecodeError."""
+    if len(public) != 32 or len(secret) != 32:
+        return _pure.x25519(secret, public)  # raises the precise error
+    shared = _secret_alloc("uint8_t[32]")
+    if lib.olmpy_x25519(secret, public, shared) != 0:
+        _pure.x25519_refuse()
+    out = _buffer(shared)[:]
+    return out
+
+
+def x25519_public_batch(secrets: Any) -> bytes:
+    """The X25519 public keys of the concatenated 32-byte secrets, concatenated."""
+    n = len(secrets) // 32
+    if len(secrets) != 32 * n:
+        return _pure.x25519_public_batch(secrets)  # raises the precise error
+    out = _scratch("uint8_t[]", max(32 * n, 1))
+    if lib.olmpy_x25519_public_batch(secrets, n, out) != 0:  # pragma: no cover
+        raise BackendError("libsodium refused an X25519 base-point multiplication")
+    return _buffer(out, 32 * n)[:]

@@ -17,12 +17,10 @@ Non-contributory X25519 results (all zeros) are rejected.
 
 from __future__ import annotations
 
-import hmac
-
 from nacl import bindings as _sodium
 
 from olmpy import _backend
-from olmpy.errors import KeyDecodeError, UsageError, expected
+from olmpy.errors import UsageError, expected
 
 
 def require_bytes(name: str, value: object, length: int) -> bytes:
@@ -65,22 +63,16 @@ def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
 
 def x25519_public(secret: bytes) -> bytes:
     """The X25519 public key of a 32-byte secret (libsodium, fixed base)."""
-    return bytes(_sodium.crypto_scalarmult_base(require_bytes("X25519 secret", secret, 32)))
+    out: bytes = _backend.impl.x25519_public_batch(require_bytes("X25519 secret", secret, 32))
+    return out
 
 
 def x25519(secret: bytes, public: bytes) -> bytes:
     """X25519 shared secret (libsodium); rejects an all-zero, non-contributory result."""
-    secret = require_bytes("X25519 secret", secret, 32)
-    public = require_bytes("X25519 public key", public, 32)
-    try:
-        shared = bytes(_sodium.crypto_scalarmult(secret, public))
-    except RuntimeError:  # libsodium refuses an all-zero result
-        shared = bytes(32)
-    if hmac.compare_digest(shared, bytes(32)):  # constant time: the secret stays secret
-        raise KeyDecodeError(
-            "X25519: " + expected("a contributory public key", "one giving an all-zero secret")
-        )
-    return shared
+    out: bytes = _backend.impl.x25519(
+        require_bytes("X25519 secret", secret, 32), require_bytes("X25519 public key", public, 32)
+    )
+    return out
 
 
 def ed25519_public_from_seed(seed: bytes) -> bytes:

@@ -138,6 +138,7 @@ COVERED = {
     "megolm_group_new", "megolm_advance", "megolm_advance_to", "megolm_parse",
     "megolm_encrypt", "megolm_decrypt", "write_secret",
     "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message", "olm_decrypt_next",
+    "x25519", "x25519_public_batch",
 }
 # Reports about the machine, not computations: they differ by design (the pure
 # backend's AES is OpenSSL's, so it reports no AES-NI of its own).
@@ -848,3 +849,35 @@ def test_olm_decrypt_next_parity(ck: bytes, index: int, plaintext: bytes, flip: 
         assert N.read_secret(a) != chain
     else:
         assert N.read_secret(a) == chain
+
+
+@given(st.binary(min_size=32, max_size=32), st.binary(min_size=32, max_size=32))
+@settings(max_examples=100, deadline=None)
+def test_x25519_parity(secret: bytes, public: bytes) -> None:
+    """Both backends give libsodium's X25519 result, or the same error, from bytes or buffers."""
+    expected_result = _outcome_of(lambda: P.x25519(secret, public))
+    assert _outcome_of(lambda: N.x25519(secret, public)) == expected_result
+    assert _outcome_of(lambda: N.x25519(N.secret_buffer(secret), public)) == expected_result
+
+
+def test_x25519_small_order_points_refused_alike() -> None:
+    """Every small-order public key gives the same non-contributory error on both backends."""
+    small_order = [bytes(32), (1).to_bytes(32, "little"), bytes.fromhex(
+        "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")]
+    for point in small_order:
+        got_n = _outcome_of(lambda p=point: N.x25519(bytes(range(32)), p))
+        assert got_n == _outcome_of(lambda p=point: P.x25519(bytes(range(32)), p))
+        assert got_n[0] == "KeyDecodeError"
+
+
+@given(st.lists(st.binary(min_size=32, max_size=32), max_size=6))
+@settings(max_examples=50, deadline=None)
+def test_x25519_public_batch_parity(secrets: list[bytes]) -> None:
+    """Batched public keys equal one-by-one libsodium results on both backends."""
+    joined = b"".join(secrets)
+    expected_publics = b"".join(bytes(nacl.bindings.crypto_scalarmult_base(s)) for s in secrets)
+    assert N.x25519_public_batch(joined) == P.x25519_public_batch(joined) == expected_publics
+    with pytest.raises(UsageError):
+        P.x25519_public_batch(joined + b"x")
+    with pytest.raises(UsageError):
+        N.x25519_public_batch(joined + b"x")

@@ -25,6 +25,7 @@ from nacl.exceptions import BadSignatureError
 from olmpy.errors import (
     Base64Error,
     CiphertextError,
+    KeyDecodeError,
     MacError,
     MessageDecodeError,
     SignatureError,
@@ -553,3 +554,46 @@ def olm_decrypt_next(chain: bytearray, message: bytes) -> bytes:
     chain[:32] = _hmac.digest(ck, b"\x02", "sha256")
     chain[32:36] = ((int.from_bytes(chain[32:36], "big") + 1) & 0xFFFFFFFF).to_bytes(4, "big")
     return plaintext
+
+
+# --- X25519 --------------------------------------------------------------------------------
+
+
+def x25519_refuse() -> None:
+    """Raises the error for a non-contributory (all-zero) X25519 result."""
+    raise KeyDecodeError(
+        "X25519: " + expected("a contributory public key", "one giving an all-zero secret")
+    )
+
+
+def x25519(secret: bytes, public: bytes) -> bytes:
+    """X25519 shared secret of a 32-byte secret and a public key (libsodium); an all-zero
+    (non-contributory) result is a KeyDecodeError."""
+    if len(secret) != 32 or len(public) != 32:
+        raise UsageError(
+            "X25519: "
+            + expected(
+                "a 32-byte secret and a 32-byte public key",
+                f"{len(secret)} and {len(public)} bytes",
+            )
+        )
+    try:
+        shared = bytes(_sodium.crypto_scalarmult(bytes(secret), bytes(public)))
+    except RuntimeError:  # libsodium refuses an all-zero result
+        shared = bytes(32)
+    if _hmac.compare_digest(shared, bytes(32)):
+        x25519_refuse()
+    return shared
+
+
+def x25519_public_batch(secrets: bytes) -> bytes:
+    """The X25519 public keys of the concatenated 32-byte secrets, concatenated."""
+    secrets = bytes(secrets)
+    if len(secrets) % 32:
+        raise UsageError(
+            "X25519 secrets: " + expected("a multiple of 32 bytes", f"{len(secrets)} bytes")
+        )
+    return b"".join(
+        bytes(_sodium.crypto_scalarmult_base(secrets[i : i + 32]))
+        for i in range(0, len(secrets), 32)
+    )

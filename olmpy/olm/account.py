@@ -42,12 +42,14 @@ def _key_id(counter: int) -> str:
 
 
 class _OneTimeKey:
-    __slots__ = ("id", "public", "published", "secret")
+    __slots__ = ("id", "key_id", "key_object", "public", "published", "secret")
 
     def __init__(self, key_id: int, secret: Any, public: bytes) -> None:
         self.id = key_id
+        self.key_id = _key_id(key_id)
         self.secret = secret
         self.public = public
+        self.key_object = Curve25519PublicKey(public)
         self.published = False
 
 
@@ -147,13 +149,17 @@ class Account:
 
     # --- one-time and fallback keys --------------------------------------------------------
 
-    def _new_key(self) -> _OneTimeKey:
-        secret = self._rng(32)
-        key = _OneTimeKey(
-            self._next_id, self._b.secret_buffer(secret), primitives.x25519_public(secret)
-        )
-        self._next_id = (self._next_id + 1) & 0xFFFFFFFF
-        return key
+    def _new_keys(self, count: int) -> list[_OneTimeKey]:
+        """``count`` new Curve25519 keys: one draw of randomness, one native call."""
+        b = self._b
+        secrets = self._rng(32 * count)
+        publics = b.x25519_public_batch(secrets)
+        keys = []
+        for i in range(count):
+            secret = b.secret_buffer(secrets[32 * i : 32 * i + 32])
+            keys.append(_OneTimeKey(self._next_id, secret, publics[32 * i : 32 * i + 32]))
+            self._next_id = (self._next_id + 1) & 0xFFFFFFFF
+        return keys
 
     @property
     def max_number_of_one_time_keys(self) -> int:
@@ -164,8 +170,7 @@ class Account:
         """Makes ``count`` new one-time keys; beyond 100 stored, the oldest are dropped."""
         if not isinstance(count, int) or count < 0:
             raise UsageError("one-time key count: " + expected("an int >= 0", repr(count)))
-        for _ in range(count):
-            key = self._new_key()
+        for key in self._new_keys(count) if count else []:
             self._one_time[key.id] = key
         while len(self._one_time) > MAX_STORED_ONE_TIME_KEYS:
             self._one_time.popitem(last=False)
@@ -173,11 +178,7 @@ class Account:
     @property
     def one_time_keys(self) -> dict[str, Curve25519PublicKey]:
         """The unpublished one-time keys by key id."""
-        return {
-            _key_id(k.id): Curve25519PublicKey(k.public)
-            for k in self._one_time.values()
-            if not k.published
-        }
+        return {k.key_id: k.key_object for k in self._one_time.values() if not k.published}
 
     def mark_keys_as_published(self) -> None:
         """Marks every current one-time key and the fallback key as published."""
@@ -189,7 +190,7 @@ class Account:
     def generate_fallback_key(self) -> None:
         """Makes a new fallback key; the current one is kept as the previous one."""
         self._previous_fallback = self._fallback
-        self._fallback = self._new_key()
+        self._fallback = self._new_keys(1)[0]
 
     @property
     def fallback_key(self) -> dict[str, Curve25519PublicKey]:
@@ -197,7 +198,7 @@ class Account:
         key = self._fallback
         if key is None or key.published:
             return {}
-        return {_key_id(key.id): Curve25519PublicKey(key.public)}
+        return {key.key_id: key.key_object}
 
     def forget_fallback_key(self) -> bool:
         """Drops the previous fallback key; returns whether there was one."""
@@ -215,13 +216,13 @@ class Account:
         their_one_time = Curve25519PublicKey._coerce(one_time_key, "one-time key")
         randomness = self._rng(64)
         base_secret, ratchet_secret = randomness[:32], randomness[32:]
-        ours = self._b.read_secret(self._curve_secret)
+        b = self._b
         shared = (
-            primitives.x25519(ours, their_one_time)
-            + primitives.x25519(base_secret, their_identity)
-            + primitives.x25519(base_secret, their_one_time)
+            b.x25519(self._curve_secret, their_one_time)
+            + b.x25519(base_secret, their_identity)
+            + b.x25519(base_secret, their_one_time)
         )
-        ids = (self._curve_public, primitives.x25519_public(base_secret), their_one_time)
+        ids = (self._curve_public, b.x25519_public_batch(base_secret), their_one_time)
         return Session._outbound(self._rng, shared, ratchet_secret, ids)
 
     def _find_key(self, public: bytes) -> tuple[_OneTimeKey, bool]:
@@ -260,11 +261,10 @@ class Account:
             )
         key, is_one_time = self._find_key(message.one_time_key)
         b = self._b
-        key_secret = b.read_secret(key.secret)
         shared = (
-            primitives.x25519(key_secret, their_identity)
-            + primitives.x25519(b.read_secret(self._curve_secret), message.base_key)
-            + primitives.x25519(key_secret, message.base_key)
+            b.x25519(key.secret, their_identity)
+            + b.x25519(self._curve_secret, message.base_key)
+            + b.x25519(key.secret, message.base_key)
         )
         ids = (their_identity, message.base_key, message.one_time_key)
         session = Session._inbound(self._rng, shared, message.message.ratchet_key, ids)

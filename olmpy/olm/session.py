@@ -211,12 +211,12 @@ class Session:
         secret = self._rng(32)
         their = self._receivers[0][0]
         derived = b.hkdf_sha256(
-            b.read_secret(self._root), primitives.x25519(secret, their), _RATCHET_INFO, 64
+            b.read_secret(self._root), b.x25519(secret, their), _RATCHET_INFO, 64
         )
         self._root = b.secret_buffer(derived[:32])
         self._sender = (
             b.secret_buffer(secret),
-            primitives.x25519_public(secret),
+            b.x25519_public_batch(secret),
             b.secret_buffer(_chain(derived[32:])),
         )
 
@@ -269,10 +269,9 @@ class Session:
                 "Olm message: expected a ratchet key of a known chain, got a new one before "
                 "this side has sent (no ratchet key of ours to answer it)"
             )
-        our_secret = b.read_secret(self._sender[0])
         derived = b.hkdf_sha256(
             b.read_secret(self._root),
-            primitives.x25519(our_secret, message.ratchet_key),
+            b.x25519(self._sender[0], message.ratchet_key),
             _RATCHET_INFO,
             64,
         )
