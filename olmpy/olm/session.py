@@ -23,6 +23,7 @@ from typing import Any
 
 from olmpy import _b64, _backend, primitives
 from olmpy.errors import (
+    MacError,
     MessageGapError,
     SessionMismatchError,
     UnknownMessageIndexError,
@@ -265,9 +266,11 @@ class Session:
     def _decrypt_new_chain(self, message: Message) -> bytes:
         b = self._b
         if self._sender is None:
-            raise UnknownMessageIndexError(
-                "Olm message: expected a ratchet key of a known chain, got a new one before "
-                "this side has sent (no ratchet key of ours to answer it)"
+            # With no ratchet key of ours the message cannot be authenticated: to the
+            # receiver it is indistinguishable from a forgery (libolm and vodozemac agree).
+            raise MacError(
+                "Olm message MAC: expected a message on a known chain or answering our "
+                "ratchet key, got one that cannot be authenticated"
             )
         derived = b.hkdf_sha256(
             b.read_secret(self._root),
