@@ -193,3 +193,18 @@ int olmpy_x25519_public_batch(const uint8_t *secrets, size_t n, uint8_t *publics
             return OLMPY_E_ARGUMENT;
     return 0;
 }
+
+int olmpy_identity_new(uint8_t *ed_secret, uint8_t *ed_public, uint8_t *curve_secret,
+                       uint8_t *curve_public)
+{
+    if (!sodium.random)
+        return OLMPY_E_NOT_READY;
+    uint8_t seed[32];
+    sodium.random(seed, sizeof seed);
+    sodium.random(curve_secret, 32);
+    int rc = sodium.seed_keypair(ed_public, ed_secret, seed);
+    olmpy_wipe(seed, sizeof seed);
+    if (rc != 0 || sodium.x25519_base(curve_public, curve_secret) != 0)
+        return OLMPY_E_ARGUMENT;
+    return 0;
+}

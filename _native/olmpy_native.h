@@ -38,6 +38,11 @@ int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar
  * olmpy_x25519_public_batch computes n public keys from n 32-byte secrets. */
 int olmpy_x25519(const uint8_t *secret, const uint8_t *pub, uint8_t *shared);
 int olmpy_x25519_public_batch(const uint8_t *secrets, size_t n, uint8_t *publics);
+
+/* A fresh Olm identity in one call: random Ed25519 key as (seed || public)
+ * in ed_secret, random Curve25519 secret, and both public keys. */
+int olmpy_identity_new(uint8_t *ed_secret, uint8_t *ed_public, uint8_t *curve_secret,
+                       uint8_t *curve_public);
 int olmpy_has_aesni(void);
 int olmpy_has_shani(void);
 

@@ -8,6 +8,8 @@ per padding style (SPEC.md section 1).  The work runs on the active backend.
 
 from __future__ import annotations
 
+import binascii
+
 from olmpy import _backend
 
 
@@ -15,6 +17,15 @@ def encode(data: bytes) -> str:
     """Unpadded standard base64 of ``data``."""
     out: str = _backend.impl.b64_encode(data)
     return out
+
+
+def encode_public(data: bytes) -> str:
+    """Unpadded base64 of public data (keys, signatures) with the stdlib's encoder.
+
+    binascii uses a lookup table, which is fine for public values and avoids a
+    native call; secrets always go through ``encode``.
+    """
+    return binascii.b2a_base64(data, newline=False).decode("ascii").rstrip("=")
 
 
 def decode(text: str | bytes, what: str) -> bytes:

@@ -459,3 +459,15 @@ def x25519_public_batch(secrets: Any) -> bytes:
     if lib.olmpy_x25519_public_batch(secrets, n, out) != 0:  # pragma: no cover
         raise BackendError("libsodium refused an X25519 base-point multiplication")
     return _buffer(out, 32 * n)[:]
+
+
+def identity_new() -> tuple[Any, bytes, Any, bytes]:
+    """A fresh Olm identity: (Ed25519 seed || public, Ed25519 public, Curve25519 secret,
+    Curve25519 public), secrets in wiping buffers."""
+    ed_secret = _secret_alloc("uint8_t[64]")
+    curve_secret = _secret_alloc("uint8_t[32]")
+    publics = _scratch("uint8_t[64]")
+    if lib.olmpy_identity_new(ed_secret, publics, curve_secret, publics + 32) != 0:
+        raise BackendError("libsodium could not make the identity keys")  # pragma: no cover
+    raw = _buffer(publics)[:]
+    return ed_secret, raw[:32], curve_secret, raw[32:]

@@ -32,7 +32,7 @@ class Ed25519Signature:
 
     def to_base64(self) -> str:
         """Unpadded base64."""
-        return _b64.encode(self._bytes)
+        return _b64.encode_public(self._bytes)
 
     def to_bytes(self) -> bytes:
         """The 64 raw bytes."""
@@ -72,7 +72,7 @@ class Ed25519PublicKey:
 
     def to_base64(self) -> str:
         """Unpadded base64."""
-        return _b64.encode(self._bytes)
+        return _b64.encode_public(self._bytes)
 
     def to_bytes(self) -> bytes:
         """The 32 raw bytes."""
@@ -136,7 +136,7 @@ class Curve25519PublicKey:
 
     def to_base64(self) -> str:
         """Unpadded base64."""
-        return _b64.encode(self._bytes)
+        return _b64.encode_public(self._bytes)
 
     def to_bytes(self) -> bytes:
         """The 32 raw bytes."""

@@ -138,7 +138,7 @@ COVERED = {
     "megolm_group_new", "megolm_advance", "megolm_advance_to", "megolm_parse",
     "megolm_encrypt", "megolm_decrypt", "write_secret",
     "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message", "olm_decrypt_next",
-    "x25519", "x25519_public_batch",
+    "x25519", "x25519_public_batch", "identity_new",
 }
 # Reports about the machine, not computations: they differ by design (the pure
 # backend's AES is OpenSSL's, so it reports no AES-NI of its own).
@@ -881,3 +881,15 @@ def test_x25519_public_batch_parity(secrets: list[bytes]) -> None:
         P.x25519_public_batch(joined + b"x")
     with pytest.raises(UsageError):
         N.x25519_public_batch(joined + b"x")
+
+
+def test_identity_new_shape() -> None:
+    """Both backends make fresh, consistent identities: the publics match the secrets."""
+    for module in (N, P):
+        ed_secret, ed_public, curve_secret, curve_public = module.identity_new()
+        raw_ed = module.read_secret(ed_secret)
+        raw_curve = module.read_secret(curve_secret)
+        assert raw_ed[32:] == ed_public
+        assert nacl.bindings.crypto_sign_seed_keypair(raw_ed[:32])[0] == ed_public
+        assert bytes(nacl.bindings.crypto_scalarmult_base(raw_curve)) == curve_public
+        assert module.identity_new()[1] != ed_public

@@ -597,3 +597,11 @@ def x25519_public_batch(secrets: bytes) -> bytes:
         bytes(_sodium.crypto_scalarmult_base(secrets[i : i + 32]))
         for i in range(0, len(secrets), 32)
     )
+
+
+def identity_new() -> tuple[bytearray, bytes, bytearray, bytes]:
+    """A fresh Olm identity: (Ed25519 seed || public, Ed25519 public, Curve25519 secret,
+    Curve25519 public), secrets in self-wiping buffers."""
+    public, secret = _sodium.crypto_sign_seed_keypair(os.urandom(32))
+    curve = os.urandom(32)
+    return (SecretBuffer(secret), bytes(public), SecretBuffer(curve), x25519_public_batch(curve))

@@ -81,7 +81,11 @@ class Account:
     _next_id: int
 
     def __init__(self) -> None:
-        self._setup(os.urandom(32), os.urandom(32), os.urandom)
+        b = _backend.impl
+        self._b = b
+        self._rng = os.urandom
+        self._ed_secret, self._ed_public, self._curve_secret, self._curve_public = b.identity_new()
+        self._reset_keys()
 
     @classmethod
     def from_parts(
@@ -112,7 +116,10 @@ class Account:
         self._ed_secret = b.secret_buffer(bytes(sk))
         self._ed_public = bytes(pk)
         self._curve_secret = b.secret_buffer(curve_secret)
-        self._curve_public = primitives.x25519_public(curve_secret)
+        self._curve_public = b.x25519_public_batch(curve_secret)
+        self._reset_keys()
+
+    def _reset_keys(self) -> None:
         self._one_time = OrderedDict()
         self._fallback = None
         self._previous_fallback = None
