@@ -308,7 +308,7 @@ def _varint(value: int) -> bytes:
     return bytes(out)
 
 
-def _read_varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
+def _read_varint(data: bytes, pos: int, end: int, what: str = "Megolm message") -> tuple[int, int]:
     value = 0
     for i in range(10):
         if pos + i >= end:
@@ -320,7 +320,7 @@ def _read_varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
                 break
             return value, pos + i + 1
     raise MessageDecodeError(
-        f"Megolm message: expected a varint at byte {pos}, got a truncated or over-long one"
+        f"{what}: expected a varint at byte {pos}, got a truncated or over-long one"
     )
 
 
@@ -445,13 +445,13 @@ def _olm_fields(
     fields: dict[int, tuple[int, int, int]] = {}
     pos = 1
     while pos < end:
-        key, pos = _read_varint(message, pos, end)
+        key, pos = _read_varint(message, pos, end, what)
         wire, field = key & 7, key >> 3
         if wire == 0:
-            value, pos = _read_varint(message, pos, end)
+            value, pos = _read_varint(message, pos, end, what)
             entry = (0, value, 0)
         elif wire == 2:
-            length, pos = _read_varint(message, pos, end)
+            length, pos = _read_varint(message, pos, end, what)
             if length > end - pos:
                 raise MessageDecodeError(
                     f"{what} field {field}: "
