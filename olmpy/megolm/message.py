@@ -40,7 +40,7 @@ class MegolmMessage:
 
     def to_base64(self) -> str:
         """Unpadded base64."""
-        return _b64.encode(self._bytes)
+        return _b64.encode_public(self._bytes)
 
     def to_bytes(self) -> bytes:
         """The raw message bytes."""

@@ -61,7 +61,7 @@ class Message:
 
     def to_base64(self) -> str:
         """Unpadded base64, as in m.room.encrypted."""
-        return _b64.encode(self._bytes)
+        return _b64.encode_public(self._bytes)
 
     def to_any(self) -> AnyOlmMessage:
         """This message as an AnyOlmMessage."""
@@ -138,7 +138,7 @@ class PreKeyMessage:
 
     def to_base64(self) -> str:
         """Unpadded base64, as in m.room.encrypted."""
-        return _b64.encode(self._bytes)
+        return _b64.encode_public(self._bytes)
 
     def to_any(self) -> AnyOlmMessage:
         """This message as an AnyOlmMessage."""
@@ -213,7 +213,7 @@ class AnyOlmMessage:
 
     def to_base64(self) -> str:
         """The body in unpadded base64, as in m.room.encrypted's ``body``."""
-        return _b64.encode(self._body)
+        return _b64.encode_public(self._body)
 
     def __eq__(self, other: object) -> bool:
         return (
