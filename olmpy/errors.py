@@ -34,6 +34,10 @@ class MessageDecodeError(DecodeError):
     """A message's structure is malformed (truncated, bad varint, missing field)."""
 
 
+class PickleError(DecodeError):
+    """A pickle is malformed, of another type or version, or the key is wrong."""
+
+
 class DecryptionError(OlmpyError, ValueError):
     """A well-formed message could not be authenticated or decrypted."""
 

@@ -14,11 +14,12 @@ from typing import Any
 
 from nacl import bindings as _sodium
 
-from olmpy import _b64, _backend
+from olmpy import _b64, _backend, primitives
 from olmpy.errors import UsageError, expected
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import SIGNED_VERSION, SessionKey
+from olmpy.pickle import libolm
 from olmpy.primitives import require_bytes
 
 
@@ -114,6 +115,31 @@ class GroupSession:
         # The index is the varint at byte 2; one byte covers indexes below 128.
         index = raw[2] if raw[2] < 0x80 else self.message_index - 1
         return MegolmMessage._trusted(raw, index & 0xFFFFFFFF)
+
+    def _expanded_key(self) -> bytes:
+        secret: bytes = self._b.read_secret(self._secret)
+        if self._kind == self._b.KEY_EXPANDED:
+            return secret
+        return primitives.ed25519_expand_seed(secret[:32])
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """This session as a libolm outbound group session pickle (version 1)."""
+        state: bytes = self._b.read_secret(self._state)
+        raw = libolm.u32(1) + state + self._public + self._expanded_key()
+        return libolm.seal(raw, pickle_key)
+
+    @classmethod
+    def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> GroupSession:
+        """Loads a libolm outbound group session pickle (version 1)."""
+        what = "libolm outbound group session pickle"
+        reader = libolm.Reader(libolm.open_sealed(pickle, pickle_key, what), what)
+        libolm.version(reader, (1,), what)
+        ratchet = reader.take(128)
+        counter = reader.u32()
+        public = reader.take(32)
+        expanded = reader.take(64)
+        reader.end()
+        return cls._from_expanded(ratchet, counter, expanded, public)
 
     def __repr__(self) -> str:
         return f"GroupSession(session_id={self.session_id}, message_index={self.message_index})"

@@ -21,6 +21,7 @@ from olmpy.errors import UsageError, expected
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import EXPORT_VERSION, ExportedSessionKey, SessionKey
+from olmpy.pickle import libolm
 
 
 class DecryptedMessage(NamedTuple):
@@ -213,6 +214,30 @@ class InboundGroupSession:
             self._public,
             self._verified or other._verified,
         )
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """This session as a libolm inbound group session pickle (version 2)."""
+        raw = (
+            libolm.u32(2)
+            + self._b.read_secret(self._initial)
+            + self._b.read_secret(self._latest)
+            + self._public
+            + bytes([1 if self._verified else 0])
+        )
+        return libolm.seal(raw, pickle_key)
+
+    @classmethod
+    def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
+        """Loads a libolm inbound group session pickle (version 2)."""
+        what = "libolm inbound group session pickle"
+        reader = libolm.Reader(libolm.open_sealed(pickle, pickle_key, what), what)
+        libolm.version(reader, (2,), what)
+        initial = reader.take(132)
+        latest = reader.take(132)
+        public = reader.take(32)
+        verified = reader.flag()
+        reader.end()
+        return cls._from_states(initial, latest, public, verified)
 
     def __repr__(self) -> str:
         return (

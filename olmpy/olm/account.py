@@ -25,6 +25,7 @@ from nacl import bindings as _sodium
 from olmpy import _b64, _backend, primitives
 from olmpy.errors import (
     IdentityKeyMismatchError,
+    PickleError,
     UnknownOneTimeKeyError,
     UsageError,
     expected,
@@ -32,6 +33,7 @@ from olmpy.errors import (
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
+from olmpy.pickle import libolm
 
 MAX_STORED_ONE_TIME_KEYS = 100
 ONE_TIME_KEYS_TO_PUBLISH = 50
@@ -60,6 +62,7 @@ class Account:
         "_b",
         "_curve_public",
         "_curve_secret",
+        "_ed_kind",
         "_ed_public",
         "_ed_secret",
         "_fallback",
@@ -72,6 +75,7 @@ class Account:
     _b: Any
     _rng: Callable[[int], bytes]
     _ed_secret: Any
+    _ed_kind: int
     _ed_public: bytes
     _curve_secret: Any
     _curve_public: bytes
@@ -85,6 +89,7 @@ class Account:
         self._b = b
         self._rng = os.urandom
         self._ed_secret, self._ed_public, self._curve_secret, self._curve_public = b.identity_new()
+        self._ed_kind = b.KEY_SEED
         self._reset_keys()
 
     @classmethod
@@ -115,6 +120,7 @@ class Account:
         pk, sk = _sodium.crypto_sign_seed_keypair(seed)
         self._ed_secret = b.secret_buffer(bytes(sk))
         self._ed_public = bytes(pk)
+        self._ed_kind = b.KEY_SEED
         self._curve_secret = b.secret_buffer(curve_secret)
         self._curve_public = b.x25519_public_batch(curve_secret)
         self._reset_keys()
@@ -150,7 +156,7 @@ class Account:
         if isinstance(message, str):
             message = message.encode("utf-8")
         sig: bytes = self._b.ed25519_sign(
-            self._ed_secret, self._b.KEY_SEED, self._ed_public, bytes(message)
+            self._ed_secret, self._ed_kind, self._ed_public, bytes(message)
         )
         return Ed25519Signature(sig)
 
@@ -282,6 +288,82 @@ class Account:
 
     def remove_one_time_keys(self, session: Session) -> None:
         """No-op kept for python-olm code: olmpy removes the key when the session is made."""
+
+    # --- libolm pickles -------------------------------------------------------------------
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """This account as a libolm account pickle (version 4)."""
+        b = self._b
+        secret: bytes = b.read_secret(self._ed_secret)
+        expanded = (
+            secret
+            if self._ed_kind == b.KEY_EXPANDED
+            else primitives.ed25519_expand_seed(secret[:32])
+        )
+
+        def key_record(key: _OneTimeKey) -> bytes:
+            return bytes(
+                libolm.u32(key.id)
+                + bytes([1 if key.published else 0])
+                + key.public
+                + b.read_secret(key.secret)
+            )
+
+        raw = bytearray(
+            libolm.u32(4)
+            + self._ed_public
+            + expanded
+            + self._curve_public
+            + b.read_secret(self._curve_secret)
+        )
+        raw += libolm.u32(len(self._one_time))
+        for key in self._one_time.values():
+            raw += key_record(key)
+        fallbacks = [k for k in (self._fallback, self._previous_fallback) if k is not None]
+        raw += bytes([len(fallbacks)])
+        for key in fallbacks:
+            raw += key_record(key)
+        raw += libolm.u32(self._next_id)
+        return libolm.seal(bytes(raw), pickle_key)
+
+    @classmethod
+    def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> Account:
+        """Loads a libolm account pickle (version 4); the account signs with libolm's
+        expanded Ed25519 key, exactly as libolm would."""
+        what = "libolm account pickle"
+        reader = libolm.Reader(libolm.open_sealed(pickle, pickle_key, what), what)
+        libolm.version(reader, (4,), what)
+        b = _backend.impl
+        self = cls.__new__(cls)
+        self._b = b
+        self._rng = os.urandom
+        self._ed_public = reader.take(32)
+        self._ed_secret = b.secret_buffer(reader.take(64))
+        self._ed_kind = b.KEY_EXPANDED
+        self._curve_public = reader.take(32)
+        self._curve_secret = b.secret_buffer(reader.take(32))
+        self._reset_keys()
+
+        def key_record() -> _OneTimeKey:
+            key_id = reader.u32()
+            published = reader.flag()
+            public = reader.take(32)
+            key = _OneTimeKey(key_id, b.secret_buffer(reader.take(32)), public)
+            key.published = published
+            return key
+
+        for _ in range(reader.count(MAX_STORED_ONE_TIME_KEYS)):
+            key = key_record()
+            self._one_time[key.id] = key
+        count = reader.u8()
+        if count > 2:
+            raise PickleError(f"{what}: expected at most 2 fallback keys, got {count}")
+        fallbacks = [key_record() for _ in range(count)]
+        self._fallback = fallbacks[0] if fallbacks else None
+        self._previous_fallback = fallbacks[1] if count == 2 else None
+        self._next_id = reader.u32()
+        reader.end()
+        return self
 
     def __repr__(self) -> str:
         return f"Account(curve25519:{_b64.encode(self._curve_public)})"

@@ -18,6 +18,7 @@ wrapping its messages as pre-key messages until it has decrypted a reply.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,7 @@ from olmpy.errors import (
     expected,
 )
 from olmpy.olm.messages import NORMAL, PRE_KEY, AnyOlmMessage, Message, PreKeyMessage
+from olmpy.pickle import libolm
 
 MAX_RECEIVER_CHAINS = 5
 MAX_SKIPPED_KEYS = 40
@@ -200,6 +202,56 @@ class Session:
             f"indexes [{receivers}]; {len(self._skipped)} skipped message keys; "
             f"received: {self._received}"
         )
+
+    # --- libolm pickles -------------------------------------------------------------------
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """This session as a libolm session pickle (version 1)."""
+        b = self._b
+        raw = bytearray(libolm.u32(1) + bytes([1 if self._received else 0]))
+        raw += self._pre_key[0] + self._pre_key[1] + self._pre_key[2]
+        raw += b.read_secret(self._root)
+        if self._sender is None:
+            raw += libolm.u32(0)
+        else:
+            secret, public, chain = self._sender
+            raw += libolm.u32(1) + public + b.read_secret(secret) + b.read_secret(chain)
+        raw += libolm.u32(len(self._receivers))
+        for their, chain in self._receivers:  # newest first, as libolm keeps them
+            raw += their + b.read_secret(chain)
+        raw += libolm.u32(len(self._skipped))
+        for their, index, key in reversed(self._skipped):  # newest first
+            raw += their + b.read_secret(key) + libolm.u32(index)
+        return libolm.seal(bytes(raw), pickle_key)
+
+    @classmethod
+    def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> Session:
+        """Loads a libolm session pickle (version 1)."""
+        what = "libolm session pickle"
+        reader = libolm.Reader(libolm.open_sealed(pickle, pickle_key, what), what)
+        libolm.version(reader, (1,), what)
+        received = reader.flag()
+        ids = (reader.take(32), reader.take(32), reader.take(32))
+        self = cls._new(os.urandom, ids)
+        b = self._b
+        self._received = received
+        self._root = b.secret_buffer(reader.take(32))
+        senders = reader.count(1)
+        if senders:
+            public = reader.take(32)
+            secret = b.secret_buffer(reader.take(32))
+            self._sender = (secret, public, b.secret_buffer(reader.take(36)))
+        for _ in range(reader.count(MAX_RECEIVER_CHAINS)):
+            their = reader.take(32)
+            self._receivers.append((their, b.secret_buffer(reader.take(36))))
+        skipped = []
+        for _ in range(reader.count(MAX_SKIPPED_KEYS)):
+            their = reader.take(32)
+            key = b.secret_buffer(reader.take(32))
+            skipped.append((their, reader.u32(), key))
+        self._skipped = list(reversed(skipped))
+        reader.end()
+        return self
 
     def __repr__(self) -> str:
         return f"Session(session_id={self._session_id})"

@@ -1,0 +1,1 @@
+"""Persistence formats: libolm's pickles (vodozemac's and olmpy's own follow)."""
