@@ -20,6 +20,7 @@ from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import SIGNED_VERSION, SessionKey
 from olmpy.pickle import libolm
+from olmpy.pickle import native as native_pickle
 from olmpy.primitives import require_bytes
 
 
@@ -122,17 +123,35 @@ class GroupSession:
             return secret
         return primitives.ed25519_expand_seed(secret[:32])
 
-    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
-        """This session as a libolm outbound group session pickle (version 1)."""
+    def _libolm_body(self) -> bytes:
+        """The raw (unsealed) libolm pickle body."""
         state: bytes = self._b.read_secret(self._state)
         raw = libolm.u32(1) + state + self._public + self._expanded_key()
-        return libolm.seal(raw, pickle_key)
+        return bytes(raw)
+
+    def pickle(self, pickle_key: bytes | str) -> str:
+        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
+        return native_pickle.seal(self._libolm_body(), "group_session", pickle_key)
+
+    @classmethod
+    def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> GroupSession:
+        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        body = native_pickle.open_sealed(pickle, "group_session", pickle_key)
+        return cls._from_libolm_body(body, "olmpy group session pickle body")
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """This session as a libolm outbound group session pickle (version 1)."""
+        return libolm.seal(self._libolm_body(), pickle_key)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> GroupSession:
         """Loads a libolm outbound group session pickle (version 1)."""
         what = "libolm outbound group session pickle"
-        reader = libolm.Reader(libolm.open_sealed(pickle, pickle_key, what), what)
+        return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
+
+    @classmethod
+    def _from_libolm_body(cls, raw: bytes, what: str) -> GroupSession:
+        reader = libolm.Reader(raw, what)
         libolm.version(reader, (1,), what)
         ratchet = reader.take(128)
         counter = reader.u32()

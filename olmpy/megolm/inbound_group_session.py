@@ -22,6 +22,7 @@ from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import EXPORT_VERSION, ExportedSessionKey, SessionKey
 from olmpy.pickle import libolm
+from olmpy.pickle import native as native_pickle
 
 
 class DecryptedMessage(NamedTuple):
@@ -215,8 +216,8 @@ class InboundGroupSession:
             self._verified or other._verified,
         )
 
-    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
-        """This session as a libolm inbound group session pickle (version 2)."""
+    def _libolm_body(self) -> bytes:
+        """The raw (unsealed) libolm pickle body."""
         raw = (
             libolm.u32(2)
             + self._b.read_secret(self._initial)
@@ -224,13 +225,31 @@ class InboundGroupSession:
             + self._public
             + bytes([1 if self._verified else 0])
         )
-        return libolm.seal(raw, pickle_key)
+        return bytes(raw)
+
+    def pickle(self, pickle_key: bytes | str) -> str:
+        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
+        return native_pickle.seal(self._libolm_body(), "inbound_group_session", pickle_key)
+
+    @classmethod
+    def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
+        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        body = native_pickle.open_sealed(pickle, "inbound_group_session", pickle_key)
+        return cls._from_libolm_body(body, "olmpy inbound group session pickle body")
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """This session as a libolm inbound group session pickle (version 2)."""
+        return libolm.seal(self._libolm_body(), pickle_key)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
         """Loads a libolm inbound group session pickle (version 2)."""
         what = "libolm inbound group session pickle"
-        reader = libolm.Reader(libolm.open_sealed(pickle, pickle_key, what), what)
+        return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
+
+    @classmethod
+    def _from_libolm_body(cls, raw: bytes, what: str) -> InboundGroupSession:
+        reader = libolm.Reader(raw, what)
         libolm.version(reader, (2,), what)
         initial = reader.take(132)
         latest = reader.take(132)

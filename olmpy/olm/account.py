@@ -34,6 +34,7 @@ from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
 from olmpy.pickle import libolm
+from olmpy.pickle import native as native_pickle
 
 MAX_STORED_ONE_TIME_KEYS = 100
 ONE_TIME_KEYS_TO_PUBLISH = 50
@@ -291,8 +292,8 @@ class Account:
 
     # --- libolm pickles -------------------------------------------------------------------
 
-    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
-        """This account as a libolm account pickle (version 4)."""
+    def _libolm_body(self) -> bytes:
+        """The raw (unsealed) libolm pickle body."""
         b = self._b
         secret: bytes = b.read_secret(self._ed_secret)
         expanded = (
@@ -324,14 +325,32 @@ class Account:
         for key in fallbacks:
             raw += key_record(key)
         raw += libolm.u32(self._next_id)
-        return libolm.seal(bytes(raw), pickle_key)
+        return bytes(bytes(raw))
+
+    def pickle(self, pickle_key: bytes | str) -> str:
+        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
+        return native_pickle.seal(self._libolm_body(), "account", pickle_key)
+
+    @classmethod
+    def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> Account:
+        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        body = native_pickle.open_sealed(pickle, "account", pickle_key)
+        return cls._from_libolm_body(body, "olmpy account pickle body")
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """This account as a libolm account pickle (version 4)."""
+        return libolm.seal(self._libolm_body(), pickle_key)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> Account:
         """Loads a libolm account pickle (version 4); the account signs with libolm's
         expanded Ed25519 key, exactly as libolm would."""
         what = "libolm account pickle"
-        reader = libolm.Reader(libolm.open_sealed(pickle, pickle_key, what), what)
+        return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
+
+    @classmethod
+    def _from_libolm_body(cls, raw: bytes, what: str) -> Account:
+        reader = libolm.Reader(raw, what)
         libolm.version(reader, (4,), what)
         b = _backend.impl
         self = cls.__new__(cls)

@@ -33,6 +33,7 @@ from olmpy.errors import (
 )
 from olmpy.olm.messages import NORMAL, PRE_KEY, AnyOlmMessage, Message, PreKeyMessage
 from olmpy.pickle import libolm
+from olmpy.pickle import native as native_pickle
 
 MAX_RECEIVER_CHAINS = 5
 MAX_SKIPPED_KEYS = 40
@@ -205,8 +206,8 @@ class Session:
 
     # --- libolm pickles -------------------------------------------------------------------
 
-    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
-        """This session as a libolm session pickle (version 1)."""
+    def _libolm_body(self) -> bytes:
+        """The raw (unsealed) libolm pickle body."""
         b = self._b
         raw = bytearray(libolm.u32(1) + bytes([1 if self._received else 0]))
         raw += self._pre_key[0] + self._pre_key[1] + self._pre_key[2]
@@ -222,13 +223,31 @@ class Session:
         raw += libolm.u32(len(self._skipped))
         for their, index, key in reversed(self._skipped):  # newest first
             raw += their + b.read_secret(key) + libolm.u32(index)
-        return libolm.seal(bytes(raw), pickle_key)
+        return bytes(bytes(raw))
+
+    def pickle(self, pickle_key: bytes | str) -> str:
+        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
+        return native_pickle.seal(self._libolm_body(), "session", pickle_key)
+
+    @classmethod
+    def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> Session:
+        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        body = native_pickle.open_sealed(pickle, "session", pickle_key)
+        return cls._from_libolm_body(body, "olmpy session pickle body")
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """This session as a libolm session pickle (version 1)."""
+        return libolm.seal(self._libolm_body(), pickle_key)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> Session:
         """Loads a libolm session pickle (version 1)."""
         what = "libolm session pickle"
-        reader = libolm.Reader(libolm.open_sealed(pickle, pickle_key, what), what)
+        return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
+
+    @classmethod
+    def _from_libolm_body(cls, raw: bytes, what: str) -> Session:
+        reader = libolm.Reader(raw, what)
         libolm.version(reader, (1,), what)
         received = reader.flag()
         ids = (reader.take(32), reader.take(32), reader.take(32))
