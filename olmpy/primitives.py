@@ -108,6 +108,14 @@ def ed25519_expand_seed(seed: bytes) -> bytes:
     return bytes(h)
 
 
+def ed25519_public_from_expanded(expanded: bytes) -> bytes:
+    """The public key of libolm's expanded Ed25519 key: (scalar mod L) times the base point."""
+    scalar = _sodium.crypto_core_ed25519_scalar_reduce(
+        require_bytes("expanded Ed25519 key", expanded, 64)[:32] + bytes(32)
+    )
+    return bytes(_sodium.crypto_scalarmult_ed25519_base_noclamp(scalar))
+
+
 def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
     """Raises ``SignatureError`` unless the signature verifies (libsodium)."""
     _backend.impl.ed25519_verify(bytes(public), bytes(message), bytes(signature))

@@ -15,11 +15,11 @@ from typing import Any
 from nacl import bindings as _sodium
 
 from olmpy import _b64, _backend, primitives
-from olmpy.errors import UsageError, expected
+from olmpy.errors import PickleError, UsageError, expected
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import SIGNED_VERSION, SessionKey
-from olmpy.pickle import libolm
+from olmpy.pickle import libolm, vodozemac
 from olmpy.pickle import native as native_pickle
 from olmpy.primitives import require_bytes
 
@@ -138,6 +138,43 @@ class GroupSession:
         """Loads a pickle made by ``pickle`` with the same key or passphrase."""
         body = native_pickle.open_sealed(pickle, "group_session", pickle_key)
         return cls._from_libolm_body(body, "olmpy group session pickle body")
+
+    def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
+        """This session as a vodozemac ``GroupSession`` pickle (32-byte key)."""
+        secret: bytes = self._b.read_secret(self._secret)
+        signing = (
+            {"Normal": list(secret[:32])}
+            if self._kind == self._b.KEY_SEED
+            else {"Expanded": list(secret)}
+        )
+        document = {
+            "ratchet": vodozemac.ratchet_json(self._b.read_secret(self._state)),
+            "signing_key": signing,
+            "config": {"version": "V1"},
+        }
+        return vodozemac.seal(document, pickle_key)
+
+    @classmethod
+    def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> GroupSession:
+        """Loads a vodozemac ``GroupSession`` pickle."""
+        what = "vodozemac group session pickle"
+        document = vodozemac.open_sealed(pickle, pickle_key, what)
+        vodozemac.config(document, what)
+        state = vodozemac.ratchet(vodozemac.field(document, "ratchet", what), what)
+        signing = vodozemac.field(document, "signing_key", what)
+        if isinstance(signing, dict) and set(signing) == {"Normal"}:
+            seed = vodozemac.byte_array(signing["Normal"], 32, what + " signing key")
+            return cls.from_parts(state[:128], int.from_bytes(state[128:], "big"), seed)
+        if isinstance(signing, dict) and set(signing) == {"Expanded"}:
+            expanded = vodozemac.byte_array(signing["Expanded"], 64, what + " signing key")
+            public = primitives.ed25519_public_from_expanded(expanded)
+            return cls._from_expanded(
+                state[:128], int.from_bytes(state[128:], "big"), expanded, public
+            )
+        raise PickleError(
+            f"{what} signing key: "
+            + expected('an object with "Normal" or "Expanded"', repr(signing)[:40])
+        )
 
     def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
         """This session as a libolm outbound group session pickle (version 1)."""

@@ -17,11 +17,11 @@ import hmac
 from typing import Any, NamedTuple
 
 from olmpy import _b64, _backend
-from olmpy.errors import UsageError, expected
+from olmpy.errors import PickleError, UsageError, expected
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import EXPORT_VERSION, ExportedSessionKey, SessionKey
-from olmpy.pickle import libolm
+from olmpy.pickle import libolm, vodozemac
 from olmpy.pickle import native as native_pickle
 
 
@@ -236,6 +236,39 @@ class InboundGroupSession:
         """Loads a pickle made by ``pickle`` with the same key or passphrase."""
         body = native_pickle.open_sealed(pickle, "inbound_group_session", pickle_key)
         return cls._from_libolm_body(body, "olmpy inbound group session pickle body")
+
+    def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
+        """This session as a vodozemac ``InboundGroupSession`` pickle (32-byte key)."""
+        document = {
+            "initial_ratchet": vodozemac.ratchet_json(self._b.read_secret(self._initial)),
+            "signing_key": list(self._public),
+            "signing_key_verified": self._verified,
+            "config": {"version": "V1"},
+        }
+        return vodozemac.seal(document, pickle_key)
+
+    @classmethod
+    def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> InboundGroupSession:
+        """Loads a vodozemac ``InboundGroupSession`` pickle."""
+        what = "vodozemac inbound group session pickle"
+        document = vodozemac.open_sealed(pickle, pickle_key, what)
+        vodozemac.config(document, what)
+        initial = vodozemac.ratchet(vodozemac.field(document, "initial_ratchet", what), what)
+        # vodozemac keeps only the initial ratchet; the latest one is a cache.
+        latest = (
+            vodozemac.ratchet(document["latest_ratchet"], what)
+            if "latest_ratchet" in document
+            else initial
+        )
+        public = vodozemac.byte_array(
+            vodozemac.field(document, "signing_key", what), 32, what + " signing key"
+        )
+        verified = vodozemac.field(document, "signing_key_verified", what)
+        if type(verified) is not bool:
+            raise PickleError(
+                f"{what}: " + expected("a boolean signing_key_verified", repr(verified))
+            )
+        return cls._from_states(initial, latest, public, verified)
 
     def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
         """This session as a libolm inbound group session pickle (version 2)."""

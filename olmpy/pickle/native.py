@@ -75,9 +75,7 @@ def open_sealed(text: str, kind: str, key: bytes | str) -> bytes:
         raise PickleError(f"{what} format: " + expected(str(FORMAT), data[5]))
     if data[6] != TYPES[kind]:
         got = _NAMES.get(data[6], f"unknown type {data[6]}")
-        raise PickleError(
-            f"{what}: expected the object type {kind}, got the object type {got}"
-        )
+        raise PickleError(f"{what}: expected the object type {kind}, got the object type {got}")
     kdf, pos = data[7], 8
     if kdf == KDF_RAW:
         if not (isinstance(key, (bytes, bytearray)) and len(key) == 32):

@@ -1,0 +1,85 @@
+"""vodozemac's pickle format (SPEC.md section 13).
+
+vodozemac seals serde JSON exactly as libolm seals its binary pickles (section 11), with a
+key of exactly 32 bytes.  Byte strings are JSON arrays of integers; Ed25519 secret keys are
+``{"Normal": seed}`` or ``{"Expanded": scalar || prefix}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from olmpy.errors import PickleError, UsageError, expected
+from olmpy.pickle import libolm
+
+
+def _key(key: bytes) -> bytes:
+    if not isinstance(key, (bytes, bytearray)) or len(key) != 32:
+        got = f"{len(key)} bytes" if isinstance(key, (bytes, bytearray)) else type(key).__name__
+        raise UsageError("vodozemac pickle key: " + expected("exactly 32 bytes", got))
+    return bytes(key)
+
+
+def seal(document: dict[str, Any], key: bytes) -> str:
+    """Encodes ``document`` as compact JSON and seals it as vodozemac does."""
+    text = json.dumps(document, separators=(",", ":"))
+    return libolm.seal(text.encode("utf-8"), _key(key))
+
+
+def open_sealed(text: str, key: bytes, what: str) -> dict[str, Any]:
+    """Opens a vodozemac pickle and parses its JSON object; PickleError on any failure."""
+    raw = libolm.open_sealed(text, _key(key), what)
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise PickleError(f"{what}: expected JSON, got bytes that do not parse") from None
+    if not isinstance(document, dict):
+        raise PickleError(f"{what}: " + expected("a JSON object", type(document).__name__))
+    return document
+
+
+def field(document: dict[str, Any], name: str, what: str) -> Any:
+    """A required field."""
+    if name not in document:
+        raise PickleError(f"{what}: expected a field {name!r}, got none")
+    return document[name]
+
+
+def byte_array(value: Any, length: int, what: str) -> bytes:
+    """A JSON array of ``length`` integers 0..255 as bytes."""
+    if (
+        not isinstance(value, list)
+        or len(value) != length
+        or not all(type(v) is int and 0 <= v <= 255 for v in value)
+    ):
+        got = f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
+        raise PickleError(f"{what}: " + expected(f"a list of {length} byte values", got))
+    return bytes(value)
+
+
+def integer(value: Any, limit: int, what: str) -> int:
+    """A JSON integer in 0..limit."""
+    if type(value) is not int or not 0 <= value <= limit:
+        raise PickleError(f"{what}: " + expected(f"an integer in 0..{limit}", repr(value)))
+    return value
+
+
+def ratchet(value: Any, what: str) -> bytes:
+    """A Megolm ratchet object as the 132-byte state (R0..R3 || counter)."""
+    if not isinstance(value, dict):
+        raise PickleError(f"{what}: " + expected("a ratchet object", type(value).__name__))
+    inner = byte_array(field(value, "inner", what), 128, what + " ratchet")
+    counter = integer(field(value, "counter", what), 0xFFFFFFFF, what + " counter")
+    return inner + counter.to_bytes(4, "big")
+
+
+def ratchet_json(state: bytes) -> dict[str, Any]:
+    return {"inner": list(state[:128]), "counter": int.from_bytes(state[128:132], "big")}
+
+
+def config(document: dict[str, Any], what: str) -> None:
+    """Only Megolm v1 sessions are supported (vodozemac's experimental v2 is not)."""
+    value = document.get("config", {"version": "V1"})
+    if value != {"version": "V1"}:
+        raise PickleError(f"{what} config: " + expected('{"version": "V1"}', repr(value)))
