@@ -21,10 +21,12 @@ def _key(key: bytes) -> bytes:
     return bytes(key)
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def seal(document: dict[str, Any], key: bytes) -> str:
     """Encodes ``document`` as compact JSON and seals it as vodozemac does."""
-    text = json.dumps(document, separators=(",", ":"))
-    return libolm.seal(text.encode("utf-8"), _key(key))
+    return libolm.seal(_ENCODER.encode(document).encode("utf-8"), _key(key))
 
 
 def open_sealed(text: str, key: bytes, what: str) -> dict[str, Any]:
@@ -48,14 +50,13 @@ def field(document: dict[str, Any], name: str, what: str) -> Any:
 
 def byte_array(value: Any, length: int, what: str) -> bytes:
     """A JSON array of ``length`` integers 0..255 as bytes."""
-    if (
-        not isinstance(value, list)
-        or len(value) != length
-        or not all(type(v) is int and 0 <= v <= 255 for v in value)
-    ):
-        got = f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
-        raise PickleError(f"{what}: " + expected(f"a list of {length} byte values", got))
-    return bytes(value)
+    if isinstance(value, list) and len(value) == length:
+        try:
+            return bytes(value)  # refuses non-integers and values outside 0..255
+        except (TypeError, ValueError):
+            pass
+    got = f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
+    raise PickleError(f"{what}: " + expected(f"a list of {length} byte values", got))
 
 
 def integer(value: Any, limit: int, what: str) -> int:
