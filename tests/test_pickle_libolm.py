@@ -195,3 +195,21 @@ def test_arbitrary_text_is_a_pickle_error(text: str, key: bytes) -> None:
     for cls, _ in PICKLES:
         with pytest.raises(PickleError):
             cls.from_libolm_pickle(text, key)
+
+
+def test_inbound_group_session_version_1(backend: ModuleType) -> None:
+    """A version-1 inbound pickle (no verified flag), which libolm itself still loads,
+    loads in olmpy as verified, as libolm treats it."""
+    from olmpy.pickle import libolm
+
+    outbound = olm.OutboundGroupSession()
+    inbound = olm.InboundGroupSession(outbound.session_key)
+    body = libolm.open_sealed(inbound.pickle(KEY).decode(), KEY, "t")
+    v1 = libolm.seal(b"\x00\x00\x00\x01" + body[4:-1], KEY)
+    assert olm.InboundGroupSession.from_pickle(v1.encode(), KEY).id == inbound.id
+    mine = olmpy.InboundGroupSession.from_libolm_pickle(v1, KEY)
+    assert mine.is_verified
+    assert mine.decrypt(outbound.encrypt("after v1")).plaintext == b"after v1"
+    with pytest.raises(PickleError, match="trailing"):
+        olmpy.InboundGroupSession.from_libolm_pickle(libolm.seal(
+            b"\x00\x00\x00\x01" + body[4:], KEY), KEY)

@@ -276,18 +276,19 @@ class InboundGroupSession:
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
-        """Loads a libolm inbound group session pickle (version 2)."""
+        """Loads a libolm inbound group session pickle (version 2, or the older 1)."""
         what = "libolm inbound group session pickle"
         return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
 
     @classmethod
     def _from_libolm_body(cls, raw: bytes, what: str) -> InboundGroupSession:
         reader = libolm.Reader(raw, what)
-        libolm.version(reader, (2,), what)
+        version = libolm.version(reader, (1, 2), what)
         initial = reader.take(132)
         latest = reader.take(132)
         public = reader.take(32)
-        verified = reader.flag()
+        # Version 1 had no flag: libolm made every such session from a signed key.
+        verified = True if version == 1 else reader.flag()
         reader.end()
         return cls._from_states(initial, latest, public, verified)
 
