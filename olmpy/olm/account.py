@@ -33,7 +33,7 @@ from olmpy.errors import (
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
-from olmpy.pickle import libolm
+from olmpy.pickle import libolm, vodozemac
 from olmpy.pickle import native as native_pickle
 
 MAX_STORED_ONE_TIME_KEYS = 100
@@ -324,7 +324,8 @@ class Account:
         raw += bytes([len(fallbacks)])
         for key in fallbacks:
             raw += key_record(key)
-        raw += libolm.u32(self._next_id)
+        # libolm stores the last id it issued; olmpy's counter is the next one to issue.
+        raw += libolm.u32((self._next_id - 1) & 0xFFFFFFFF)
         return bytes(bytes(raw))
 
     def pickle(self, pickle_key: bytes | str) -> str:
@@ -380,8 +381,135 @@ class Account:
         fallbacks = [key_record() for _ in range(count)]
         self._fallback = fallbacks[0] if fallbacks else None
         self._previous_fallback = fallbacks[1] if count == 2 else None
-        self._next_id = reader.u32()
+        self._next_id = (reader.u32() + 1) & 0xFFFFFFFF
         reader.end()
+        return self
+
+    # --- vodozemac pickles -----------------------------------------------------------------
+
+    def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
+        """This account as a vodozemac ``Account`` pickle (32-byte key); key ids keep their
+        numbers (SPEC.md section 13)."""
+        b = self._b
+        secret: bytes = b.read_secret(self._ed_secret)
+        signing = (
+            {"Normal": list(secret[:32])}
+            if self._ed_kind == b.KEY_SEED
+            else {"Expanded": list(secret)}
+        )
+        keys = sorted(self._one_time.values(), key=lambda k: k.id)
+
+        def fallback(key: _OneTimeKey | None) -> dict[str, Any] | None:
+            if key is None:
+                return None
+            return {
+                "key_id": key.id,
+                "key": list(b.read_secret(key.secret)),
+                "published": key.published,
+            }
+
+        document = {
+            "signing_key": signing,
+            "diffie_hellman_key": list(b.read_secret(self._curve_secret)),
+            "one_time_keys": {
+                "next_key_id": self._next_id,
+                "public_keys": {str(k.id): list(k.public) for k in keys if not k.published},
+                "private_keys": {str(k.id): list(b.read_secret(k.secret)) for k in keys},
+            },
+            "fallback_keys": {
+                "key_id": 0 if self._fallback is None else self._fallback.id + 1,
+                "fallback_key": fallback(self._fallback),
+                "previous_fallback_key": fallback(self._previous_fallback),
+            },
+        }
+        return vodozemac.seal(document, pickle_key)
+
+    @classmethod
+    def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> Account:
+        """Loads a vodozemac ``Account`` pickle; key ids keep their numbers and the counter
+        moves past every id in use (SPEC.md section 13)."""
+        what = "vodozemac account pickle"
+        document = vodozemac.open_sealed(pickle, pickle_key, what)
+        kind, signing = vodozemac.signing_key(
+            vodozemac.field(document, "signing_key", what), what + " signing_key"
+        )
+        curve_secret = vodozemac.byte_array(
+            vodozemac.field(document, "diffie_hellman_key", what), 32, what + " diffie_hellman_key"
+        )
+        limit = 0xFFFFFFFF
+        where = what + " one_time_keys"
+        one_time = vodozemac.obj(vodozemac.field(document, "one_time_keys", what), where)
+        counter_name = "next_key_id" if "next_key_id" in one_time else "key_id"  # serde alias
+        next_key_id = vodozemac.integer(
+            vodozemac.field(one_time, counter_name, where), limit, f"{where} {counter_name}"
+        )
+        unpublished = vodozemac.id_map(
+            vodozemac.field(one_time, "public_keys", where), limit, where + " public_keys"
+        )
+        private = vodozemac.id_map(
+            vodozemac.field(one_time, "private_keys", where), limit, where + " private_keys"
+        )
+        where = what + " fallback_keys"
+        fallbacks = vodozemac.obj(vodozemac.field(document, "fallback_keys", what), where)
+        fallback_counter = vodozemac.integer(
+            vodozemac.field(fallbacks, "key_id", where), limit, where + " key_id"
+        )
+
+        def fallback_record(name: str) -> tuple[int, bytes, bool] | None:
+            value = fallbacks.get(name)  # an Option: missing means none
+            if value is None:
+                return None
+            record = vodozemac.obj(value, f"{where} {name}")
+            return (
+                vodozemac.integer(
+                    vodozemac.field(record, "key_id", where), limit, f"{where} {name} key_id"
+                ),
+                vodozemac.byte_array(
+                    vodozemac.field(record, "key", where), 32, f"{where} {name} key"
+                ),
+                vodozemac.boolean(
+                    vodozemac.field(record, "published", where), f"{where} {name} published"
+                ),
+            )
+
+        current = fallback_record("fallback_key")
+        previous = fallback_record("previous_fallback_key")
+
+        b = _backend.impl
+        self = cls.__new__(cls)
+        self._b = b
+        self._rng = os.urandom
+        if kind == "Normal":
+            pk, sk = _sodium.crypto_sign_seed_keypair(signing)
+            self._ed_secret = b.secret_buffer(bytes(sk))
+            self._ed_public = bytes(pk)
+            self._ed_kind = b.KEY_SEED
+        else:
+            self._ed_secret = b.secret_buffer(signing)
+            self._ed_public = primitives.ed25519_public_from_expanded(signing)
+            self._ed_kind = b.KEY_EXPANDED
+        self._curve_secret = b.secret_buffer(curve_secret)
+        self._curve_public = b.x25519_public_batch(curve_secret)
+        self._reset_keys()
+        # olmpy's store holds 100 keys: the newest (highest ids) are kept.
+        kept = sorted(private)[-MAX_STORED_ONE_TIME_KEYS:]
+        records = [(i, private[i], i not in unpublished) for i in kept]
+        records += [r for r in (current, previous) if r is not None]
+        secrets = b"".join(r[1] for r in records)
+        publics = b.x25519_public_batch(secrets) if secrets else b""
+        made = []
+        for n, (key_id, key_secret, published) in enumerate(records):
+            key = _OneTimeKey(key_id, b.secret_buffer(key_secret), publics[32 * n : 32 * n + 32])
+            key.published = published
+            made.append(key)
+        for key in made[: len(kept)]:
+            self._one_time[key.id] = key
+        rest = made[len(kept) :]
+        self._fallback = rest.pop(0) if current is not None else None
+        self._previous_fallback = rest.pop(0) if previous is not None else None
+        # One shared counter, past every id in use, so no id is ever issued twice.
+        in_use = [r[0] + 1 for r in records]
+        self._next_id = max([next_key_id, fallback_counter, *in_use]) & 0xFFFFFFFF
         return self
 
     def __repr__(self) -> str:

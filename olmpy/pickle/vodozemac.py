@@ -84,3 +84,55 @@ def config(document: dict[str, Any], what: str) -> None:
     value = document.get("config", {"version": "V1"})
     if value != {"version": "V1"}:
         raise PickleError(f"{what} config: " + expected('{"version": "V1"}', repr(value)))
+
+
+def obj(value: Any, what: str) -> dict[str, Any]:
+    """A JSON object."""
+    if not isinstance(value, dict):
+        raise PickleError(f"{what}: " + expected("a JSON object", type(value).__name__))
+    return value
+
+
+def boolean(value: Any, what: str) -> bool:
+    """A JSON boolean."""
+    if type(value) is not bool:
+        raise PickleError(f"{what}: " + expected("true or false", repr(value)[:40]))
+    return value
+
+
+def array(value: Any, limit: int, what: str) -> list[Any]:
+    """A JSON array of at most ``limit`` items (vodozemac's bounded arrays)."""
+    if not isinstance(value, list) or len(value) > limit:
+        got = f"{len(value)} items" if isinstance(value, list) else type(value).__name__
+        raise PickleError(f"{what}: " + expected(f"an array of at most {limit} items", got))
+    return value
+
+
+U64 = 0xFFFFFFFFFFFFFFFF
+
+
+def id_map(value: Any, limit: int, what: str) -> dict[int, bytes]:
+    """A JSON object from key ids (decimal u64 strings, as serde writes map keys) to 32-byte
+    keys; ids beyond ``limit`` are refused."""
+    result: dict[int, bytes] = {}
+    for name, key in obj(value, what).items():
+        if not (name == "0" or (name[:1] in "123456789" and name.isascii() and name.isdigit())):
+            raise PickleError(f"{what}: " + expected("decimal key ids", repr(name)[:40]))
+        number = int(name)
+        if number > U64:
+            raise PickleError(f"{what}: " + expected("key ids that fit a u64", name[:40]))
+        if number > limit:
+            raise PickleError(f"{what}: " + expected(f"key ids in 0..{limit}", name[:40]))
+        result[number] = byte_array(key, 32, f"{what} key {name}")
+    return result
+
+
+def signing_key(value: Any, what: str) -> tuple[str, bytes]:
+    """An Ed25519 secret key: ("Normal", 32-byte seed) or ("Expanded", 64-byte key)."""
+    if isinstance(value, dict) and len(value) == 1 and "Normal" in value:
+        return "Normal", byte_array(value["Normal"], 32, what)
+    if isinstance(value, dict) and len(value) == 1 and "Expanded" in value:
+        return "Expanded", byte_array(value["Expanded"], 64, what)
+    raise PickleError(
+        f"{what}: " + expected('an object with "Normal" or "Expanded"', repr(value)[:40])
+    )
