@@ -46,7 +46,8 @@ def test_account_round_trip_with_python_olm(backend: ModuleType) -> None:
     assert account.identity_keys == alice.identity_keys
     assert account.sign("message").to_base64() == alice.sign("message")
     assert {k: v.to_base64() for k, v in account.one_time_keys.items()} == (
-        alice.one_time_keys["curve25519"])
+        alice.one_time_keys["curve25519"]
+    )
     assert account.to_libolm_pickle(KEY) == pickled
     back = olm.Account.from_pickle(account.to_libolm_pickle("other").encode(), "other")
     assert back.identity_keys == alice.identity_keys and back.sign("x") == alice.sign("x")
@@ -62,7 +63,8 @@ def test_session_migrates_and_keeps_talking(backend: ModuleType) -> None:
     assert session.session_id == a.id
     assert session.decrypt(olmpy.AnyOlmMessage.from_parts(1, held.ciphertext)) == b"held back"
     assert b.decrypt(olm.OlmMessage(session.encrypt(b"olmpy speaks").to_base64())) == (
-        "olmpy speaks")
+        "olmpy speaks"
+    )
     reply = b.encrypt("to olmpy")
     assert session.decrypt(olmpy.AnyOlmMessage.from_parts(1, reply.ciphertext)) == b"to olmpy"
     back = olm.Session.from_pickle(session.to_libolm_pickle("k2").encode(), "k2")
@@ -85,7 +87,8 @@ def test_olmpy_session_loads_in_vodozemac(backend: ModuleType) -> None:
     assert b.decrypt(olmpy.AnyOlmMessage.from_parts(*out.to_parts())) == b"from vodozemac"
     reply = b.encrypt(b"to vodozemac")
     assert v_session.decrypt(vodozemac.AnyOlmMessage.from_parts(*reply.to_parts())) == (
-        b"to vodozemac")
+        b"to vodozemac"
+    )
 
 
 def test_megolm_sessions_migrate(backend: ModuleType) -> None:
@@ -211,5 +214,44 @@ def test_inbound_group_session_version_1(backend: ModuleType) -> None:
     assert mine.is_verified
     assert mine.decrypt(outbound.encrypt("after v1")).plaintext == b"after v1"
     with pytest.raises(PickleError, match="trailing"):
-        olmpy.InboundGroupSession.from_libolm_pickle(libolm.seal(
-            b"\x00\x00\x00\x01" + body[4:], KEY), KEY)
+        olmpy.InboundGroupSession.from_libolm_pickle(
+            libolm.seal(b"\x00\x00\x00\x01" + body[4:], KEY), KEY
+        )
+
+
+def test_account_versions_2_and_3(backend: ModuleType) -> None:
+    """Older account pickles (v2 without fallback keys, v3 with both fallback records always
+    present) load in olmpy exactly as python-olm loads them."""
+    from olmpy.pickle import libolm
+
+    alice = olm.Account()
+    alice.generate_one_time_keys(2)
+    alice.generate_fallback_key()
+    alice.mark_keys_as_published()
+    body = libolm.open_sealed(alice.pickle(KEY).decode(), KEY, "t")
+    # v4 body: version | identity (160) | one-time keys (4 + 2 * 69) | count u8 | 1 record | id
+    keys_end = 4 + 160 + 4 + 2 * 69
+    assert body[keys_end] == 1
+    record = body[keys_end + 1 : keys_end + 70]
+    empty = bytes(69)
+    v3 = b"\x00\x00\x00\x03" + body[4:keys_end] + record + empty + body[-4:]
+    v2 = b"\x00\x00\x00\x02" + body[4:keys_end] + body[-4:]
+    for raw, fallbacks in ((v3, 1), (v2, 0)):
+        pickled = libolm.seal(raw, KEY)
+        theirs = olm.Account.from_pickle(pickled.encode(), KEY)
+        mine = olmpy.Account.from_libolm_pickle(pickled, KEY)
+        assert mine.identity_keys == theirs.identity_keys
+        assert mine.sign("x").to_base64() == theirs.sign("x")
+        assert (mine._fallback is not None) == (fallbacks == 1)
+        bob = olm.Account()
+        if fallbacks:
+            fallback = olmpy.Curve25519PublicKey(mine._fallback.public)  # type: ignore[union-attr]
+            session = olm.OutboundSession(
+                bob, mine.identity_keys["curve25519"], fallback.to_base64()
+            )
+            message = session.encrypt("via the v3 fallback key")
+            _, plaintext = mine.create_inbound_session(
+                bob.identity_keys["curve25519"],
+                olmpy.AnyOlmMessage.from_parts(0, message.ciphertext),
+            )
+            assert plaintext == b"via the v3 fallback key"

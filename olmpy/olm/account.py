@@ -344,15 +344,15 @@ class Account:
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> Account:
-        """Loads a libolm account pickle (version 4); the account signs with libolm's
-        expanded Ed25519 key, exactly as libolm would."""
+        """Loads a libolm account pickle (version 4, or the older 2 and 3); the account
+        signs with libolm's expanded Ed25519 key, exactly as libolm would."""
         what = "libolm account pickle"
         return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
 
     @classmethod
     def _from_libolm_body(cls, raw: bytes, what: str) -> Account:
         reader = libolm.Reader(raw, what)
-        libolm.version(reader, (4,), what)
+        version = libolm.version(reader, (2, 3, 4), what)
         b = _backend.impl
         self = cls.__new__(cls)
         self._b = b
@@ -375,10 +375,23 @@ class Account:
         for _ in range(reader.count(MAX_STORED_ONE_TIME_KEYS)):
             key = key_record()
             self._one_time[key.id] = key
-        count = reader.u8()
-        if count > 2:
-            raise PickleError(f"{what}: expected at most 2 fallback keys, got {count}")
-        fallbacks = [key_record() for _ in range(count)]
+        if version == 2:  # before fallback keys existed
+            fallbacks = []
+        elif version == 3:
+            # Both records are always there; a record's published flag says whether the
+            # key exists (libolm's reading of its own version 3).
+            current, previous = key_record(), key_record()
+            fallbacks = (
+                []
+                if not current.published
+                else ([current, previous] if previous.published else [current])
+            )
+        else:
+            count = reader.u8()
+            if count > 2:
+                raise PickleError(f"{what}: expected at most 2 fallback keys, got {count}")
+            fallbacks = [key_record() for _ in range(count)]
+        count = len(fallbacks)
         self._fallback = fallbacks[0] if fallbacks else None
         self._previous_fallback = fallbacks[1] if count == 2 else None
         self._next_id = (reader.u32() + 1) & 0xFFFFFFFF
