@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from nacl import bindings as _sodium
 from nacl.exceptions import BadSignatureError
 
+from olmpy._wire import fields as wire_fields
+from olmpy._wire import read_varint, varint
 from olmpy.errors import (
     Base64Error,
     CiphertextError,
@@ -299,31 +301,6 @@ def megolm_advance_to(state: bytearray, target: int) -> None:
 # --- Megolm messages ------------------------------------------------------------------
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value >= 0x80:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def _read_varint(data: bytes, pos: int, end: int, what: str = "Megolm message") -> tuple[int, int]:
-    value = 0
-    for i in range(10):
-        if pos + i >= end:
-            break
-        b = data[pos + i]
-        value |= (b & 0x7F) << (7 * i)
-        if not b & 0x80:
-            if i == 9 and b > 1:
-                break
-            return value, pos + i + 1
-    raise MessageDecodeError(
-        f"{what}: expected a varint at byte {pos}, got a truncated or over-long one"
-    )
-
-
 def megolm_parse(message: bytes) -> tuple[int, int, int]:
     """Parses a v1 Megolm message; returns (index, ciphertext offset, ciphertext length)."""
     trailer = MEGOLM_MAC_LEN + SIGNATURE_LEN
@@ -340,10 +317,10 @@ def megolm_parse(message: bytes) -> tuple[int, int, int]:
     index: int | None = None
     ct: tuple[int, int] | None = None
     while pos < end:
-        key, pos = _read_varint(message, pos, end)
+        key, pos = read_varint(message, pos, end)
         wire, field = key & 7, key >> 3
         if wire == 0:
-            value, pos = _read_varint(message, pos, end)
+            value, pos = read_varint(message, pos, end)
             if field == 1:
                 if index is not None:
                     raise MessageDecodeError("Megolm message: expected one index field, got two")
@@ -351,7 +328,7 @@ def megolm_parse(message: bytes) -> tuple[int, int, int]:
                     raise MessageDecodeError("Megolm message index: " + expected("a u32", value))
                 index = value
         elif wire == 2:
-            length, pos = _read_varint(message, pos, end)
+            length, pos = read_varint(message, pos, end)
             if length > end - pos:
                 raise MessageDecodeError(
                     f"Megolm message field {field}: "
@@ -386,7 +363,7 @@ def megolm_encrypt(
     index = _counter(state)
     aes_key, mac_key, iv = _megolm_keys(state)
     ct = aes256_cbc_encrypt(aes_key, iv, plaintext)
-    body = b"\x03\x08" + _varint(index) + b"\x12" + _varint(len(ct)) + ct
+    body = b"\x03\x08" + varint(index) + b"\x12" + varint(len(ct)) + ct
     body += _hmac.digest(mac_key, body, "sha256")[:MEGOLM_MAC_LEN]
     body += ed25519_sign(secret, kind, public, body)
     megolm_advance(state)
@@ -436,40 +413,6 @@ OLM_CHAIN_LEN = 36  # chain key (32) || index (u32 BE)
 _OLM_KEYS = b"OLM_KEYS"
 
 
-def _olm_fields(
-    message: bytes, end: int, what: str, known: tuple[int, ...] = (1, 2, 4)
-) -> dict[int, tuple[int, int, int]]:
-    """Reads the ``known`` protobuf fields of an Olm message body: field -> (wire,
-    value or offset, length); other fields of wire type 0 or 2 are skipped, a known
-    field given twice is an error."""
-    fields: dict[int, tuple[int, int, int]] = {}
-    pos = 1
-    while pos < end:
-        key, pos = _read_varint(message, pos, end, what)
-        wire, field = key & 7, key >> 3
-        if wire == 0:
-            value, pos = _read_varint(message, pos, end, what)
-            entry = (0, value, 0)
-        elif wire == 2:
-            length, pos = _read_varint(message, pos, end, what)
-            if length > end - pos:
-                raise MessageDecodeError(
-                    f"{what} field {field}: "
-                    + expected(f"at most {end - pos} bytes", f"a length of {length}")
-                )
-            entry = (2, pos, length)
-            pos += length
-        else:
-            raise MessageDecodeError(
-                f"{what}: " + expected("wire type 0 or 2", f"wire type {wire}")
-            )
-        if field in known:
-            if field in fields:
-                raise MessageDecodeError(f"{what}: expected one field {field}, got two")
-            fields[field] = entry
-    return fields
-
-
 def olm_parse(message: bytes) -> tuple[bytes, int, int, int]:
     """Parses a normal Olm message; returns (ratchet key, chain index, ct offset, ct length)."""
     what = "Olm message"
@@ -481,7 +424,7 @@ def olm_parse(message: bytes) -> tuple[bytes, int, int, int]:
         raise MessageDecodeError(
             f"{what}: " + expected(f"at least {1 + OLM_MAC_LEN} bytes", f"{len(message)} bytes")
         )
-    fields = _olm_fields(message, len(message) - OLM_MAC_LEN, what)
+    fields = wire_fields(message, len(message) - OLM_MAC_LEN, what)
     key = fields.get(1)
     index = fields.get(2)
     ct = fields.get(4)
@@ -508,9 +451,9 @@ def olm_encrypt(chain: bytearray, ratchet_key: bytes, plaintext: bytes) -> bytes
         b"\x03\x0a\x20"
         + bytes(ratchet_key)
         + b"\x10"
-        + _varint(index)
+        + varint(index)
         + b"\x22"
-        + _varint(len(ct))
+        + varint(len(ct))
         + ct
     )
     body += _hmac.digest(okm[32:64], body, "sha256")[:OLM_MAC_LEN]

@@ -9,20 +9,11 @@ Matrix carries a message as its type and its body in base64.
 
 from __future__ import annotations
 
-from olmpy import _b64, _backend
+from olmpy import _b64, _backend, _wire
 from olmpy.errors import MessageDecodeError, UsageError, VersionError, expected
 
 PRE_KEY = 0
 NORMAL = 1
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value >= 0x80:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
 
 
 def _as_bytes(body: bytes | str, what: str) -> bytes:
@@ -83,9 +74,7 @@ class PreKeyMessage:
             raise MessageDecodeError(f"{what}: " + expected("at least 1 byte", "0 bytes"))
         if body[0] != 0x03:
             raise VersionError(f"{what} version: " + expected("0x03", f"0x{body[0]:02x}"))
-        from olmpy._pure import _olm_fields
-
-        fields = _olm_fields(body, len(body), what, (1, 2, 3, 4))
+        fields = _wire.fields(body, len(body), what, (1, 2, 3, 4))
         keys = {}
         for field, name in ((1, "one-time key"), (2, "base key"), (3, "identity key")):
             entry = fields.get(field)
@@ -118,7 +107,7 @@ class PreKeyMessage:
             + b"\x1a\x20"
             + identity_key
             + b"\x22"
-            + _varint(len(inner))
+            + _wire.varint(len(inner))
             + inner
         )
 
