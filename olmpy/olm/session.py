@@ -433,9 +433,7 @@ class Session:
                 ),
             )
         elif kind == "inactive":
-            remote = vodozemac.obj(
-                vodozemac.field(sending, "root_key", where), where + " root_key"
-            )
+            remote = vodozemac.obj(vodozemac.field(sending, "root_key", where), where + " root_key")
             root = vodozemac.byte_array(
                 vodozemac.field(remote, "key", where), 32, where + " root_key"
             )
