@@ -90,7 +90,7 @@ static size_t varint_len(uint64_t v)
     return n;
 }
 
-static uint8_t *put_varint(uint8_t *p, uint64_t v)
+uint8_t *olmpy_put_varint(uint8_t *p, uint64_t v)
 {
     while (v >= 0x80) {
         *p++ = (uint8_t)(v | 0x80);
@@ -101,7 +101,7 @@ static uint8_t *put_varint(uint8_t *p, uint64_t v)
 }
 
 /* Reads a LEB128 varint of at most 10 bytes; returns the bytes used or 0. */
-static size_t get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
+size_t olmpy_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
 {
     uint64_t v = 0;
     for (size_t i = 0; i < 10 && p + i < end; i++) {
@@ -131,9 +131,9 @@ long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *secret, int kind,
     uint8_t *p = out;
     *p++ = 0x03;
     *p++ = 0x08;
-    p = put_varint(p, index);
+    p = olmpy_put_varint(p, index);
     *p++ = 0x12;
-    p = put_varint(p, ctlen);
+    p = olmpy_put_varint(p, ctlen);
     /* The MAC's inner hash runs alongside the encryption (one pass over the data). */
     olmpy_hmac_ctx hmac;
     olmpy_hmac_init(&hmac, keys.mac, 32);
@@ -181,14 +181,14 @@ static int parse_message(const uint8_t *msg, size_t len, int with_signature,
     int have_index = 0, have_ct = 0;
     while (p < end) {
         uint64_t key, v;
-        size_t n = get_varint(p, end, &key);
+        size_t n = olmpy_get_varint(p, end, &key);
         if (!n)
             return OLMPY_E_DECODE;
         p += n;
         unsigned wire = key & 7;
         uint64_t field = key >> 3;
         if (wire == 0) {
-            n = get_varint(p, end, &v);
+            n = olmpy_get_varint(p, end, &v);
             if (!n)
                 return OLMPY_E_DECODE;
             p += n;
@@ -199,7 +199,7 @@ static int parse_message(const uint8_t *msg, size_t len, int with_signature,
                 have_index = 1;
             }
         } else if (wire == 2) {
-            n = get_varint(p, end, &v);
+            n = olmpy_get_varint(p, end, &v);
             if (!n)
                 return OLMPY_E_DECODE;
             p += n;

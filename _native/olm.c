@@ -24,31 +24,6 @@ static void put_u32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-static uint8_t *put_varint(uint8_t *p, uint64_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (uint8_t)v;
-    return p;
-}
-
-static size_t get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < 10 && p + i < end; i++) {
-        v |= (uint64_t)(p[i] & 0x7F) << (7 * i);
-        if (!(p[i] & 0x80)) {
-            if (i == 9 && p[i] > 1)
-                return 0;
-            *out = v;
-            return i + 1;
-        }
-    }
-    return 0;
-}
-
 /* message key = HMAC(ck, 0x01), next chain key = HMAC(ck, 0x02) */
 static void chain_step(uint8_t *ck, uint8_t *message_key)
 {
@@ -70,14 +45,14 @@ int olmpy_olm_parse(const uint8_t *msg, size_t len, size_t *key_off, uint32_t *i
     int have_key = 0, have_index = 0, have_ct = 0;
     while (p < end) {
         uint64_t key, v;
-        size_t n = get_varint(p, end, &key);
+        size_t n = olmpy_get_varint(p, end, &key);
         if (!n)
             return OLMPY_E_DECODE;
         p += n;
         unsigned wire = key & 7;
         uint64_t field = key >> 3;
         if (wire == 0) {
-            n = get_varint(p, end, &v);
+            n = olmpy_get_varint(p, end, &v);
             if (!n)
                 return OLMPY_E_DECODE;
             p += n;
@@ -90,7 +65,7 @@ int olmpy_olm_parse(const uint8_t *msg, size_t len, size_t *key_off, uint32_t *i
                 return OLMPY_E_DECODE; /* known fields with the wrong wire type */
             }
         } else if (wire == 2) {
-            n = get_varint(p, end, &v);
+            n = olmpy_get_varint(p, end, &v);
             if (!n)
                 return OLMPY_E_DECODE;
             p += n;
@@ -139,9 +114,9 @@ long olmpy_olm_encrypt(uint8_t *chain, const uint8_t *ratchet_key, const uint8_t
     memcpy(p, ratchet_key, 32);
     p += 32;
     *p++ = 0x10;
-    p = put_varint(p, index);
+    p = olmpy_put_varint(p, index);
     *p++ = 0x22;
-    p = put_varint(p, ctlen);
+    p = olmpy_put_varint(p, ctlen);
     olmpy_hmac_ctx hmac;
     olmpy_hmac_init(&hmac, keys.mac, 32);
     olmpy_sha256_update(&hmac.inner, out, (size_t)(p - out));

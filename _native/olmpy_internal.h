@@ -50,6 +50,11 @@ void olmpy_derive_cipher_keys(const uint8_t *secret, size_t len,
                               const uint8_t *info, size_t infolen,
                               olmpy_cipher_keys *keys);
 
+/* LEB128 varints as Olm and Megolm messages use them (megolm.c). */
+uint8_t *olmpy_put_varint(uint8_t *p, uint64_t v);
+/* Reads a varint of at most 10 bytes before end; returns the bytes used, or 0. */
+size_t olmpy_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out);
+
 int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
 
 #endif
