@@ -255,3 +255,25 @@ def test_account_versions_2_and_3(backend: ModuleType) -> None:
                 olmpy.AnyOlmMessage.from_parts(0, message.ciphertext),
             )
             assert plaintext == b"via the v3 fallback key"
+
+
+def test_session_version_0x80000001(backend: ModuleType) -> None:
+    """The older session layout (version 0x80000001: version 1 plus a u32 chain index after
+    the skipped keys) loads in olmpy as libolm itself loads it, and the session carries on."""
+    from olmpy.pickle import libolm
+
+    _, a, b, held, _ = _olm_conversation()
+    body = libolm.open_sealed(a.pickle(KEY).decode(), KEY, "t")
+    old = libolm.seal(b"\x80\x00\x00\x01" + body[4:] + b"\x00\x00\x00\x07", KEY)
+    theirs = olm.Session.from_pickle(old.encode(), KEY)
+    mine = olmpy.Session.from_libolm_pickle(old, KEY)
+    assert mine.session_id == theirs.id == a.id
+    assert mine.to_libolm_pickle(KEY) == a.pickle(KEY).decode()  # written back as version 1
+    assert mine.decrypt(olmpy.AnyOlmMessage.from_parts(1, held.ciphertext)) == b"held back"
+    assert theirs.decrypt(held) == "held back"
+    assert b.decrypt(olm.OlmMessage(mine.encrypt(b"from the old pickle").to_base64())) == (
+        "from the old pickle"
+    )
+    for bad in (body[4:], body[4:] + b"\x00\x00\x00\x07\x00"):  # index missing / extra byte
+        with pytest.raises(PickleError):
+            olmpy.Session.from_libolm_pickle(libolm.seal(b"\x80\x00\x00\x01" + bad, KEY), KEY)

@@ -247,14 +247,16 @@ class Session:
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> Session:
-        """Loads a libolm session pickle (version 1)."""
+        """Loads a libolm session pickle (version 1, or the older 0x80000001)."""
         what = "libolm session pickle"
         return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
 
     @classmethod
     def _from_libolm_body(cls, raw: bytes, what: str) -> Session:
         reader = libolm.Reader(raw, what)
-        libolm.version(reader, (1,), what)
+        # 0x80000001 is version 1 plus a u32 chain index after the skipped keys, which
+        # libolm reads and ignores.
+        trailing_index = libolm.version(reader, (1, 0x80000001), what) == 0x80000001
         received = reader.flag()
         ids = (reader.take(32), reader.take(32), reader.take(32))
         self = cls._new(os.urandom, ids)
@@ -276,6 +278,8 @@ class Session:
             key = b.secret_buffer(reader.take(32))
             skipped.append((their, reader.u32(), key))
         self._skipped = list(reversed(skipped))
+        if trailing_index:
+            reader.u32()
         reader.end()
         return self
 
