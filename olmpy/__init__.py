@@ -42,6 +42,7 @@ from olmpy.megolm import (
     SessionOrdering,
 )
 from olmpy.olm import Account, AnyOlmMessage, Message, PreKeyMessage, Session
+from olmpy.pickle.dehydrated import DehydratedDevice
 from olmpy.primitives import sha256 as _sha256_raw
 
 
@@ -70,6 +71,7 @@ __all__ = [
     "DecodeError",
     "DecryptedMessage",
     "DecryptionError",
+    "DehydratedDevice",
     "Ed25519PublicKey",
     "Ed25519Signature",
     "ExportedSessionKey",

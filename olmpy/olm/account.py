@@ -33,8 +33,9 @@ from olmpy.errors import (
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
-from olmpy.pickle import libolm, vodozemac
+from olmpy.pickle import dehydrated, libolm, vodozemac
 from olmpy.pickle import native as native_pickle
+from olmpy.pickle.dehydrated import DehydratedDevice
 
 MAX_STORED_ONE_TIME_KEYS = 100
 ONE_TIME_KEYS_TO_PUBLISH = 50
@@ -396,6 +397,56 @@ class Account:
         self._previous_fallback = fallbacks[1] if count == 2 else None
         self._next_id = (reader.u32() + 1) & 0xFFFFFFFF
         reader.end()
+        return self
+
+    # --- dehydrated devices (MSC3814) -----------------------------------------------------
+
+    def to_dehydrated_device(self, key: bytes) -> DehydratedDevice:
+        """This account as an MSC3814 dehydrated device (vodozemac's format, 32-byte key).
+
+        Stores the identity secrets, every one-time key's secret and the current fallback
+        key (SPEC.md section 14).  An account whose Ed25519 key came from a libolm pickle
+        has no seed and cannot be dehydrated (``UsageError``), as in vodozemac.
+        """
+        b = self._b
+        if self._ed_kind != b.KEY_SEED:
+            raise UsageError(
+                "dehydrated device: expected an account with an Ed25519 seed, got one whose "
+                "key came from a libolm pickle (expanded form only)"
+            )
+        keys = sorted(self._one_time.values(), key=lambda k: k.id)
+        contents = dehydrated.Contents(
+            b.read_secret(self._curve_secret),
+            b.read_secret(self._ed_secret)[:32],
+            [b.read_secret(k.secret) for k in keys],
+            None if self._fallback is None else b.read_secret(self._fallback.secret),
+        )
+        return dehydrated.seal(contents, key)
+
+    @classmethod
+    def from_dehydrated_device(cls, ciphertext: str, nonce: str, key: bytes) -> Account:
+        """Rehydrates an MSC3814 device made by vodozemac or ``to_dehydrated_device``.
+
+        As vodozemac: one-time keys get ids 0..n-1 and count as published, the next id is
+        n, and the fallback key (id 0) counts as published.  Beyond 100 one-time keys the
+        lowest ids are dropped.  Any bad input is a ``PickleError``.
+        """
+        contents = dehydrated.open_sealed(ciphertext, nonce, key)
+        self = cls.from_parts(contents.ed25519_seed, contents.curve25519_secret)
+        b = self._b
+        secrets = contents.one_time_keys
+        if secrets:
+            publics = b.x25519_public_batch(b"".join(secrets))
+            first = max(0, len(secrets) - MAX_STORED_ONE_TIME_KEYS)
+            for i in range(first, len(secrets)):
+                otk = _OneTimeKey(i, b.secret_buffer(secrets[i]), publics[32 * i : 32 * i + 32])
+                otk.published = True
+                self._one_time[i] = otk
+        self._next_id = len(secrets)
+        if contents.fallback_key is not None:
+            public = b.x25519_public_batch(contents.fallback_key)
+            self._fallback = _OneTimeKey(0, b.secret_buffer(contents.fallback_key), public)
+            self._fallback.published = True
         return self
 
     # --- vodozemac pickles -----------------------------------------------------------------

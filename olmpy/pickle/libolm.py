@@ -81,6 +81,10 @@ class Reader:
     def u32(self) -> int:
         return int.from_bytes(self.take(4), "big")
 
+    def remaining(self) -> int:
+        """How many bytes are left unread."""
+        return len(self._data) - self._pos
+
     def u8(self) -> int:
         return self.take(1)[0]
 
