@@ -33,6 +33,7 @@ SOURCES = [
     "ed25519_verify.c",
     "megolm.c",
     "olm.c",
+    "pickle.c",
 ]
 
 ffibuilder = FFI()

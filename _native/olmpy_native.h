@@ -146,3 +146,30 @@ long olmpy_olm_decrypt_message(const uint8_t *message_key, const uint8_t *msg, s
 /* Decrypts a message at the chain's own index (the in-order case) and, only
  * if it decrypts, advances the chain by one. */
 long olmpy_olm_decrypt_next(uint8_t *chain, const uint8_t *msg, size_t len, uint8_t *out);
+
+/* Pickles (pickle.c).  olmpy_pickle_seal writes libolm's sealed form (HKDF
+ * "Pickle" keys, AES-256-CBC, 8-byte HMAC, unpadded base64) of raw to out,
+ * which must hold olmpy_pickle_sealed_len(rawlen) + 4 bytes; returns the text
+ * length.  olmpy_pickle_open reverses it into out (capacity >= decoded length
+ * - 8): OLMPY_E_DECODE for bad base64, OLMPY_E_ARGUMENT for a decoded length
+ * that is not 16n + 8 (n >= 1), OLMPY_E_MAC for a MAC that does not match
+ * (compared in constant time, before decrypting), OLMPY_E_CIPHERTEXT for bad
+ * padding; else the raw length. */
+size_t olmpy_pickle_sealed_len(size_t rawlen);
+long olmpy_pickle_seal(const uint8_t *key, size_t keylen, const uint8_t *raw, size_t rawlen,
+                       char *out, size_t outcap);
+long olmpy_pickle_open(const uint8_t *key, size_t keylen, const char *text, size_t textlen,
+                       uint8_t *out, size_t outcap);
+/* JSON rewrites for vodozemac pickles: arrays of integers 0..255 <-> strings
+ * "\u0000" + lowercase hex; everything else is copied (arrays_to_hex gives a string
+ * that already starts with \u0000 a second one).  out must hold 4 * len
+ * + 16 bytes (arrays_to_hex) or 2 * len + 16 bytes (hex_to_arrays). */
+size_t olmpy_json_arrays_to_hex(const uint8_t *in, size_t len, uint8_t *out);
+size_t olmpy_json_hex_to_arrays(const uint8_t *in, size_t len, uint8_t *out);
+/* Both steps in one call: hex_to_arrays then seal (out: olmpy_pickle_sealed_json_cap
+ * bytes), and open then arrays_to_hex (out: 4 * (textlen / 4 * 3 + 16) + 16 bytes). */
+size_t olmpy_pickle_sealed_json_cap(size_t textlen);
+long olmpy_pickle_seal_json(const uint8_t *key, size_t keylen, const uint8_t *text,
+                            size_t textlen, char *out, size_t outcap);
+long olmpy_pickle_open_json(const uint8_t *key, size_t keylen, const char *text,
+                            size_t textlen, uint8_t *out, size_t outcap);

@@ -22,6 +22,7 @@ from olmpy.errors import (
     CiphertextError,
     MacError,
     MessageDecodeError,
+    PickleError,
     SignatureError,
     UnknownMessageIndexError,
     UsageError,
@@ -471,3 +472,75 @@ def identity_new() -> tuple[Any, bytes, Any, bytes]:
         raise BackendError("libsodium could not make the identity keys")  # pragma: no cover
     raw = _buffer(publics)[:]
     return ed_secret, raw[:32], curve_secret, raw[32:]
+
+
+# --- pickles (SPEC.md sections 11 and 13) ----------------------------------------------
+
+
+def pickle_seal(key: bytes, raw: bytes) -> str:
+    """libolm's sealed form of ``raw``: HKDF "Pickle" keys, AES-256-CBC, 8-byte HMAC, base64."""
+    cap = lib.olmpy_pickle_sealed_len(len(raw)) + 4
+    out = _scratch("char[]", cap)
+    written = lib.olmpy_pickle_seal(key, len(key), raw, len(raw), out, cap)
+    if written < 0:  # pragma: no cover - only without memory
+        return _pure.pickle_seal(key, raw)
+    return str(cast(bytes, _buffer(out, written)), "ascii")
+
+
+def pickle_open(key: bytes, text: str | bytes, what: str) -> bytes:
+    """Checks the MAC (constant time), then decrypts; PickleError naming ``what`` on failure."""
+    if type(text) is str and text.isascii():
+        data = text.encode("ascii")
+    elif isinstance(text, bytes):
+        data = text
+    else:
+        return _pure.pickle_open(key, text, what)  # raises the precise error
+    cap = len(data) // 4 * 3 + 16
+    out = _secret_alloc("uint8_t[]", cap)
+    written = lib.olmpy_pickle_open(key, len(key), data, len(data), out, cap)
+    if written < 0:
+        # A failure is rare (wrong key, damaged pickle): the twin names it precisely.
+        _pure.pickle_open(key, text, what)
+        raise PickleError(f"{what}: expected a valid pickle, got another")  # pragma: no cover
+    return _buffer(out, written)[:]
+
+
+def json_arrays_to_hex(text: bytes) -> bytes:
+    """Each JSON array of integers 0..255 becomes the string "\\u0000" + lowercase hex."""
+    cap = 4 * len(text) + 16
+    out = _secret_alloc("uint8_t[]", cap)
+    return _buffer(out, lib.olmpy_json_arrays_to_hex(text, len(text), out))[:]
+
+
+def json_hex_to_arrays(text: bytes) -> bytes:
+    """The inverse rewrite: each string "\\u0000" + lowercase hex becomes an integer array."""
+    cap = 2 * len(text) + 16
+    out = _secret_alloc("uint8_t[]", cap)
+    return _buffer(out, lib.olmpy_json_hex_to_arrays(text, len(text), out))[:]
+
+
+def pickle_seal_json(key: bytes, text: bytes) -> str:
+    """``json_hex_to_arrays`` then ``pickle_seal``: a vodozemac pickle from marked JSON."""
+    cap = lib.olmpy_pickle_sealed_json_cap(len(text))
+    out = _scratch("char[]", cap)
+    written = lib.olmpy_pickle_seal_json(key, len(key), text, len(text), out, cap)
+    if written < 0:  # pragma: no cover - only without memory
+        return _pure.pickle_seal_json(key, text)
+    return str(cast(bytes, _buffer(out, written)), "ascii")
+
+
+def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
+    """``pickle_open`` then ``json_arrays_to_hex``: a vodozemac pickle's JSON, marked."""
+    if type(text) is str and text.isascii():
+        data = text.encode("ascii")
+    elif isinstance(text, bytes):
+        data = text
+    else:
+        return _pure.pickle_open_json(key, text, what)  # raises the precise error
+    cap = 4 * (len(data) // 4 * 3 + 16) + 16
+    out = _secret_alloc("uint8_t[]", cap)
+    written = lib.olmpy_pickle_open_json(key, len(key), data, len(data), out, cap)
+    if written < 0:
+        _pure.pickle_open_json(key, text, what)  # names the failure precisely
+        raise PickleError(f"{what}: expected a valid pickle, got another")  # pragma: no cover
+    return _buffer(out, written)[:]

@@ -139,6 +139,8 @@ COVERED = {
     "megolm_encrypt", "megolm_decrypt", "write_secret",
     "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message", "olm_decrypt_next",
     "x25519", "x25519_public_batch", "identity_new",
+    "pickle_seal", "pickle_open", "json_arrays_to_hex", "json_hex_to_arrays",
+    "pickle_seal_json", "pickle_open_json",
 }
 # Reports about the machine, not computations: they differ by design (the pure
 # backend's AES is OpenSSL's, so it reports no AES-NI of its own).
@@ -893,3 +895,116 @@ def test_identity_new_shape() -> None:
         assert nacl.bindings.crypto_sign_seed_keypair(raw_ed[:32])[0] == ed_public
         assert bytes(nacl.bindings.crypto_scalarmult_base(raw_curve)) == curve_public
         assert module.identity_new()[1] != ed_public
+
+
+# --- pickles --------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(key=st.binary(max_size=64), raw=st.binary(max_size=600))
+def test_pickle_seal_and_open(key: bytes, raw: bytes) -> None:
+    sealed = both("pickle_seal", key, raw)[1]
+    assert both("pickle_open", key, sealed, "p") == ("ok", raw)
+    # An independent reference for the sealed form: cryptography's HKDF, AES and HMAC.
+    from cryptography.hazmat.primitives import hashes, padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    okm = HKDF(hashes.SHA256(), 80, None, b"Pickle").derive(key)
+    padder = padding.PKCS7(128).padder()
+    enc = Cipher(algorithms.AES(okm[:32]), modes.CBC(okm[64:80])).encryptor()
+    ct = enc.update(padder.update(raw) + padder.finalize()) + enc.finalize()
+    mac = hmac.new(okm[32:64], ct, hashlib.sha256).digest()[:8]
+    assert sealed == base64.b64encode(ct + mac).decode().rstrip("=")
+
+
+@SETTINGS
+@given(key=st.binary(min_size=1, max_size=40), raw=st.binary(max_size=100), data=st.data())
+def test_pickle_open_refusals(key: bytes, raw: bytes, data: st.DataObject) -> None:
+    sealed = P.pickle_seal(key, raw)
+    kind = data.draw(st.sampled_from(["flip", "cut", "char", "key", "padding", "bytes"]))
+    if kind == "flip":
+        blob = bytearray(base64.b64decode(sealed + "=" * (-len(sealed) % 4)))
+        blob[data.draw(st.integers(0, len(blob) - 1))] ^= 1 << data.draw(st.integers(0, 7))
+        text: Any = base64.b64encode(bytes(blob)).decode()
+    elif kind == "cut":
+        text = sealed[: data.draw(st.integers(0, len(sealed) - 1))]
+    elif kind == "char":
+        i = data.draw(st.integers(0, len(sealed) - 1))
+        text = sealed[:i] + data.draw(st.sampled_from(["!", "é", " ", "="])) + sealed[i + 1 :]
+    elif kind == "key":
+        text, key = sealed, key + b"x"
+    elif kind == "padding":
+        # A block with bad PKCS#7 padding under a valid MAC.
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        okm = P.hkdf_sha256(b"", key, b"Pickle", 80)
+        enc = Cipher(algorithms.AES(okm[:32]), modes.CBC(okm[64:80])).encryptor()
+        ct = enc.update(bytes(15) + b"\x11") + enc.finalize()
+        text = base64.b64encode(ct + P.hmac_sha256(okm[32:64], ct)[:8]).decode()
+    else:
+        text = sealed.encode()
+    result = both("pickle_open", key, text, "p")
+    if kind in ("key", "padding", "char") and result[0] == "ok":
+        pytest.fail(f"{kind}: a damaged pickle opened")
+
+
+JSON_PIECES = [
+    b"[", b"]", b",", b" ", b"\n", b"0", b"1", b"9", b"10", b"25", b"255", b"256", b"01",
+    b"1000", b"-1", b"1.5", b'"', b"\\", b'"\\u0000', b"ab", b"0f", b"F0", b"x", b"{",
+    b"}", b":", b"\xc3\xa9", b"\\u0000",
+]
+
+
+@SETTINGS
+@given(pieces=st.lists(st.sampled_from(JSON_PIECES), max_size=40))
+def test_json_rewrites_agree_on_any_text(pieces: list[bytes]) -> None:
+    text = b"".join(pieces)
+    both("json_arrays_to_hex", text)
+    both("json_hex_to_arrays", text)
+
+
+@SETTINGS
+@given(doc=st.recursive(
+    # Text never starts with NUL here: a string "\\u0000" + hex is the marker itself.
+    st.one_of(st.lists(st.integers(0, 255), min_size=1, max_size=40),
+              st.text(st.characters(blacklist_characters="\x00"), max_size=8),
+              st.integers(-300, 300), st.booleans()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text(st.characters(blacklist_characters="\x00"),
+                                                    max_size=5), inner, max_size=4)),
+    max_leaves=12,
+))
+def test_json_rewrites_round_trip(doc: Any) -> None:
+    """Arrays of bytes become marked hex and back; the parsed document is unchanged."""
+    import json
+
+    for indent in (None, 1):
+        text = json.dumps(doc, indent=indent).encode()
+        marked = both("json_arrays_to_hex", text)[1]
+        restored = both("json_hex_to_arrays", marked)[1]
+        assert json.loads(restored) == doc
+
+        def unmark(value: Any) -> Any:
+            if isinstance(value, str) and value.startswith("\x00"):
+                return list(bytes.fromhex(value[1:]))
+            if isinstance(value, list):
+                return [unmark(v) for v in value]
+            if isinstance(value, dict):
+                return {k: unmark(v) for k, v in value.items()}
+            return value
+
+        assert unmark(json.loads(marked)) == doc
+
+
+@SETTINGS
+@given(key=st.binary(max_size=40), pieces=st.lists(st.sampled_from(JSON_PIECES), max_size=30),
+       cut=st.integers(0, 200))
+def test_pickle_json_one_call(key: bytes, pieces: list[bytes], cut: int) -> None:
+    text = b"".join(pieces)
+    sealed = both("pickle_seal_json", key, text)[1]
+    assert sealed == P.pickle_seal(key, P.json_hex_to_arrays(text))
+    opened = both("pickle_open_json", key, sealed, "p")[1]
+    assert opened == P.json_arrays_to_hex(P.json_hex_to_arrays(text))
+    both("pickle_open_json", key, sealed[: cut % (len(sealed) + 1)], "p")
+    both("pickle_open_json", key + b"!", sealed, "p")

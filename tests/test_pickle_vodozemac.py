@@ -103,3 +103,38 @@ def test_arbitrary_json_never_crashes(document: object) -> None:
         except OlmpyError:
             continue
         assert isinstance(loaded, cls)
+
+
+def test_strings_where_byte_arrays_belong(backend: ModuleType) -> None:
+    """olmpy reads byte arrays through marked hex strings ("\\u0000" + hex); real strings in
+    their place, marked-looking or not, are PickleErrors, as in vodozemac."""
+    sender = vodozemac.GroupSession()
+    inbound = json.loads(
+        libolm.open_sealed(vodozemac.InboundGroupSession(sender.session_key).pickle(KEY), KEY, "t")
+    )
+    for bad in ["\x00zz", "\x00" + "ab" * 31, "\x00" + "ab" * 33, "\x00" + "AB" * 32, "ab" * 32,
+                "\x00" + "a" * 65]:
+        for edit in ({**inbound, "signing_key": bad},
+                     {**inbound, "initial_ratchet": {"inner": bad, "counter": 0}}):
+            text = libolm.seal(json.dumps(edit).encode(), KEY)
+            with pytest.raises(PickleError, match="expected"):
+                olmpy.InboundGroupSession.from_vodozemac_pickle(text, KEY)
+
+
+def test_fast_and_general_paths_agree(backend: ModuleType) -> None:
+    """An inbound session pickle in vodozemac's exact layout takes olmpy's fast path; the
+    same document with its fields reordered and spaced takes the general one. Both give
+    the same session, and olmpy writes vodozemac's exact bytes back."""
+    sender = vodozemac.GroupSession()
+    sender.encrypt(b"advance")
+    theirs = vodozemac.InboundGroupSession(sender.session_key)
+    exact = theirs.pickle(KEY)
+    document = json.loads(libolm.open_sealed(exact, KEY, "t"))
+    shuffled = dict(reversed(list(document.items())))
+    spaced = libolm.seal(json.dumps(shuffled, indent=2).encode(), KEY)
+    message = sender.encrypt(b"after").to_base64()
+    for text in (exact, spaced):
+        mine = olmpy.InboundGroupSession.from_vodozemac_pickle(text, KEY)
+        assert mine.first_known_index == 1 and mine.is_verified  # from a signed key
+        assert mine.to_vodozemac_pickle(KEY) == exact
+        assert mine.decrypt(message).plaintext == b"after"

@@ -16,6 +16,7 @@ import binascii
 import hashlib
 import hmac as _hmac
 import os
+import re
 import sys
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -30,6 +31,7 @@ from olmpy.errors import (
     KeyDecodeError,
     MacError,
     MessageDecodeError,
+    PickleError,
     SignatureError,
     UnknownMessageIndexError,
     UsageError,
@@ -548,3 +550,92 @@ def identity_new() -> tuple[bytearray, bytes, bytearray, bytes]:
     public, secret = _sodium.crypto_sign_seed_keypair(os.urandom(32))
     curve = os.urandom(32)
     return (SecretBuffer(secret), bytes(public), SecretBuffer(curve), x25519_public_batch(curve))
+
+
+# --- pickles (SPEC.md sections 11 and 13) ----------------------------------------------
+
+_PICKLE_INFO = b"Pickle"
+
+
+def pickle_seal(key: bytes, raw: bytes) -> str:
+    """libolm's sealed form of ``raw``: HKDF "Pickle" keys, AES-256-CBC, 8-byte HMAC, base64."""
+    okm = hkdf_sha256(b"", key, _PICKLE_INFO, 80)
+    ct = aes256_cbc_encrypt(okm[:32], okm[64:80], raw)
+    return b64_encode(ct + hmac_sha256(okm[32:64], ct)[:8])
+
+
+def pickle_open(key: bytes, text: str | bytes, what: str) -> bytes:
+    """Checks the MAC (constant time), then decrypts; PickleError naming ``what`` on failure."""
+    try:
+        data = b64_decode(text, what)
+    except Base64Error as exc:
+        raise PickleError(f"{what}: expected base64, got text that is not ({exc})") from None
+    if len(data) < 24 or (len(data) - 8) % 16:
+        raise PickleError(f"{what}: " + expected("16n + 8 bytes (n >= 1)", f"{len(data)} bytes"))
+    okm = hkdf_sha256(b"", key, _PICKLE_INFO, 80)
+    ct, mac = data[:-8], data[-8:]
+    if not _hmac.compare_digest(hmac_sha256(okm[32:64], ct)[:8], mac):
+        raise PickleError(
+            f"{what}: expected a MAC made with this pickle key, got another "
+            "(wrong key or damaged pickle)"
+        )
+    try:
+        return aes256_cbc_decrypt(okm[:32], okm[64:80], ct)
+    except CiphertextError:
+        raise PickleError(f"{what}: expected valid padding, got invalid") from None
+
+
+# JSON strings (terminated, or running to the end) and arrays of integers 0..999 with JSON
+# whitespace; the replacement functions keep everything that is not a byte array.
+_WS = rb"[ \t\n\r]*"
+_NUMBER = rb"(?:0|[1-9][0-9]{0,2})(?![0-9])"
+_STRING = rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)'
+_ARRAY_OR_STRING = re.compile(
+    _STRING + rb"|\[" + _WS + rb"(" + _NUMBER + rb"(?:" + _WS + rb"," + _WS + _NUMBER + rb")*)"
+    + _WS + rb"\]",
+    re.S,
+)
+_SPLIT = re.compile(_WS + rb"," + _WS)
+_MARKED = re.compile(rb'"\\u0000((?:[0-9a-f]{2})*)"')
+_ANY_STRING = re.compile(_STRING, re.S)
+
+
+def _array_to_hex(match: re.Match[bytes]) -> bytes:
+    numbers = match.group(1)
+    if numbers is None:
+        string = match.group(0)
+        # A string that itself starts with \u0000 gets a second one, so it can never pass
+        # for a marked byte string (whose hex digits follow one \u0000).
+        return b'"\\u0000' + string[1:] if string.startswith(b'"\\u0000') else string
+    values = [int(n) for n in _SPLIT.split(numbers)]
+    if max(values) > 255:
+        return match.group(0)
+    return b'"\\u0000' + bytes(values).hex().encode("ascii") + b'"'
+
+
+def json_arrays_to_hex(text: bytes) -> bytes:
+    """Each JSON array of integers 0..255 becomes the string "\\u0000" + lowercase hex; a
+    string already starting with "\\u0000" gets a second one."""
+    return _ARRAY_OR_STRING.sub(_array_to_hex, text)
+
+
+def _hex_to_array(match: re.Match[bytes]) -> bytes:
+    marked = _MARKED.fullmatch(match.group(0))
+    if marked is None:
+        return match.group(0)
+    return b"[" + b",".join(b"%d" % v for v in bytes.fromhex(marked.group(1).decode())) + b"]"
+
+
+def json_hex_to_arrays(text: bytes) -> bytes:
+    """The inverse rewrite: each string "\\u0000" + lowercase hex becomes an integer array."""
+    return _ANY_STRING.sub(_hex_to_array, text)
+
+
+def pickle_seal_json(key: bytes, text: bytes) -> str:
+    """``json_hex_to_arrays`` then ``pickle_seal``: a vodozemac pickle from marked JSON."""
+    return pickle_seal(key, json_hex_to_arrays(text))
+
+
+def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
+    """``pickle_open`` then ``json_arrays_to_hex``: a vodozemac pickle's JSON, marked."""
+    return json_arrays_to_hex(pickle_open(key, text, what))

@@ -143,9 +143,9 @@ class GroupSession:
         """This session as a vodozemac ``GroupSession`` pickle (32-byte key)."""
         secret: bytes = self._b.read_secret(self._secret)
         signing = (
-            {"Normal": list(secret[:32])}
+            {"Normal": vodozemac.byte_json(secret[:32])}
             if self._kind == self._b.KEY_SEED
-            else {"Expanded": list(secret)}
+            else {"Expanded": vodozemac.byte_json(secret)}
         )
         document = {
             "ratchet": vodozemac.ratchet_json(self._b.read_secret(self._state)),

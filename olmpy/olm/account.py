@@ -36,6 +36,7 @@ from olmpy.olm.session import Session
 from olmpy.pickle import dehydrated, libolm, vodozemac
 from olmpy.pickle import native as native_pickle
 from olmpy.pickle.dehydrated import DehydratedDevice
+from olmpy.pickle.vodozemac import byte_json
 
 MAX_STORED_ONE_TIME_KEYS = 100
 ONE_TIME_KEYS_TO_PUBLISH = 50
@@ -457,9 +458,9 @@ class Account:
         b = self._b
         secret: bytes = b.read_secret(self._ed_secret)
         signing = (
-            {"Normal": list(secret[:32])}
+            {"Normal": byte_json(secret[:32])}
             if self._ed_kind == b.KEY_SEED
-            else {"Expanded": list(secret)}
+            else {"Expanded": byte_json(secret)}
         )
         keys = sorted(self._one_time.values(), key=lambda k: k.id)
 
@@ -468,17 +469,17 @@ class Account:
                 return None
             return {
                 "key_id": key.id,
-                "key": list(b.read_secret(key.secret)),
+                "key": byte_json(b.read_secret(key.secret)),
                 "published": key.published,
             }
 
         document = {
             "signing_key": signing,
-            "diffie_hellman_key": list(b.read_secret(self._curve_secret)),
+            "diffie_hellman_key": byte_json(b.read_secret(self._curve_secret)),
             "one_time_keys": {
                 "next_key_id": self._next_id,
-                "public_keys": {str(k.id): list(k.public) for k in keys if not k.published},
-                "private_keys": {str(k.id): list(b.read_secret(k.secret)) for k in keys},
+                "public_keys": {str(k.id): byte_json(k.public) for k in keys if not k.published},
+                "private_keys": {str(k.id): byte_json(b.read_secret(k.secret)) for k in keys},
             },
             "fallback_keys": {
                 "key_id": 0 if self._fallback is None else self._fallback.id + 1,
@@ -559,11 +560,16 @@ class Account:
         kept = sorted(private)[-MAX_STORED_ONE_TIME_KEYS:]
         records = [(i, private[i], i not in unpublished) for i in kept]
         records += [r for r in (current, previous) if r is not None]
-        secrets = b"".join(r[1] for r in records)
-        publics = b.x25519_public_batch(secrets) if secrets else b""
+        # Unpublished one-time keys come with their public keys (vodozemac writes them,
+        # and the pickle's MAC vouches for them, as for libolm pickles); only the rest
+        # (published and fallback keys) are derived, in one native call.
+        derive = [n for n, r in enumerate(records) if n >= len(kept) or r[2]]
+        derived = b.x25519_public_batch(b"".join(records[n][1] for n in derive)) if derive else b""
+        public_of = {n: derived[32 * j : 32 * j + 32] for j, n in enumerate(derive)}
         made = []
         for n, (key_id, key_secret, published) in enumerate(records):
-            key = _OneTimeKey(key_id, b.secret_buffer(key_secret), publics[32 * n : 32 * n + 32])
+            public = public_of.get(n) or unpublished[key_id]
+            key = _OneTimeKey(key_id, b.secret_buffer(key_secret), public)
             key.published = published
             made.append(key)
         for key in made[: len(kept)]:

@@ -35,6 +35,7 @@ from olmpy.errors import (
 from olmpy.olm.messages import NORMAL, PRE_KEY, AnyOlmMessage, Message, PreKeyMessage
 from olmpy.pickle import libolm, vodozemac
 from olmpy.pickle import native as native_pickle
+from olmpy.pickle.vodozemac import byte_json
 
 MAX_RECEIVER_CHAINS = 5
 MAX_SKIPPED_KEYS = 40
@@ -294,18 +295,21 @@ class Session:
 
         def chain_json(chain: Any) -> dict[str, Any]:
             raw: bytes = b.read_secret(chain)
-            return {"key": list(raw[:32]), "index": int.from_bytes(raw[32:36], "big")}
+            return {"key": byte_json(raw[:32]), "index": int.from_bytes(raw[32:36], "big")}
 
-        root = list(b.read_secret(self._root))
+        root = byte_json(b.read_secret(self._root))
         steps = self._ratchet_count
         sending: dict[str, Any]
         if self._sender is not None:
             secret, _, chain = self._sender
             sending = {
                 "type": "active",
-                "parent_ratchet_key": list(self._receivers[0][0]) if self._receivers else None,
+                "parent_ratchet_key": byte_json(self._receivers[0][0]) if self._receivers else None,
                 "ratchet_count": count(steps),
-                "active_ratchet": {"root_key": root, "ratchet_key": list(b.read_secret(secret))},
+                "active_ratchet": {
+                    "root_key": root,
+                    "ratchet_key": byte_json(b.read_secret(secret)),
+                },
                 "symmetric_key_ratchet": chain_json(chain),
             }
             newest = None if steps is None else steps - 1
@@ -313,18 +317,18 @@ class Session:
             sending = {
                 "type": "inactive",
                 "root_key": {"key": root},
-                "ratchet_key": list(self._receivers[0][0]),
+                "ratchet_key": byte_json(self._receivers[0][0]),
                 "ratchet_count": count(steps),
             }
             newest = steps
         # Chains alternate sides, so the receiver chains' counts step by two.
         chains = [
             {
-                "ratchet_key": list(their),
+                "ratchet_key": byte_json(their),
                 "hkdf_ratchet": chain_json(chain),
                 "skipped_message_keys": {
                     "inner": [
-                        {"key": list(b.read_secret(key)), "index": index}
+                        {"key": byte_json(b.read_secret(key)), "index": index}
                         for owner, index, key in self._skipped
                         if owner == their
                     ]
@@ -335,9 +339,9 @@ class Session:
         ]
         document = {
             "session_keys": {
-                "identity_key": list(self._pre_key[0]),
-                "base_key": list(self._pre_key[1]),
-                "one_time_key": list(self._pre_key[2]),
+                "identity_key": byte_json(self._pre_key[0]),
+                "base_key": byte_json(self._pre_key[1]),
+                "one_time_key": byte_json(self._pre_key[2]),
             },
             "sending_ratchet": sending,
             "receiving_chains": {"inner": chains[::-1]},  # vodozemac keeps oldest first

@@ -8,12 +8,8 @@ integers are u32 big-endian, flags one byte, lists a u32 count and their items.
 
 from __future__ import annotations
 
-import hmac
-
-from olmpy import _b64, _backend
-from olmpy.errors import CiphertextError, PickleError, UsageError, expected
-
-_INFO = b"Pickle"
+from olmpy import _backend
+from olmpy.errors import PickleError, UsageError, expected
 
 
 def pickle_key(key: bytes | str) -> bytes:
@@ -26,35 +22,16 @@ def pickle_key(key: bytes | str) -> bytes:
 
 
 def seal(raw: bytes, key: bytes | str) -> str:
-    """Encrypts and MACs raw pickle bytes as libolm does."""
-    b = _backend.impl
-    okm = b.hkdf_sha256(b"", pickle_key(key), _INFO, 80)
-    ct = b.aes256_cbc_encrypt(okm[:32], okm[64:80], raw)
-    return _b64.encode(ct + b.hmac_sha256(okm[32:64], ct)[:8])
+    """Encrypts and MACs raw pickle bytes as libolm does (one native call)."""
+    sealed: str = _backend.impl.pickle_seal(pickle_key(key), raw)
+    return sealed
 
 
 def open_sealed(text: str, key: bytes | str, what: str) -> bytes:
-    """Checks the MAC and decrypts a libolm pickle; PickleError on any failure."""
-    b = _backend.impl
+    """Checks the MAC, then decrypts a libolm pickle; PickleError on any failure."""
     if not isinstance(text, (str, bytes)):
         raise UsageError(f"{what}: " + expected("a pickle str", type(text).__name__))
-    try:
-        data = _b64.decode(text, what)
-    except Exception as exc:
-        raise PickleError(f"{what}: expected base64, got text that is not ({exc})") from None
-    if len(data) < 24 or (len(data) - 8) % 16:
-        raise PickleError(f"{what}: " + expected("16n + 8 bytes (n >= 1)", f"{len(data)} bytes"))
-    okm = b.hkdf_sha256(b"", pickle_key(key), _INFO, 80)
-    ct, mac = data[:-8], data[-8:]
-    if not hmac.compare_digest(b.hmac_sha256(okm[32:64], ct)[:8], mac):
-        raise PickleError(
-            f"{what}: expected a MAC made with this pickle key, got another "
-            "(wrong key or damaged pickle)"
-        )
-    try:
-        raw: bytes = b.aes256_cbc_decrypt(okm[:32], okm[64:80], ct)
-    except CiphertextError:
-        raise PickleError(f"{what}: expected valid padding, got invalid") from None
+    raw: bytes = _backend.impl.pickle_open(pickle_key(key), text, what)
     return raw
 
 

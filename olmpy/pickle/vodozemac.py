@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from olmpy import _backend
 from olmpy.errors import PickleError, UsageError, expected
-from olmpy.pickle import libolm
 
 
 def _key(key: bytes) -> bytes:
@@ -24,21 +24,50 @@ def _key(key: bytes) -> bytes:
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
+def byte_json(data: bytes) -> str:
+    """A byte string as it stands in a document before ``seal``: "\\x00" + hex, which
+    ``seal`` writes as vodozemac's JSON array of integers."""
+    return "\x00" + data.hex()
+
+
 def seal(document: dict[str, Any], key: bytes) -> str:
-    """Encodes ``document`` as compact JSON and seals it as vodozemac does."""
-    return libolm.seal(_ENCODER.encode(document).encode("utf-8"), _key(key))
+    """Encodes ``document`` as compact JSON and seals it as vodozemac does.
+
+    Python's C JSON encoder writes the byte strings as marked hex strings; one native pass
+    turns them into integer arrays and seals the result (SPEC.md section 13)."""
+    return seal_text(_ENCODER.encode(document).encode(), key)
 
 
-def open_sealed(text: str, key: bytes, what: str) -> dict[str, Any]:
-    """Opens a vodozemac pickle and parses its JSON object; PickleError on any failure."""
-    raw = libolm.open_sealed(text, _key(key), what)
+def seal_text(text: bytes, key: bytes) -> str:
+    """Seals compact JSON text whose byte strings are marked hex strings."""
+    sealed: str = _backend.impl.pickle_seal_json(_key(key), text)
+    return sealed
+
+
+def open_text(text: str, key: bytes, what: str) -> bytes:
+    """Opens a vodozemac pickle into its JSON text, every array of integers 0..255 turned
+    into a marked hex string (so the parser makes one str per byte string, not one int per
+    byte); PickleError on any failure."""
+    if not isinstance(text, (str, bytes)):
+        raise UsageError(f"{what}: " + expected("a pickle str", type(text).__name__))
+    marked: bytes = _backend.impl.pickle_open_json(_key(key), text, what)
+    return marked
+
+
+def parse(marked: bytes, what: str) -> dict[str, Any]:
+    """The JSON object of an opened pickle; PickleError if it is not one."""
     try:
-        document = json.loads(raw)
+        document = json.loads(marked)
     except (ValueError, UnicodeDecodeError):
         raise PickleError(f"{what}: expected JSON, got bytes that do not parse") from None
     if not isinstance(document, dict):
         raise PickleError(f"{what}: " + expected("a JSON object", type(document).__name__))
     return document
+
+
+def open_sealed(text: str, key: bytes, what: str) -> dict[str, Any]:
+    """Opens a vodozemac pickle and parses its JSON object; PickleError on any failure."""
+    return parse(open_text(text, key, what), what)
 
 
 def field(document: dict[str, Any], name: str, what: str) -> Any:
@@ -49,13 +78,23 @@ def field(document: dict[str, Any], name: str, what: str) -> Any:
 
 
 def byte_array(value: Any, length: int, what: str) -> bytes:
-    """A JSON array of ``length`` integers 0..255 as bytes."""
-    if isinstance(value, list) and len(value) == length:
+    """A JSON array of ``length`` integers 0..255 (as ``open_sealed`` leaves it: a marked
+    hex string) as bytes."""
+    if type(value) is str and value[:1] == "\x00":
+        try:  # a marked string made by open_sealed, or one a crafted pickle holds
+            data = bytes.fromhex(value[1:])
+        except ValueError:
+            raise PickleError(f"{what}: " + expected("a list of byte values", "a string")) from None
+        if len(data) == length:
+            return data
+        got = f"a list of {len(data)}"
+    elif isinstance(value, list) and len(value) == length:
         try:
             return bytes(value)  # refuses non-integers and values outside 0..255
         except (TypeError, ValueError):
-            pass
-    got = f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
+            got = "a list with other values"
+    else:
+        got = f"a list of {len(value)}" if isinstance(value, list) else type(value).__name__
     raise PickleError(f"{what}: " + expected(f"a list of {length} byte values", got))
 
 
@@ -76,7 +115,7 @@ def ratchet(value: Any, what: str) -> bytes:
 
 
 def ratchet_json(state: bytes) -> dict[str, Any]:
-    return {"inner": list(state[:128]), "counter": int.from_bytes(state[128:132], "big")}
+    return {"inner": byte_json(state[:128]), "counter": int.from_bytes(state[128:132], "big")}
 
 
 def config(document: dict[str, Any], what: str) -> None:

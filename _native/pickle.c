@@ -1,0 +1,278 @@
+/* Pickle sealing in one call each way, and the two text rewrites that let
+ * Python's C JSON codec handle vodozemac's byte arrays quickly.
+ *
+ * Sealing (libolm's format, which vodozemac reuses): keys = HKDF(zero salt,
+ * pickle key, "Pickle", 80); AES-256-CBC + PKCS#7 under keys.aes / keys.iv;
+ * the first 8 bytes of HMAC-SHA-256(keys.mac, ciphertext) appended; unpadded
+ * base64 of the whole.
+ *
+ * The JSON rewrites: vodozemac writes every byte string as a JSON array of
+ * decimal integers, which costs Python one int object per byte.  Before
+ * parsing, olmpy_json_arrays_to_hex turns each array of integers 0..255 into
+ * the string "\u0000" + lowercase hex; before writing, olmpy_json_hex_to_arrays
+ * turns such strings back into arrays.  Anything else (other arrays, strings,
+ * invalid JSON) is copied unchanged, so the JSON parser still judges it, except
+ * that a string already starting with \u0000 gets a second one: no string of the
+ * input can pass for a marked byte string.
+ *
+ * Timing: the decimal form's length depends on each byte's value, so its
+ * parsing branches on digit counts (information the text's length already
+ * shows); digit and hex values themselves go through arithmetic, not tables.
+ */
+#include "olmpy_internal.h"
+
+static const uint8_t PICKLE_INFO[] = "Pickle";
+
+static size_t b64_len(size_t n) { return (n * 4 + 2) / 3; }
+
+size_t olmpy_pickle_sealed_len(size_t rawlen)
+{
+    return b64_len((rawlen / 16 + 1) * 16 + 8);
+}
+
+long olmpy_pickle_seal(const uint8_t *key, size_t keylen, const uint8_t *raw, size_t rawlen,
+                       char *out, size_t outcap)
+{
+    size_t ctlen = (rawlen / 16 + 1) * 16;
+    if (outcap < b64_len(ctlen + 8) + 4) {
+        return OLMPY_E_ARGUMENT;
+    }
+    uint8_t *ct = malloc(ctlen + 8);
+    if (ct == NULL) {
+        return OLMPY_E_NOMEM;
+    }
+    olmpy_cipher_keys keys;
+    olmpy_derive_cipher_keys(key, keylen, PICKLE_INFO, 6, &keys);
+    long n = olmpy_aes256_cbc_encrypt(keys.aes, keys.iv, raw, rawlen, ct);
+    if (n < 0) {
+        olmpy_wipe(&keys, sizeof keys);
+        free(ct);
+        return n;
+    }
+    uint8_t mac[32];
+    olmpy_hmac_sha256(keys.mac, 32, ct, (size_t)n, mac);
+    memcpy(ct + n, mac, 8);
+    size_t written = olmpy_b64_encode(ct, (size_t)n + 8, out);
+    olmpy_wipe(&keys, sizeof keys);
+    free(ct);
+    return (long)written;
+}
+
+long olmpy_pickle_open(const uint8_t *key, size_t keylen, const char *text, size_t textlen,
+                       uint8_t *out, size_t outcap)
+{
+    size_t cap = textlen / 4 * 3 + 16;
+    uint8_t *data = malloc(cap);
+    if (data == NULL) {
+        return OLMPY_E_NOMEM;
+    }
+    long n = olmpy_b64_decode(text, textlen, data);
+    if (n < 0) {
+        free(data);
+        return OLMPY_E_DECODE;
+    }
+    if (n < 24 || (n - 8) % 16 != 0 || outcap < (size_t)n - 8) {
+        free(data);
+        return OLMPY_E_ARGUMENT;
+    }
+    size_t ctlen = (size_t)n - 8;
+    olmpy_cipher_keys keys;
+    olmpy_derive_cipher_keys(key, keylen, PICKLE_INFO, 6, &keys);
+    uint8_t mac[32];
+    olmpy_hmac_sha256(keys.mac, 32, data, ctlen, mac);
+    long result;
+    if (!olmpy_ct_equal(mac, data + ctlen, 8)) {
+        result = OLMPY_E_MAC;
+    } else {
+        result = olmpy_aes256_cbc_decrypt(keys.aes, keys.iv, data, ctlen, out);
+    }
+    olmpy_wipe(&keys, sizeof keys);
+    free(data);
+    return result;
+}
+
+/* --- JSON byte arrays <-> marked hex strings -------------------------------------------- */
+
+static int is_ws(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Copies the JSON string starting at in[i] == '"' (escapes included); returns the
+ * index after it, or len if it is unterminated. */
+static size_t copy_string(const uint8_t *in, size_t len, size_t i, uint8_t *out, size_t *o)
+{
+    size_t start = i++;
+    while (i < len && in[i] != '"') {
+        i += (in[i] == '\\') ? 2 : 1;
+    }
+    i = (i < len) ? i + 1 : len;
+    memcpy(out + *o, in + start, i - start);
+    *o += i - start;
+    return i;
+}
+
+static uint8_t hex_digit(unsigned v)
+{
+    /* 0..9 -> '0'..'9', 10..15 -> 'a'..'f', without a branch or a table. */
+    return (uint8_t)(v + '0' + (((9u - v) >> 8) & 39u));
+}
+
+size_t olmpy_json_arrays_to_hex(const uint8_t *in, size_t len, uint8_t *out)
+{
+    size_t i = 0, o = 0;
+    while (i < len) {
+        uint8_t c = in[i];
+        if (c == '"') {
+            /* A string that itself starts with \u0000 gets a second one, so it can never
+             * pass for a marked byte string (whose hex digits follow one \u0000). */
+            size_t mark = o;
+            int nul_first = len - i >= 7 && memcmp(in + i, "\"\\u0000", 7) == 0;
+            i = copy_string(in, len, i, out, &o);
+            if (nul_first) {
+                memmove(out + mark + 7, out + mark + 1, o - mark - 1);
+                memcpy(out + mark + 1, "\\u0000", 6);
+                o += 6;
+            }
+            continue;
+        }
+        if (c != '[') {
+            out[o++] = c;
+            i++;
+            continue;
+        }
+        /* Try an array of integers 0..255, writing hex after a tentative marker. */
+        size_t j = i + 1, h = o + 7;
+        int ok = 0;
+        for (;;) {
+            while (j < len && is_ws(in[j])) j++;
+            if (j >= len || in[j] < '0' || in[j] > '9') break;
+            unsigned v = 0, digits = 0;
+            if (in[j] == '0') {
+                j++;
+                digits = 1;
+            } else {
+                while (j < len && in[j] >= '0' && in[j] <= '9' && digits < 4) {
+                    v = v * 10 + (unsigned)(in[j] - '0');
+                    j++;
+                    digits++;
+                }
+            }
+            if (digits > 3 || v > 255 || (j < len && in[j] >= '0' && in[j] <= '9')) break;
+            out[h++] = hex_digit(v >> 4);
+            out[h++] = hex_digit(v & 15);
+            while (j < len && is_ws(in[j])) j++;
+            if (j < len && in[j] == ',') {
+                j++;
+                continue;
+            }
+            if (j < len && in[j] == ']') {
+                ok = 1;
+                j++;
+            }
+            break;
+        }
+        if (ok) {
+            memcpy(out + o, "\"\\u0000", 7); /* the hex digits follow at o + 7 */
+            out[h++] = '"';
+            o = h;
+            i = j;
+        } else {
+            out[o++] = '[';
+            i++;
+        }
+    }
+    return o;
+}
+
+static int hex_value(uint8_t c, unsigned *bad)
+{
+    unsigned d = (unsigned)c - '0', l = (unsigned)c - 'a';
+    /* d < 10 and l < 6, as unsigned compares: below '0' or 'a' they wrap to a value
+     * with the top bit set, which the second factor rules out. */
+    unsigned is_d = ((d - 10u) >> 31) & (1u ^ (d >> 31));
+    unsigned is_l = ((l - 6u) >> 31) & (1u ^ (l >> 31));
+    *bad |= 1u ^ (is_d | is_l);
+    return (int)((d & (0u - is_d)) | ((l + 10u) & (0u - is_l)));
+}
+
+size_t olmpy_json_hex_to_arrays(const uint8_t *in, size_t len, uint8_t *out)
+{
+    size_t i = 0, o = 0;
+    while (i < len) {
+        uint8_t c = in[i];
+        if (c != '"') {
+            out[o++] = c;
+            i++;
+            continue;
+        }
+        if (len - i >= 8 && memcmp(in + i, "\"\\u0000", 7) == 0) {
+            size_t j = i + 7;
+            while (j < len && in[j] != '"' && in[j] != '\\') j++;
+            size_t n = j - (i + 7);
+            if (j < len && in[j] == '"' && n % 2 == 0) {
+                unsigned bad = 0;
+                for (size_t k = i + 7; k < j; k++) hex_value(in[k], &bad);
+                if (!bad) {
+                    out[o++] = '[';
+                    for (size_t k = i + 7; k < j; k += 2) {
+                        unsigned dummy = 0;
+                        unsigned v = (unsigned)(hex_value(in[k], &dummy) << 4 |
+                                                hex_value(in[k + 1], &dummy));
+                        unsigned ge10 = (9u - v) >> 31, ge100 = (99u - v) >> 31;
+                        unsigned m10 = 0u - ge10, m100 = 0u - ge100;
+                        unsigned c2 = '0' + v / 100, c1 = '0' + v / 10 % 10, c0 = '0' + v % 10;
+                        out[o] = (uint8_t)((c2 & m100) | (~m100 & ((c1 & m10) | (~m10 & c0))));
+                        out[o + 1] = (uint8_t)((c1 & m100) | (~m100 & c0));
+                        out[o + 2] = (uint8_t)c0;
+                        o += 1 + ge10 + ge100;
+                        out[o++] = ',';
+                    }
+                    if (n) o--; /* the last comma */
+                    out[o++] = ']';
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        i = copy_string(in, len, i, out, &o);
+    }
+    return o;
+}
+
+/* --- both steps in one call ------------------------------------------------------------- */
+
+size_t olmpy_pickle_sealed_json_cap(size_t textlen)
+{
+    return olmpy_pickle_sealed_len(2 * textlen + 16) + 4;
+}
+
+long olmpy_pickle_seal_json(const uint8_t *key, size_t keylen, const uint8_t *text,
+                            size_t textlen, char *out, size_t outcap)
+{
+    size_t cap = 2 * textlen + 16;
+    uint8_t *json = olmpy_secret_alloc(cap);
+    if (json == NULL) {
+        return OLMPY_E_NOMEM;
+    }
+    size_t n = olmpy_json_hex_to_arrays(text, textlen, json);
+    long written = olmpy_pickle_seal(key, keylen, json, n, out, outcap);
+    olmpy_secret_free(json);
+    return written;
+}
+
+long olmpy_pickle_open_json(const uint8_t *key, size_t keylen, const char *text,
+                            size_t textlen, uint8_t *out, size_t outcap)
+{
+    size_t cap = textlen / 4 * 3 + 16;
+    if (outcap < 4 * cap + 16) {
+        return OLMPY_E_ARGUMENT;
+    }
+    uint8_t *raw = olmpy_secret_alloc(cap);
+    if (raw == NULL) {
+        return OLMPY_E_NOMEM;
+    }
+    long n = olmpy_pickle_open(key, keylen, text, textlen, raw, cap);
+    if (n >= 0) {
+        n = (long)olmpy_json_arrays_to_hex(raw, (size_t)n, out);
+    }
+    olmpy_secret_free(raw);
+    return n;
+}
