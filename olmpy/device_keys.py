@@ -1,0 +1,574 @@
+"""Signed device keys, one-time/fallback keys and cross-signing keys, as JSON.
+
+Helpers for a client, a bot or a homeserver test suite to produce and check
+the objects of ``/keys/upload``, ``/keys/device_signing/upload`` and
+``/keys/signatures/upload`` (Matrix client-server API, "End-to-End
+Encryption": device keys, one-time and fallback keys, cross-signing).
+Every signature is made and checked with ``olmpy.signed_json``.
+
+Shapes (all keys and signatures unpadded base64):
+
+- device keys: ``{"user_id", "device_id", "algorithms": [...], "keys":
+  {"curve25519:<device>": ..., "ed25519:<device>": ...}, "signatures":
+  {<user>: {"ed25519:<device>": ...}}}``, signed by the device's Ed25519 key;
+- one-time key: ``{"signed_curve25519:<key id>": {"key": ..., "signatures":
+  ...}}``; a fallback key adds ``"fallback": true`` (inside the signed part);
+- cross-signing key: ``{"user_id", "usage": ["master" | "self_signing" |
+  "user_signing"], "keys": {"ed25519:<public key>": <public key>},
+  "signatures"}``; the master key signs the self-signing and user-signing
+  keys, the self-signing key signs the user's own devices, the user-signing
+  key signs other users' master keys.  Cross-signing signatures use the key
+  id ``ed25519:<public key base64>``.
+
+Checks raise ``KeyObjectError`` (a ``DecodeError``) for malformed or
+inconsistent objects and ``SignatureError`` (or its ``MissingSignatureError``)
+for absent or wrong signatures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from olmpy.errors import DecodeError, UsageError, expected
+from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
+from olmpy.signed_json import PkSigning, Signer, sign_json, verify_json
+
+__all__ = [
+    "DEFAULT_ALGORITHMS",
+    "MEGOLM_ALGORITHM",
+    "OLM_ALGORITHM",
+    "SIGNED_CURVE25519",
+    "CrossSigning",
+    "DeviceAccount",
+    "KeyObjectError",
+    "OneTimeKeyAccount",
+    "VerifiedDevice",
+    "cross_signing_key",
+    "cross_signing_key_id",
+    "device_keys",
+    "keys_upload_body",
+    "sign_device_with_self_signing_key",
+    "sign_master_key_with_device",
+    "sign_user_with_user_signing_key",
+    "signed_fallback_keys",
+    "signed_one_time_keys",
+    "verify_cross_signing_key",
+    "verify_device_keys",
+    "verify_device_signed_by_self_signing_key",
+    "verify_signed_by_master",
+    "verify_signed_key",
+    "verify_signed_keys",
+    "verify_user_signed_by_user_signing_key",
+]
+
+OLM_ALGORITHM = "m.olm.v1.curve25519-aes-sha2"
+"""The Olm algorithm name a device advertises."""
+MEGOLM_ALGORITHM = "m.megolm.v1.aes-sha2"
+"""The Megolm algorithm name a device advertises."""
+DEFAULT_ALGORITHMS = (OLM_ALGORITHM, MEGOLM_ALGORITHM)
+"""The algorithms olmpy devices advertise by default."""
+SIGNED_CURVE25519 = "signed_curve25519"
+"""The key algorithm of signed one-time and fallback keys."""
+
+_USAGES = ("master", "self_signing", "user_signing")
+
+
+class KeyObjectError(DecodeError):
+    """A device-keys, one-time-key or cross-signing-key object is malformed or inconsistent."""
+
+
+class DeviceAccount(Protocol):
+    """What device keys need from an account (``olmpy.Account`` qualifies)."""
+
+    @property
+    def ed25519_key(self) -> Ed25519PublicKey:
+        """The device's Ed25519 key."""
+        ...
+
+    @property
+    def curve25519_key(self) -> Curve25519PublicKey:
+        """The device's Curve25519 identity key."""
+        ...
+
+    def sign(self, message: bytes) -> Ed25519Signature:
+        """Signs with the device's Ed25519 key."""
+        ...
+
+
+class OneTimeKeyAccount(DeviceAccount, Protocol):
+    """An account that also holds one-time and fallback keys (``olmpy.Account``)."""
+
+    @property
+    def one_time_keys(self) -> dict[str, Curve25519PublicKey]:
+        """Unpublished one-time keys by key id."""
+        ...
+
+    @property
+    def fallback_key(self) -> dict[str, Curve25519PublicKey]:
+        """The unpublished fallback key by key id (empty if none)."""
+        ...
+
+
+@dataclass(frozen=True)
+class VerifiedDevice:
+    """The identity a verified device-keys object states."""
+
+    user_id: str
+    device_id: str
+    ed25519: Ed25519PublicKey
+    curve25519: Curve25519PublicKey
+    algorithms: tuple[str, ...]
+
+
+# --- small checks -----------------------------------------------------------------------
+
+
+def _require_str(what: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise UsageError(f"{what}: " + expected("a non-empty str", type(value).__name__))
+    return value
+
+
+def _field(obj: Mapping[str, object], name: str, kind: type, what: str) -> object:
+    if name not in obj:
+        raise KeyObjectError(f"{what}: " + expected(f'a "{name}" member', f"keys {sorted(obj)!r}"))
+    value = obj[name]
+    if not isinstance(value, kind):
+        raise KeyObjectError(f'{what}: "{name}" ' + expected(kind.__name__, type(value).__name__))
+    return value
+
+
+def _object(what: str, value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise KeyObjectError(f"{what}: " + expected("a JSON object (dict)", type(value).__name__))
+    return value
+
+
+def _ed25519(what: str, value: object) -> Ed25519PublicKey:
+    if not isinstance(value, str):
+        raise KeyObjectError(f"{what}: " + expected("a base64 str", type(value).__name__))
+    return Ed25519PublicKey.from_base64(value)
+
+
+def _curve25519(what: str, value: object) -> Curve25519PublicKey:
+    if not isinstance(value, str):
+        raise KeyObjectError(f"{what}: " + expected("a base64 str", type(value).__name__))
+    return Curve25519PublicKey.from_base64(value)
+
+
+def _device_key_id(device_id: str) -> str:
+    return "ed25519:" + device_id
+
+
+# --- device keys ------------------------------------------------------------------------
+
+
+def device_keys(
+    account: DeviceAccount,
+    user_id: str,
+    device_id: str,
+    algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
+) -> dict[str, Any]:
+    """The signed ``device_keys`` object of ``account`` for ``/keys/upload``."""
+    user_id = _require_str("user id", user_id)
+    device_id = _require_str("device id", device_id)
+    algos = list(algorithms)
+    for algo in algos:
+        _require_str("algorithm", algo)
+    body: dict[str, Any] = {
+        "algorithms": algos,
+        "device_id": device_id,
+        "keys": {
+            f"curve25519:{device_id}": account.curve25519_key.to_base64(),
+            f"ed25519:{device_id}": account.ed25519_key.to_base64(),
+        },
+        "user_id": user_id,
+    }
+    return sign_json(body, user_id, _device_key_id(device_id), account)
+
+
+def verify_device_keys(
+    obj: object,
+    user_id: str | None = None,
+    device_id: str | None = None,
+    ed25519_key: Ed25519PublicKey | str | None = None,
+) -> VerifiedDevice:
+    """Checks a ``device_keys`` object and returns the identity it states.
+
+    Checks the shape (user_id, device_id, algorithms, keys with
+    ``curve25519:<device>`` and ``ed25519:<device>``), that ``user_id``,
+    ``device_id`` and ``ed25519_key`` match when given (use them when the
+    object comes from a server you do not trust), and that the object is
+    self-signed by its own Ed25519 key.  Raises ``KeyObjectError``,
+    ``SignatureError`` or a ``DecodeError`` for a bad key encoding.
+    """
+    what = "device keys"
+    dk = _object(what, obj)
+    uid = _field(dk, "user_id", str, what)
+    did = _field(dk, "device_id", str, what)
+    assert isinstance(uid, str) and isinstance(did, str)
+    if user_id is not None and uid != user_id:
+        raise KeyObjectError(f"{what}: user_id " + expected(repr(user_id), repr(uid)))
+    if device_id is not None and did != device_id:
+        raise KeyObjectError(f"{what}: device_id " + expected(repr(device_id), repr(did)))
+    algorithms = _field(dk, "algorithms", list, what)
+    assert isinstance(algorithms, list)
+    for algo in algorithms:
+        if not isinstance(algo, str):
+            raise KeyObjectError(f"{what}: algorithms " + expected("strings", type(algo).__name__))
+    keys = _field(dk, "keys", dict, what)
+    assert isinstance(keys, dict)
+    ed_id, curve_id = f"ed25519:{did}", f"curve25519:{did}"
+    for key_id in (ed_id, curve_id):
+        if key_id not in keys:
+            raise KeyObjectError(
+                f"{what}: keys " + expected(f'a "{key_id}" entry', f"{sorted(keys)!r}")
+            )
+    ed = _ed25519(f"{what}: {ed_id}", keys[ed_id])
+    curve = _curve25519(f"{what}: {curve_id}", keys[curve_id])
+    if ed25519_key is not None:
+        want = (
+            Ed25519PublicKey.from_base64(ed25519_key)
+            if isinstance(ed25519_key, str)
+            else ed25519_key
+        )
+        if want != ed:
+            raise KeyObjectError(f"{what}: {ed_id} " + expected(want.to_base64(), ed.to_base64()))
+    verify_json(dk, uid, ed_id, ed)
+    return VerifiedDevice(uid, did, ed, curve, tuple(algorithms))
+
+
+# --- one-time and fallback keys ---------------------------------------------------------
+
+
+def _signed_keys(
+    keys: Mapping[str, Curve25519PublicKey],
+    account: DeviceAccount,
+    user_id: str,
+    device_id: str,
+    fallback: bool,
+) -> dict[str, dict[str, Any]]:
+    user_id = _require_str("user id", user_id)
+    device_id = _require_str("device id", device_id)
+    out: dict[str, dict[str, Any]] = {}
+    for key_id, key in keys.items():
+        body: dict[str, Any] = {"key": key.to_base64()}
+        if fallback:
+            body["fallback"] = True
+        out[f"{SIGNED_CURVE25519}:{key_id}"] = sign_json(
+            body, user_id, _device_key_id(device_id), account
+        )
+    return out
+
+
+def signed_one_time_keys(
+    account: OneTimeKeyAccount, user_id: str, device_id: str
+) -> dict[str, dict[str, Any]]:
+    """The account's unpublished one-time keys, signed, for ``/keys/upload`` ``one_time_keys``.
+
+    Call ``account.mark_keys_as_published()`` once the server has accepted them.
+    """
+    return _signed_keys(account.one_time_keys, account, user_id, device_id, fallback=False)
+
+
+def signed_fallback_keys(
+    account: OneTimeKeyAccount, user_id: str, device_id: str
+) -> dict[str, dict[str, Any]]:
+    """The unpublished fallback key, signed with ``"fallback": true``, for ``fallback_keys``."""
+    return _signed_keys(account.fallback_key, account, user_id, device_id, fallback=True)
+
+
+def keys_upload_body(
+    account: OneTimeKeyAccount,
+    user_id: str,
+    device_id: str,
+    *,
+    include_device_keys: bool = True,
+    algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
+) -> dict[str, Any]:
+    """A ``/keys/upload`` request body: device keys, one-time keys and fallback keys.
+
+    Empty sections are left out.  Call ``account.mark_keys_as_published()``
+    once the server has accepted the upload.
+    """
+    body: dict[str, Any] = {}
+    if include_device_keys:
+        body["device_keys"] = device_keys(account, user_id, device_id, algorithms)
+    otks = signed_one_time_keys(account, user_id, device_id)
+    if otks:
+        body["one_time_keys"] = otks
+    fallback = signed_fallback_keys(account, user_id, device_id)
+    if fallback:
+        body["fallback_keys"] = fallback
+    return body
+
+
+def verify_signed_key(
+    key_id: str,
+    obj: object,
+    user_id: str,
+    device_id: str,
+    ed25519_key: Ed25519PublicKey | str,
+    *,
+    fallback: bool | None = None,
+) -> Curve25519PublicKey:
+    """Checks one signed one-time or fallback key and returns its Curve25519 key.
+
+    ``key_id`` is the ``signed_curve25519:<id>`` name it was listed under;
+    the signature must be by ``user_id`` with ``ed25519:<device_id>``.  With
+    ``fallback=True`` (or ``False``) the object must (or must not) be marked
+    ``"fallback": true``.
+    """
+    user_id = _require_str("user id", user_id)
+    device_id = _require_str("device id", device_id)
+    if not isinstance(key_id, str):
+        raise KeyObjectError("one-time key id: " + expected("a str", type(key_id).__name__))
+    algorithm, sep, name = key_id.partition(":")
+    if algorithm != SIGNED_CURVE25519 or not sep or not name:
+        raise KeyObjectError(
+            "one-time key id: " + expected(f'"{SIGNED_CURVE25519}:<id>"', repr(key_id[:80]))
+        )
+    what = f"one-time key {key_id}"
+    key_obj = _object(what, obj)
+    key = _curve25519(f"{what}: key", _field(key_obj, "key", str, what))
+    marked = key_obj.get("fallback", False)
+    if not isinstance(marked, bool):
+        raise KeyObjectError(f'{what}: "fallback" ' + expected("a bool", type(marked).__name__))
+    if fallback is not None and marked != fallback:
+        raise KeyObjectError(f'{what}: "fallback" ' + expected(repr(fallback), repr(marked)))
+    verify_json(key_obj, user_id, _device_key_id(device_id), ed25519_key)
+    return key
+
+
+def verify_signed_keys(
+    keys: object,
+    user_id: str,
+    device_id: str,
+    ed25519_key: Ed25519PublicKey | str,
+    *,
+    fallback: bool | None = None,
+) -> dict[str, Curve25519PublicKey]:
+    """Checks a whole ``one_time_keys`` or ``fallback_keys`` map; returns the keys by id."""
+    mapping = _object("signed keys", keys)
+    return {
+        key_id: verify_signed_key(key_id, obj, user_id, device_id, ed25519_key, fallback=fallback)
+        for key_id, obj in mapping.items()
+    }
+
+
+# --- cross-signing ----------------------------------------------------------------------
+
+
+def cross_signing_key_id(key: Ed25519PublicKey | PkSigning) -> str:
+    """``ed25519:<unpadded base64 public key>``, the id of a cross-signing key."""
+    public = key.public_key if isinstance(key, PkSigning) else key
+    return "ed25519:" + public.to_base64()
+
+
+def cross_signing_key(
+    user_id: str, usage: str, key: Ed25519PublicKey | PkSigning
+) -> dict[str, Any]:
+    """An unsigned cross-signing key object (``usage`` is master/self_signing/user_signing)."""
+    user_id = _require_str("user id", user_id)
+    if usage not in _USAGES:
+        raise UsageError("cross-signing usage: " + expected(" or ".join(_USAGES), repr(usage)))
+    public = key.public_key if isinstance(key, PkSigning) else key
+    b64 = public.to_base64()
+    return {"keys": {f"ed25519:{b64}": b64}, "usage": [usage], "user_id": user_id}
+
+
+def verify_cross_signing_key(
+    obj: object, usage: str, user_id: str | None = None
+) -> tuple[str, Ed25519PublicKey]:
+    """Checks a cross-signing key object's shape; returns (user id, public key).
+
+    The object must list ``usage`` among its usages, name ``user_id`` if
+    given, and hold exactly one key, ``ed25519:<b64>`` mapping to that same
+    ``<b64>``.  Signatures are not checked here (see the ``verify_*_signed``
+    helpers).
+    """
+    what = f"{usage} cross-signing key"
+    if usage not in _USAGES:
+        raise UsageError("cross-signing usage: " + expected(" or ".join(_USAGES), repr(usage)))
+    ck = _object(what, obj)
+    uid = _field(ck, "user_id", str, what)
+    assert isinstance(uid, str)
+    if user_id is not None and uid != user_id:
+        raise KeyObjectError(f"{what}: user_id " + expected(repr(user_id), repr(uid)))
+    usages = _field(ck, "usage", list, what)
+    assert isinstance(usages, list)
+    if usage not in usages:
+        raise KeyObjectError(f"{what}: usage " + expected(f"a list with {usage!r}", repr(usages)))
+    keys = _field(ck, "keys", dict, what)
+    assert isinstance(keys, dict)
+    if len(keys) != 1:
+        raise KeyObjectError(f"{what}: keys " + expected("exactly one key", f"{len(keys)} keys"))
+    ((key_id, value),) = keys.items()
+    public = _ed25519(f"{what}: {key_id}", value)
+    if key_id != cross_signing_key_id(public):
+        raise KeyObjectError(
+            f"{what}: key id " + expected(repr(cross_signing_key_id(public)), repr(key_id[:80]))
+        )
+    return uid, public
+
+
+def verify_signed_by_master(obj: object, usage: str, master_key: object) -> Ed25519PublicKey:
+    """Checks a self-signing or user-signing key object is signed by ``master_key``.
+
+    ``master_key`` is the user's master cross-signing key object; both must
+    name the same user.  Returns the checked key's public key.
+    """
+    if usage not in ("self_signing", "user_signing"):
+        raise UsageError(
+            "usage signed by a master key: " + expected("self_signing or user_signing", repr(usage))
+        )
+    user_id, master = verify_cross_signing_key(master_key, "master")
+    _, public = verify_cross_signing_key(obj, usage, user_id)
+    assert isinstance(obj, dict)
+    verify_json(obj, user_id, cross_signing_key_id(master), master)
+    return public
+
+
+def verify_device_signed_by_self_signing_key(
+    device: object, self_signing_key: object
+) -> VerifiedDevice:
+    """Checks ``device`` (device keys) is self-signed and signed by the user's self-signing key.
+
+    Both must name the same user.  Does not check the self-signing key's
+    own master signature; use ``verify_signed_by_master`` for that link.
+    """
+    user_id, ssk = verify_cross_signing_key(self_signing_key, "self_signing")
+    verified = verify_device_keys(device, user_id=user_id)
+    assert isinstance(device, dict)
+    verify_json(device, user_id, cross_signing_key_id(ssk), ssk)
+    return verified
+
+
+def verify_user_signed_by_user_signing_key(
+    other_master_key: object, user_signing_key: object
+) -> Ed25519PublicKey:
+    """Checks another user's master key object is signed by this user-signing key.
+
+    The signature is looked up under the user-signing key's own user id.
+    Returns the other user's master public key.
+    """
+    signer_id, usk = verify_cross_signing_key(user_signing_key, "user_signing")
+    _, master = verify_cross_signing_key(other_master_key, "master")
+    assert isinstance(other_master_key, dict)
+    verify_json(other_master_key, signer_id, cross_signing_key_id(usk), usk)
+    return master
+
+
+def sign_device_with_self_signing_key(
+    device: dict[str, Any], self_signing: PkSigning, user_id: str
+) -> dict[str, Any]:
+    """A copy of ``device`` (device keys of ``user_id``) signed by the self-signing key."""
+    user_id = _require_str("user id", user_id)
+    if not isinstance(device, dict):
+        raise UsageError("device keys to self-sign: " + expected("a dict", type(device).__name__))
+    if device.get("user_id") != user_id:
+        raise UsageError(
+            "device keys to self-sign: "
+            + expected(f"user_id {user_id!r}", repr(device.get("user_id")))
+        )
+    return sign_json(device, user_id, cross_signing_key_id(self_signing), self_signing)
+
+
+def sign_user_with_user_signing_key(
+    other_master_key: dict[str, Any], user_signing: PkSigning, user_id: str
+) -> dict[str, Any]:
+    """A copy of another user's master key object, signed by ``user_id``'s user-signing key."""
+    verify_cross_signing_key(other_master_key, "master")
+    return sign_json(other_master_key, user_id, cross_signing_key_id(user_signing), user_signing)
+
+
+def sign_master_key_with_device(
+    master_key: dict[str, Any], account: Signer, user_id: str, device_id: str
+) -> dict[str, Any]:
+    """A copy of the user's master key object signed by one of their devices."""
+    verify_cross_signing_key(master_key, "master", user_id)
+    return sign_json(master_key, user_id, _device_key_id(device_id), account)
+
+
+class CrossSigning:
+    """A user's three cross-signing keys (master, self-signing, user-signing).
+
+    ``CrossSigning.generate(user_id)`` makes fresh keys; ``from_seeds``
+    restores them.  The seeds are secrets and never appear in repr.
+    """
+
+    __slots__ = ("master", "self_signing", "user_id", "user_signing")
+
+    def __init__(
+        self,
+        user_id: str,
+        master: PkSigning,
+        self_signing: PkSigning,
+        user_signing: PkSigning,
+    ) -> None:
+        self.user_id = _require_str("user id", user_id)
+        for name, key in (
+            ("master", master),
+            ("self_signing", self_signing),
+            ("user_signing", user_signing),
+        ):
+            if not isinstance(key, PkSigning):
+                raise UsageError(f"{name} key: " + expected("PkSigning", type(key).__name__))
+        self.master = master
+        self.self_signing = self_signing
+        self.user_signing = user_signing
+
+    @classmethod
+    def generate(cls, user_id: str) -> CrossSigning:
+        """Three fresh random keys for ``user_id``."""
+        return cls(user_id, PkSigning.generate(), PkSigning.generate(), PkSigning.generate())
+
+    @classmethod
+    def from_seeds(
+        cls, user_id: str, master: bytes, self_signing: bytes, user_signing: bytes
+    ) -> CrossSigning:
+        """Keys from their 32-byte seeds."""
+        return cls(user_id, PkSigning(master), PkSigning(self_signing), PkSigning(user_signing))
+
+    def master_key(self) -> dict[str, Any]:
+        """The master key object (unsigned; a device may add its signature)."""
+        return cross_signing_key(self.user_id, "master", self.master)
+
+    def self_signing_key(self) -> dict[str, Any]:
+        """The self-signing key object, signed by the master key."""
+        return sign_json(
+            cross_signing_key(self.user_id, "self_signing", self.self_signing),
+            self.user_id,
+            cross_signing_key_id(self.master),
+            self.master,
+        )
+
+    def user_signing_key(self) -> dict[str, Any]:
+        """The user-signing key object, signed by the master key."""
+        return sign_json(
+            cross_signing_key(self.user_id, "user_signing", self.user_signing),
+            self.user_id,
+            cross_signing_key_id(self.master),
+            self.master,
+        )
+
+    def upload_body(self) -> dict[str, Any]:
+        """The ``/keys/device_signing/upload`` body (add ``auth`` as the server requires)."""
+        return {
+            "master_key": self.master_key(),
+            "self_signing_key": self.self_signing_key(),
+            "user_signing_key": self.user_signing_key(),
+        }
+
+    def sign_device(self, device: dict[str, Any]) -> dict[str, Any]:
+        """A copy of one of this user's device-keys objects, signed by the self-signing key."""
+        return sign_device_with_self_signing_key(device, self.self_signing, self.user_id)
+
+    def sign_user(self, other_master_key: dict[str, Any]) -> dict[str, Any]:
+        """A copy of another user's master key object, signed by the user-signing key."""
+        return sign_user_with_user_signing_key(other_master_key, self.user_signing, self.user_id)
+
+    def __repr__(self) -> str:
+        return f"CrossSigning(user_id={self.user_id!r}, master={cross_signing_key_id(self.master)})"
