@@ -34,6 +34,7 @@ SOURCES = [
     "megolm.c",
     "olm.c",
     "pickle.c",
+    "pk.c",
 ]
 
 ffibuilder = FFI()

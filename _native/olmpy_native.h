@@ -173,3 +173,14 @@ long olmpy_pickle_seal_json(const uint8_t *key, size_t keylen, const uint8_t *te
                             size_t textlen, char *out, size_t outcap);
 long olmpy_pickle_open_json(const uint8_t *key, size_t keylen, const char *text,
                             size_t textlen, uint8_t *out, size_t outcap);
+
+/* PK encryption (pk.c), libolm's scheme: X25519 with an ephemeral key, HKDF(zero salt,
+ * shared, "", 80), AES-256-CBC + PKCS#7, MAC = HMAC(mac key, "")[:8].  Encrypt writes the
+ * ephemeral public key (32), the MAC (8) and the ciphertext ((ptlen / 16 + 1) * 16 bytes)
+ * and returns its length; decrypt checks the MAC (maclen must be 8) in constant time,
+ * then decrypts into out (ctlen bytes).  OLMPY_E_ARGUMENT: an all-zero shared secret;
+ * OLMPY_E_MAC; OLMPY_E_CIPHERTEXT: bad length or padding. */
+long olmpy_pk_encrypt(const uint8_t *eph_secret, const uint8_t *recipient, const uint8_t *pt,
+                      size_t ptlen, uint8_t *eph_public, uint8_t *mac, uint8_t *ct);
+long olmpy_pk_decrypt(const uint8_t *secret, const uint8_t *eph_public, const uint8_t *ct,
+                      size_t ctlen, const uint8_t *mac, size_t maclen, uint8_t *out);

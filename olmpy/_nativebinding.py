@@ -544,3 +544,34 @@ def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
         _pure.pickle_open_json(key, text, what)  # names the failure precisely
         raise PickleError(f"{what}: expected a valid pickle, got another")  # pragma: no cover
     return _buffer(out, written)[:]
+
+
+# --- PK encryption (SPEC.md section 16) ------------------------------------------------
+
+
+def pk_encrypt(
+    ephemeral_secret: Any, recipient: bytes, plaintext: bytes
+) -> tuple[bytes, bytes, bytes]:
+    """(ephemeral public key, ciphertext, 8-byte MAC) of libolm's PK scheme; an all-zero
+    shared secret is a KeyDecodeError."""
+    if len(ephemeral_secret) != 32 or len(recipient) != 32:
+        return _pure.pk_encrypt(ephemeral_secret, recipient, plaintext)  # the precise error
+    eph = _scratch("uint8_t[32]")
+    mac = _scratch("uint8_t[8]")
+    ct = _scratch("uint8_t[]", (len(plaintext) // 16 + 1) * 16)
+    n = lib.olmpy_pk_encrypt(ephemeral_secret, recipient, plaintext, len(plaintext), eph, mac, ct)
+    if n < 0:
+        return _pure.pk_encrypt(ephemeral_secret, recipient, plaintext)  # the precise error
+    return _buffer(eph)[:], _buffer(ct, n)[:], _buffer(mac)[:]
+
+
+def pk_decrypt(secret: Any, ephemeral: bytes, ciphertext: bytes, mac: bytes) -> bytes:
+    """Checks the MAC (constant time: MacError), then decrypts (CiphertextError)."""
+    if len(secret) != 32 or len(ephemeral) != 32:
+        return _pure.pk_decrypt(secret, ephemeral, ciphertext, mac)  # the precise error
+    n = len(ciphertext)
+    out = _secret_alloc("uint8_t[]", max(n, 1))
+    written = lib.olmpy_pk_decrypt(secret, ephemeral, ciphertext, n, mac, len(mac), out)
+    if written < 0:
+        return _pure.pk_decrypt(secret, ephemeral, ciphertext, mac)  # the precise error
+    return _buffer(out, written)[:]

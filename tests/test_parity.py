@@ -140,7 +140,7 @@ COVERED = {
     "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message", "olm_decrypt_next",
     "x25519", "x25519_public_batch", "identity_new",
     "pickle_seal", "pickle_open", "json_arrays_to_hex", "json_hex_to_arrays",
-    "pickle_seal_json", "pickle_open_json",
+    "pickle_seal_json", "pickle_open_json", "pk_encrypt", "pk_decrypt",
 }
 # Reports about the machine, not computations: they differ by design (the pure
 # backend's AES is OpenSSL's, so it reports no AES-NI of its own).
@@ -1008,3 +1008,34 @@ def test_pickle_json_one_call(key: bytes, pieces: list[bytes], cut: int) -> None
     assert opened == P.json_arrays_to_hex(P.json_hex_to_arrays(text))
     both("pickle_open_json", key, sealed[: cut % (len(sealed) + 1)], "p")
     both("pickle_open_json", key + b"!", sealed, "p")
+
+
+# --- PK encryption --------------------------------------------------------------------
+
+
+@SETTINGS
+@given(eph=st.binary(min_size=32, max_size=32), secret=st.binary(min_size=32, max_size=32),
+       plaintext=st.binary(max_size=300), data=st.data())
+def test_pk_encrypt_and_decrypt(eph: bytes, secret: bytes, plaintext: bytes,
+                                data: st.DataObject) -> None:
+    recipient = bytes(nacl.bindings.crypto_scalarmult_base(secret))
+    ephemeral, ciphertext, mac = both("pk_encrypt", eph, recipient, plaintext)[1]
+    assert both("pk_decrypt", secret, ephemeral, ciphertext, mac) == ("ok", plaintext)
+    kind = data.draw(st.sampled_from(["mac", "short mac", "ct", "cut", "key", "zero", "ok"]))
+    if kind == "mac":
+        mac = bytes([mac[0] ^ 1]) + mac[1:]
+    elif kind == "short mac":
+        mac = mac[:7]
+    elif kind == "ct":
+        ciphertext = ciphertext[:-1] + bytes([ciphertext[-1] ^ 1])
+    elif kind == "cut":
+        ciphertext = ciphertext[: data.draw(st.integers(0, len(ciphertext) - 1))]
+    elif kind == "key":
+        assume(ephemeral != recipient)  # secrets equal after clamping give one key
+        ephemeral = recipient
+    elif kind == "zero":
+        ephemeral = bytes(32)
+    result = both("pk_decrypt", secret, ephemeral, ciphertext, mac)
+    if kind in ("mac", "short mac", "key", "zero"):
+        assert result[0] == "err", kind
+    both("pk_encrypt", eph, bytes(32), plaintext)  # an all-zero shared secret is refused

@@ -23,7 +23,13 @@ from olmpy.errors import PickleError, UsageError, expected
 
 MAGIC = b"OLMPY"
 FORMAT = 1
-TYPES = {"account": 1, "session": 2, "group_session": 3, "inbound_group_session": 4}
+TYPES = {
+    "account": 1,
+    "session": 2,
+    "group_session": 3,
+    "inbound_group_session": 4,
+    "pk_decryption": 5,
+}
 _NAMES = {v: k for k, v in TYPES.items()}
 KDF_RAW = 0
 KDF_SCRYPT = 1

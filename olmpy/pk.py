@@ -1,0 +1,368 @@
+"""libolm's public-key encryption (PkEncryption / PkDecryption), as key backup uses it.
+
+The scheme (``m.megolm_backup.v1.curve25519-aes-sha2``), checked against libolm's
+pk.cpp, vodozemac's pk_encryption.rs and both libraries live:
+
+1. The sender makes an ephemeral X25519 key pair; shared = X25519(ephemeral, recipient).
+2. 80 bytes = HKDF-SHA-256(salt = 32 zero bytes, ikm = shared, info = ""):
+   AES key (32) | MAC key (32) | IV (16).
+3. ciphertext = AES-256-CBC with PKCS#7 padding of the plaintext.
+4. mac = HMAC-SHA-256(MAC key, **empty string**)[:8].  The spec says the MAC covers the
+   ciphertext; libolm computes it over nothing, and vodozemac and every client copy
+   that, so the MAC only confirms the shared secret.  It does not authenticate the
+   ciphertext: anyone who knows the public key can make messages that decrypt.
+
+``PkDecryption.decrypt`` checks the MAC in constant time before any decryption.  MACs
+must be exactly 8 bytes (libolm reads 8; vodozemac also accepts any left prefix of
+1..32 bytes of the tag, which olmpy refuses).
+
+Pickles: olmpy's own format (``pickle``), libolm's (``to_libolm_pickle``: version 1,
+public key 32, private key 32) and vodozemac's.  vodozemac has no serde pickle for
+PkDecryption: its only persistent form is ``PkDecryption::to_libolm_pickle`` (any key
+bytes), so ``to_vodozemac_pickle`` writes exactly that; its Python binding exposes
+neither, only the secret key (``PkDecryption.key``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from olmpy import _b64, _backend
+from olmpy.errors import MessageDecodeError, PickleError, UsageError, expected
+from olmpy.keys import Curve25519PublicKey
+from olmpy.pickle import libolm
+from olmpy.pickle import native as native_pickle
+from olmpy.recovery import decode_recovery_key, encode_recovery_key
+
+__all__ = ["MAC_LENGTH", "PICKLE_VERSION", "PkDecryption", "PkEncryption", "PkMessage"]
+
+MAC_LENGTH = 8
+PICKLE_VERSION = 1
+_PICKLE_KIND = "pk_decryption"
+
+
+class PkMessage:
+    """An encrypted PK message: ciphertext, 8-byte MAC and the sender's ephemeral key.
+
+    In key backup it travels as ``session_data`` = ``{"ciphertext", "mac", "ephemeral"}``
+    in unpadded base64 (``to_dict`` / ``from_dict``).  python-olm's
+    ``PkMessage(ephemeral_key, mac, ciphertext)`` holds the same three base64 strings:
+    ``PkMessage.from_base64(m.ciphertext, m.mac, m.ephemeral_key)`` converts one.
+    """
+
+    __slots__ = ("_ciphertext", "_ephemeral", "_mac")
+
+    def __init__(
+        self, ciphertext: bytes, mac: bytes, ephemeral_key: Curve25519PublicKey | str | bytes
+    ) -> None:
+        for name, value in (("ciphertext", ciphertext), ("MAC", mac)):
+            if not isinstance(value, (bytes, bytearray, memoryview)):
+                raise UsageError(f"PK message {name}: " + expected("bytes", type(value).__name__))
+        if len(mac) != MAC_LENGTH:
+            raise MessageDecodeError(
+                "PK message MAC: " + expected(f"{MAC_LENGTH} bytes", f"{len(mac)} bytes")
+            )
+        self._ciphertext = bytes(ciphertext)
+        self._mac = bytes(mac)
+        self._ephemeral = Curve25519PublicKey(
+            Curve25519PublicKey._coerce(ephemeral_key, "PK message ephemeral key")
+        )
+
+    @classmethod
+    def from_base64(cls, ciphertext: str, mac: str, ephemeral_key: str) -> PkMessage:
+        """Decodes the three base64 parts (vodozemac's argument order)."""
+        for name, value in (("ciphertext", ciphertext), ("MAC", mac)):
+            if not isinstance(value, str):
+                raise UsageError(
+                    f"PK message {name}: " + expected("a base64 str", type(value).__name__)
+                )
+        if not isinstance(ephemeral_key, str):
+            got = type(ephemeral_key).__name__
+            raise UsageError("PK message ephemeral key: " + expected("a base64 str", got))
+        return cls(
+            _b64.decode(ciphertext, "PK message ciphertext"),
+            _b64.decode(mac, "PK message MAC"),
+            ephemeral_key,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PkMessage:
+        """Parses backup ``session_data``: ``{"ciphertext", "mac", "ephemeral"}`` (base64).
+
+        Extra fields are ignored; a missing or non-string field is a MessageDecodeError.
+        """
+        if not isinstance(data, Mapping):
+            raise MessageDecodeError(
+                "session_data: " + expected("a JSON object", type(data).__name__)
+            )
+        parts = []
+        for name in ("ciphertext", "mac", "ephemeral"):
+            value = data.get(name)
+            if not isinstance(value, str):
+                got = "none" if value is None else type(value).__name__
+                raise MessageDecodeError(f"session_data {name}: " + expected("a string", got))
+            parts.append(value)
+        return cls.from_base64(parts[0], parts[1], parts[2])
+
+    @property
+    def ciphertext(self) -> bytes:
+        """The AES-256-CBC ciphertext."""
+        return self._ciphertext
+
+    @property
+    def mac(self) -> bytes:
+        """The 8-byte MAC (over the empty string, see the module notes)."""
+        return self._mac
+
+    @property
+    def ephemeral_key(self) -> Curve25519PublicKey:
+        """The sender's ephemeral Curve25519 public key."""
+        return self._ephemeral
+
+    def to_base64(self) -> tuple[str, str, str]:
+        """(ciphertext, mac, ephemeral_key) in unpadded base64: ``from_base64``'s order.
+
+        vodozemac 0.10's Python ``Message.to_base64`` documents this order but returns
+        (ephemeral_key, mac, ciphertext); olmpy keeps the documented one, which
+        round-trips through ``from_base64`` (olmpy's and vodozemac's alike).
+        """
+        return (
+            _b64.encode_public(self._ciphertext),
+            _b64.encode_public(self._mac),
+            self._ephemeral.to_base64(),
+        )
+
+    def to_dict(self) -> dict[str, str]:
+        """Backup ``session_data``: ``{"ephemeral", "ciphertext", "mac"}`` in unpadded base64."""
+        ciphertext, mac, ephemeral = self.to_base64()
+        return {"ephemeral": ephemeral, "ciphertext": ciphertext, "mac": mac}
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, PkMessage)
+            and other._ciphertext == self._ciphertext
+            and other._mac == self._mac
+            and other._ephemeral == self._ephemeral
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._ciphertext, self._mac, self._ephemeral))
+
+    def __repr__(self) -> str:
+        return (
+            f"PkMessage(ciphertext=<{len(self._ciphertext)} bytes>, "
+            f"mac={_b64.encode_public(self._mac)}, ephemeral_key={self._ephemeral.to_base64()})"
+        )
+
+
+class PkEncryption:
+    """Encrypts messages for the holder of a Curve25519 key (vodozemac: ``PkEncryption``)."""
+
+    __slots__ = ("_recipient", "_rng")
+
+    def __init__(
+        self,
+        recipient_key: Curve25519PublicKey | str,
+        *,
+        rng: Callable[[int], bytes] | None = None,
+    ) -> None:
+        """``recipient_key``: a Curve25519PublicKey or its base64 (bytes of 32 also work).
+
+        ``rng(32)``, if given, supplies each message's ephemeral secret (tests and vectors
+        reproduce a peer's output with it); the default is ``os.urandom``.
+        """
+        self._recipient = Curve25519PublicKey._coerce(recipient_key, "PK recipient key")
+        if rng is not None and not callable(rng):
+            raise UsageError("rng: " + expected("a callable", type(rng).__name__))
+        self._rng = rng or os.urandom
+
+    @classmethod
+    def from_key(
+        cls,
+        recipient_key: Curve25519PublicKey | str,
+        *,
+        rng: Callable[[int], bytes] | None = None,
+    ) -> PkEncryption:
+        """The same as the constructor (vodozemac's name)."""
+        return cls(recipient_key, rng=rng)
+
+    @property
+    def recipient_key(self) -> Curve25519PublicKey:
+        """The key messages are encrypted for."""
+        return Curve25519PublicKey(self._recipient)
+
+    def encrypt(self, plaintext: bytes | str) -> PkMessage:
+        """Encrypts ``plaintext`` (str as UTF-8) under a fresh ephemeral key.
+
+        A recipient key that gives an all-zero shared secret raises KeyDecodeError.
+        """
+        if isinstance(plaintext, str):
+            plaintext = plaintext.encode("utf-8")
+        elif not isinstance(plaintext, (bytes, bytearray, memoryview)):
+            raise UsageError("PK plaintext: " + expected("bytes or str", type(plaintext).__name__))
+        b = _backend.impl
+        secret = self._rng(32)
+        if not isinstance(secret, bytes) or len(secret) != 32:
+            got = f"{len(secret)} bytes" if isinstance(secret, bytes) else type(secret).__name__
+            raise UsageError("rng(32): " + expected("32 bytes", got))
+        work = b.secret_buffer(secret)
+        try:  # one native call: X25519, HKDF, AES-CBC, MAC
+            ephemeral, ciphertext, mac = b.pk_encrypt(work, self._recipient, bytes(plaintext))
+        finally:
+            b.wipe(work)
+        return PkMessage(ciphertext, mac, ephemeral)
+
+    def __repr__(self) -> str:
+        return f"PkEncryption(recipient_key={_b64.encode_public(self._recipient)})"
+
+
+class PkDecryption:
+    """Holds a Curve25519 private key and decrypts PK messages (vodozemac: ``PkDecryption``).
+
+    The backup decryption key of ``m.megolm_backup.v1.curve25519-aes-sha2`` is such a key;
+    ``from_recovery_key`` and ``to_recovery_key`` convert to the text users keep.
+    """
+
+    __slots__ = ("_b", "_public", "_secret")
+
+    _b: Any
+    _secret: Any
+    _public: bytes
+
+    def __init__(self) -> None:
+        """A new random key pair."""
+        self._setup(os.urandom(32))
+
+    def _setup(self, secret: bytes) -> None:
+        b = _backend.impl
+        self._b = b
+        self._secret = b.secret_buffer(secret)
+        self._public = b.x25519_public_batch(self._secret)
+
+    @classmethod
+    def from_key(cls, secret_key: bytes) -> PkDecryption:
+        """From the 32-byte private key (what ``key`` returns)."""
+        if not isinstance(secret_key, (bytes, bytearray, memoryview)):
+            raise UsageError("PK private key: " + expected("32 bytes", type(secret_key).__name__))
+        if len(secret_key) != 32:
+            raise UsageError("PK private key: " + expected("32 bytes", f"{len(secret_key)} bytes"))
+        self = cls.__new__(cls)
+        self._setup(bytes(secret_key))
+        return self
+
+    @classmethod
+    def from_recovery_key(cls, recovery_key: str) -> PkDecryption:
+        """From a recovery key text (raises RecoveryKeyError if it does not decode)."""
+        return cls.from_key(decode_recovery_key(recovery_key))
+
+    @property
+    def public_key(self) -> Curve25519PublicKey:
+        """The public key that senders encrypt for (the backup's ``auth_data.public_key``)."""
+        return Curve25519PublicKey(self._public)
+
+    @property
+    def key(self) -> bytes:
+        """The 32-byte private key.  Keep it secret."""
+        out: bytes = self._b.read_secret(self._secret)
+        return out
+
+    def to_recovery_key(self) -> str:
+        """The private key as a recovery key text.  Keep it secret."""
+        return encode_recovery_key(self.key)
+
+    def matches(self, public_key: Curve25519PublicKey | str) -> bool:
+        """Whether ``public_key`` (say a backup's ``auth_data.public_key``) is this key's."""
+        other = Curve25519PublicKey._coerce(public_key, "public key")
+        return hmac.compare_digest(other, self._public)
+
+    def decrypt(self, message: PkMessage | Mapping[str, Any]) -> bytes:
+        """Decrypts a PkMessage (or a ``session_data`` dict); returns the plaintext bytes.
+
+        Order: X25519 (an all-zero shared secret is a KeyDecodeError), the MAC compared in
+        constant time (MacError, before any decryption), then AES-256-CBC (a bad length or
+        padding is a CiphertextError).
+        """
+        if isinstance(message, Mapping):
+            message = PkMessage.from_dict(message)
+        elif not isinstance(message, PkMessage):
+            got = type(message).__name__
+            raise UsageError("PK message: " + expected("PkMessage or a session_data dict", got))
+        plaintext: bytes = self._b.pk_decrypt(  # one native call, MAC checked first
+            self._secret, message.ephemeral_key.to_bytes(), message.ciphertext, message.mac
+        )
+        return plaintext
+
+    # --- pickles ----------------------------------------------------------------------
+
+    def _libolm_body(self) -> bytes:
+        return libolm.u32(PICKLE_VERSION) + self._public + self.key
+
+    @classmethod
+    def _from_libolm_body(cls, raw: bytes, what: str) -> PkDecryption:
+        reader = libolm.Reader(raw, what)
+        libolm.version(reader, (PICKLE_VERSION,), what)
+        public = reader.take(32)
+        secret = reader.take(32)
+        reader.end()
+        self = cls.__new__(cls)
+        self._setup(secret)
+        if not hmac.compare_digest(self._public, public):
+            # libolm trusts the stored public key, vodozemac recomputes it; a mismatch
+            # means a damaged or forged pickle, so olmpy refuses it.
+            raise PickleError(
+                f"{what}: expected the public key of the stored private key, got another"
+            )
+        return self
+
+    def pickle(self, pickle_key: bytes | str) -> str:
+        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
+        return native_pickle.seal(self._libolm_body(), _PICKLE_KIND, pickle_key)
+
+    @classmethod
+    def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> PkDecryption:
+        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        body = native_pickle.open_sealed(pickle, _PICKLE_KIND, pickle_key)
+        return cls._from_libolm_body(body, "olmpy PK decryption pickle body")
+
+    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+        """A libolm PkDecryption pickle (version 1); python-olm's ``pickle(passphrase)``
+        is this with the passphrase's UTF-8 bytes as key."""
+        return libolm.seal(self._libolm_body(), pickle_key)
+
+    @classmethod
+    def from_libolm_pickle(cls, pickle: str | bytes, pickle_key: bytes | str) -> PkDecryption:
+        """Loads a libolm PkDecryption pickle (python-olm's ``PkDecryption.pickle``)."""
+        what = "libolm PK decryption pickle"
+        if isinstance(pickle, (bytes, bytearray)):
+            try:
+                pickle = bytes(pickle).decode("ascii")
+            except UnicodeDecodeError:
+                raise PickleError(f"{what}: expected base64, got non-ASCII bytes") from None
+        return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
+
+    def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
+        """What vodozemac's ``PkDecryption::to_libolm_pickle`` writes (its only pickle).
+
+        vodozemac keeps no JSON pickle for PkDecryption, so this is the libolm format
+        (version 1) under ``pickle_key`` bytes of any length.
+        """
+        return libolm.seal(self._libolm_body(), _vodozemac_key(pickle_key))
+
+    @classmethod
+    def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> PkDecryption:
+        """Loads what vodozemac's ``PkDecryption::to_libolm_pickle`` wrote."""
+        what = "vodozemac PK decryption pickle"
+        body = libolm.open_sealed(pickle, _vodozemac_key(pickle_key), what)
+        return cls._from_libolm_body(body, what)
+
+    def __repr__(self) -> str:
+        return f"PkDecryption(public_key={_b64.encode_public(self._public)})"
+
+
+def _vodozemac_key(key: object) -> bytes:
+    if not isinstance(key, (bytes, bytearray, memoryview)):
+        raise UsageError("vodozemac pickle key: " + expected("bytes", type(key).__name__))
+    return bytes(key)

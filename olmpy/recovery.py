@@ -1,0 +1,254 @@
+"""Recovery keys and passphrase-derived keys, shared by key backup and secret storage.
+
+A recovery key is how Matrix shows a 32-byte private key to a person (the spec's
+"cryptographic key representation", used for the backup key and the secret storage
+key):
+
+    0x8B 0x01 | key (32) | parity (XOR of the 34 bytes before it)
+
+written in base58 with the Bitcoin alphabet, with a space after every 4th character
+(48 characters in 12 groups).  Reading ignores all whitespace.
+
+A passphrase key (``m.pbkdf2``) is PBKDF2-HMAC-SHA-512 of the passphrase's UTF-8
+bytes, with the salt string's UTF-8 bytes as salt, ``iterations`` rounds and
+``bits / 8`` bytes of output (256 bits unless told otherwise).  PBKDF2 runs in
+OpenSSL through ``cryptography``.
+
+Base58 is done here with Python integers: it is an encoding step, not a cipher, and
+the only base58 code in reach.  Error messages never quote bytes derived from the
+key (not even the parity byte).
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+from olmpy.errors import DecodeError, UsageError, expected
+
+__all__ = [
+    "DEFAULT_ITERATIONS",
+    "MAX_ITERATIONS",
+    "PBKDF2_ALGORITHM",
+    "RECOVERY_KEY_PREFIX",
+    "PassphraseInfoError",
+    "RecoveryKeyError",
+    "decode_recovery_key",
+    "encode_recovery_key",
+    "generate_passphrase_info",
+    "key_from_passphrase",
+    "key_from_passphrase_info",
+]
+
+RECOVERY_KEY_PREFIX = b"\x8b\x01"
+KEY_LENGTH = 32
+_RAW_LENGTH = len(RECOVERY_KEY_PREFIX) + KEY_LENGTH + 1  # 35
+_GROUP = 4
+_MAX_CHARS = 64  # 35 bytes need at most 48 characters; leading "1"s may add a few
+
+BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BASE58_VALUE = {c: i for i, c in enumerate(BASE58_ALPHABET)}
+
+PBKDF2_ALGORITHM = "m.pbkdf2"
+DEFAULT_ITERATIONS = 500_000  # what Element and matrix-js-sdk write
+MAX_ITERATIONS = 10_000_000  # refuse parameters that would take minutes of CPU
+_MIN_NEW_ITERATIONS = 100_000  # the spec's example; fresh parameters use at least this
+_MAX_BITS = 4096
+_SALT_ALPHABET = string.ascii_letters + string.digits
+_SALT_LENGTH = 32
+
+
+class RecoveryKeyError(DecodeError):
+    """A recovery key text does not decode: bad character, length, prefix or parity."""
+
+
+class PassphraseInfoError(DecodeError):
+    """A ``passphrase`` object (m.pbkdf2 parameters from account data) is malformed."""
+
+
+# --- base58 -------------------------------------------------------------------------------
+
+
+def _base58_encode(data: bytes) -> str:
+    number = int.from_bytes(data, "big")
+    digits = []
+    while number:
+        number, rem = divmod(number, 58)
+        digits.append(BASE58_ALPHABET[rem])
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    return "1" * zeros + "".join(reversed(digits))
+
+
+def _base58_decode(text: str, positions: list[int]) -> bytes:
+    """Decodes base58; ``positions[i]`` is where ``text[i]`` stood in the caller's input."""
+    for i, char in enumerate(text):
+        if char not in _BASE58_VALUE:
+            raise RecoveryKeyError(
+                "recovery key: "
+                + expected(
+                    "base58 characters (no 0, O, I or l)",
+                    f"{char!r} at position {positions[i]}",
+                )
+            )
+    if len(text) > _MAX_CHARS:  # decoding is quadratic: refuse long text before it
+        raise RecoveryKeyError(
+            "recovery key: " + expected("48 base58 characters", f"{len(text)} characters")
+        )
+    number = 0
+    for char in text:
+        number = number * 58 + _BASE58_VALUE[char]
+    zeros = len(text) - len(text.lstrip("1"))
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
+    return b"\0" * zeros + body
+
+
+# --- recovery keys ------------------------------------------------------------------------
+
+
+def _parity(data: bytes) -> int:
+    parity = 0
+    for byte in data:
+        parity ^= byte
+    return parity
+
+
+def encode_recovery_key(key: bytes) -> str:
+    """The recovery key text for a 32-byte key: base58 in groups of 4 separated by spaces."""
+    if not isinstance(key, (bytes, bytearray, memoryview)):
+        raise UsageError("recovery key: " + expected("32 bytes", type(key).__name__))
+    key = bytes(key)
+    if len(key) != KEY_LENGTH:
+        raise UsageError("recovery key: " + expected("32 bytes", f"{len(key)} bytes"))
+    raw = RECOVERY_KEY_PREFIX + key
+    text = _base58_encode(raw + bytes([_parity(raw)]))
+    return " ".join(text[i : i + _GROUP] for i in range(0, len(text), _GROUP))
+
+
+def decode_recovery_key(text: str) -> bytes:
+    """The 32-byte key in a recovery key text; whitespace anywhere is ignored.
+
+    Raises ``RecoveryKeyError`` (a ``DecodeError``) naming the first problem found:
+    a character outside the base58 alphabet (and where), the wrong decoded length,
+    the wrong prefix, or a parity byte that does not match (a mistyped character).
+    """
+    if not isinstance(text, str):
+        raise UsageError("recovery key: " + expected("a str", type(text).__name__))
+    positions = [i for i, c in enumerate(text) if not c.isspace()]
+    compact = "".join(text[i] for i in positions)
+    if not compact:
+        raise RecoveryKeyError("recovery key: " + expected("48 base58 characters", "none"))
+    raw = _base58_decode(compact, positions)
+    if len(raw) != _RAW_LENGTH:
+        raise RecoveryKeyError(
+            "recovery key: "
+            + expected(
+                f"{_RAW_LENGTH} bytes once decoded (48 characters)",
+                f"{len(raw)} bytes from {len(compact)} characters",
+            )
+        )
+    if raw[:2] != RECOVERY_KEY_PREFIX:
+        raise RecoveryKeyError(
+            "recovery key: "
+            + expected(f"the prefix {RECOVERY_KEY_PREFIX.hex()}", f"{raw[:2].hex()}")
+            + " (not a Matrix recovery key)"
+        )
+    if _parity(raw) != 0:
+        raise RecoveryKeyError(
+            "recovery key: expected a matching parity byte, got one that does not match "
+            "(a character is mistyped)"
+        )
+    return raw[2 : 2 + KEY_LENGTH]
+
+
+# --- passphrase keys ----------------------------------------------------------------------
+
+
+def _check_iterations(iterations: object, minimum: int = 1) -> int:
+    if type(iterations) is not int or not minimum <= iterations <= MAX_ITERATIONS:
+        raise UsageError(
+            "PBKDF2 iterations: "
+            + expected(f"an int in {minimum}..{MAX_ITERATIONS}", repr(iterations)[:40])
+        )
+    return iterations
+
+
+def _check_bits(bits: object) -> int:
+    if type(bits) is not int or not 8 <= bits <= _MAX_BITS or bits % 8:
+        raise UsageError(
+            "PBKDF2 bits: " + expected(f"a multiple of 8 in 8..{_MAX_BITS}", repr(bits)[:40])
+        )
+    return bits
+
+
+def key_from_passphrase(passphrase: str, salt: str, iterations: int, bits: int = 256) -> bytes:
+    """``m.pbkdf2``: PBKDF2-HMAC-SHA-512(UTF-8 passphrase, UTF-8 salt, iterations, bits / 8).
+
+    Raises ``UsageError`` for an empty passphrase or salt, non-str arguments, iterations
+    outside 1..10,000,000, or bits that are not a multiple of 8 in 8..4096.
+    """
+    for name, value in (("passphrase", passphrase), ("PBKDF2 salt", salt)):
+        if not isinstance(value, str):
+            raise UsageError(f"{name}: " + expected("a str", type(value).__name__))
+        if not value:
+            raise UsageError(f"{name}: expected a non-empty str, got an empty one")
+    rounds = _check_iterations(iterations)
+    length = _check_bits(bits) // 8
+    try:
+        secret, salt_bytes = passphrase.encode("utf-8"), salt.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            "passphrase or salt: expected text encodable as UTF-8, got lone surrogates"
+        ) from None
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA512(), length=length, salt=salt_bytes, iterations=rounds)
+    return kdf.derive(secret)
+
+
+def generate_passphrase_info(iterations: int = DEFAULT_ITERATIONS) -> dict[str, Any]:
+    """Fresh ``m.pbkdf2`` parameters with a random 32-character alphanumeric salt.
+
+    ``{"algorithm": "m.pbkdf2", "salt": ..., "iterations": ...}``; ``bits`` is left out
+    (the spec's default, 256).  Iterations below 100,000 are refused (UsageError).
+    """
+    rounds = _check_iterations(iterations, _MIN_NEW_ITERATIONS)
+    return {
+        "algorithm": PBKDF2_ALGORITHM,
+        "salt": "".join(secrets.choice(_SALT_ALPHABET) for _ in range(_SALT_LENGTH)),
+        "iterations": rounds,
+    }
+
+
+def key_from_passphrase_info(passphrase: str, info: dict[str, Any]) -> bytes:
+    """The key for ``passphrase`` under a ``passphrase`` object read from account data.
+
+    A malformed object (not a dict, another algorithm, a missing or mistyped salt or
+    iterations, ``bits`` other than 256/null/absent) raises ``PassphraseInfoError``;
+    values outside the accepted ranges raise ``UsageError`` as in ``key_from_passphrase``.
+    """
+    what = "passphrase info"
+    if not isinstance(info, dict):
+        raise PassphraseInfoError(f"{what}: " + expected("a JSON object", type(info).__name__))
+    algorithm = info.get("algorithm")
+    if algorithm != PBKDF2_ALGORITHM:
+        raise PassphraseInfoError(
+            f"{what} algorithm: " + expected(repr(PBKDF2_ALGORITHM), repr(algorithm)[:60])
+        )
+    salt = info.get("salt")
+    if not isinstance(salt, str):
+        raise PassphraseInfoError(f"{what} salt: " + expected("a string", repr(salt)[:60]))
+    iterations = info.get("iterations")
+    if type(iterations) is not int:
+        raise PassphraseInfoError(
+            f"{what} iterations: " + expected("an integer", repr(iterations)[:60])
+        )
+    bits = info.get("bits")
+    if bits is not None and (type(bits) is not int or bits != 256):
+        # matrix-js-sdk derives bits / 8 bytes, matrix-rust-sdk always 32: any other value
+        # would open differently in the two, so olmpy refuses to pick one.
+        raise PassphraseInfoError(
+            f"{what} bits: " + expected("256, null or absent", repr(bits)[:60])
+        )
+    return key_from_passphrase(passphrase, salt, iterations)
