@@ -17,6 +17,7 @@ Non-contributory X25519 results (all zeros) are rejected.
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from nacl import bindings as _sodium
 
 from olmpy import _backend
@@ -119,3 +120,44 @@ def ed25519_public_from_expanded(expanded: bytes) -> bytes:
 def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
     """Raises ``SignatureError`` unless the signature verifies (libsodium)."""
     _backend.impl.ed25519_verify(bytes(public), bytes(message), bytes(signature))
+
+
+class AesCtr64:
+    """AES-256-CTR keystream whose counter is the low 64 bits of the block.
+
+    OpenSSL's CTR mode counts over all 128 bits.  This wrapper feeds it whole
+    runs that stay below the 64-bit boundary and, at the boundary, restarts it
+    from the same high half with a zero low half, which is WebCrypto's
+    ``{name: "AES-CTR", length: 64}``: Matrix attachments, secret storage and key
+    export files all count this way.
+    """
+
+    __slots__ = ("_ctx", "_high", "_key", "_left")
+
+    def __init__(self, key: bytes, iv: bytes) -> None:
+        self._key = key
+        self._high = iv[:8]
+        low = int.from_bytes(iv[8:16], "big")
+        self._left = ((1 << 64) - low) * 16  # bytes before the low half wraps
+        self._ctx = Cipher(algorithms.AES(key), modes.CTR(iv)).encryptor()
+
+    def __repr__(self) -> str:
+        return "AesCtr64(<key hidden>)"
+
+    def update(self, data: bytes) -> bytes:
+        """XORs ``data`` with the next ``len(data)`` keystream bytes."""
+        if len(data) < self._left:
+            self._left -= len(data)
+            return self._ctx.update(data)
+        out = []
+        view = memoryview(data)
+        while len(view) >= self._left:
+            out.append(self._ctx.update(view[: self._left]))
+            view = view[self._left :]
+            self._ctx = Cipher(
+                algorithms.AES(self._key), modes.CTR(self._high + bytes(8))
+            ).encryptor()
+            self._left = (1 << 64) * 16
+        self._left -= len(view)
+        out.append(self._ctx.update(view))
+        return b"".join(out)
