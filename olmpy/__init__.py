@@ -43,7 +43,10 @@ from olmpy.megolm import (
 )
 from olmpy.olm import Account, AnyOlmMessage, Message, PreKeyMessage, Session
 from olmpy.pickle.dehydrated import DehydratedDevice
+from olmpy.pk import PkDecryption, PkEncryption, PkMessage
 from olmpy.primitives import sha256 as _sha256_raw
+from olmpy.sas import EstablishedSas, Sas, SasBytes
+from olmpy.signed_json import PkSigning
 
 
 def sha256(data: bytes | str) -> str:
@@ -74,6 +77,7 @@ __all__ = [
     "DehydratedDevice",
     "Ed25519PublicKey",
     "Ed25519Signature",
+    "EstablishedSas",
     "ExportedSessionKey",
     "GroupSession",
     "IdentityKeyMismatchError",
@@ -85,9 +89,15 @@ __all__ = [
     "MessageDecodeError",
     "MessageGapError",
     "OlmpyError",
+    "PkDecryption",
+    "PkEncryption",
+    "PkMessage",
+    "PkSigning",
     "PreKeyMessage",
     "ReplayError",
     "ReplayGuard",
+    "Sas",
+    "SasBytes",
     "Session",
     "SessionKey",
     "SessionMismatchError",
