@@ -8,19 +8,16 @@ and prints medians and ratios (olmpy / peer).  Run: ``python benchmarks/compare_
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
 import olm
 import vodozemac
+from _harness import Runner, print_table
 
 import olmpy
 from olmpy import _backend
 
 KEY = bytes(range(32))
 PASS = "pickle passphrase"
-Runner = Callable[[], object]
 
 
 def _account_with_keys(n: int) -> tuple[olmpy.Account, object, object]:
@@ -76,35 +73,15 @@ def rows(count_igs: int) -> list[tuple[str, dict[str, Runner]]]:
     return table
 
 
-def median_us(samples: list[float]) -> float:
-    return statistics.median(samples) * 1e6
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="few samples, for a smoke test")
     args = parser.parse_args()
-    repeats = 5 if args.quick else 41
+    rounds = 5 if args.quick else 41
     count_igs = 20 if args.quick else 1000
-    print(f"olmpy {olmpy.__version__} ({_backend.BACKEND}); medians of {repeats} interleaved "
-          "samples; pickle + unpickle, µs")
-    print("| operation | olmpy µs | peer | peer µs | olmpy / peer |")
-    print("|---|--:|---|--:|--:|")
-    for name, impls in rows(count_igs):
-        samples: dict[str, list[float]] = {k: [] for k in impls}
-        for _ in range(repeats):
-            for key, run in impls.items():
-                start = time.perf_counter()
-                run()
-                samples[key].append(time.perf_counter() - start)
-        mine = median_us(samples["olmpy"])
-        peers = [k for k in impls if k != "olmpy"] or ["-"]
-        for peer in peers:
-            if peer == "-":
-                print(f"| {name} | {mine:,.1f} | - | - | - |")
-            else:
-                theirs = median_us(samples[peer])
-                print(f"| {name} | {mine:,.1f} | {peer} | {theirs:,.1f} | {mine / theirs:.2f} |")
+    print(f"olmpy {olmpy.__version__} ({_backend.BACKEND}); medians of {rounds} interleaved "
+          "rounds; pickle + unpickle, µs")
+    print_table(rows(count_igs), rounds, 0.0002 if args.quick else 0.002)
     return 0
 
 

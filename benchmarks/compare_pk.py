@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
-from collections.abc import Callable
 
 import olm
 import vodozemac
+from _harness import Runner, print_table
 
 import olmpy
 from olmpy import _backend
 from olmpy.backup import decrypt_key_backup_data, key_backup_data
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
 
-Runner = Callable[[], object]
 SENDER = "WimPd2udAU/1S/+YBpPbmr9L+0H5H+BnAVHSwDxlPGc"
 CLAIMED = {"ed25519": "Bhbpt6hqMZlSH4sJV7xiEEEiPVeTWz4Vkujl1EMdIPI"}
 
@@ -140,34 +137,14 @@ def rows() -> list[tuple[str, dict[str, Runner]]]:
     return table
 
 
-def median_us(samples: list[float]) -> float:
-    return statistics.median(samples) * 1e6
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="few samples, for a smoke test")
     args = parser.parse_args()
-    repeats = 7 if args.quick else 301
-    inner = 5 if args.quick else 20
-    print(
-        f"olmpy {olmpy.__version__} ({_backend.BACKEND}); medians of {repeats} interleaved "
-        f"samples of {inner} calls; µs per call"
-    )
-    print("| operation | olmpy µs | peer | peer µs | olmpy / peer |")
-    print("|---|--:|---|--:|--:|")
-    for name, impls in rows():
-        samples: dict[str, list[float]] = {k: [] for k in impls}
-        for _ in range(repeats):
-            for key, run in impls.items():
-                start = time.perf_counter()
-                for _ in range(inner):
-                    run()
-                samples[key].append((time.perf_counter() - start) / inner)
-        mine = median_us(samples["olmpy"])
-        for peer in (k for k in impls if k != "olmpy"):
-            theirs = median_us(samples[peer])
-            print(f"| {name} | {mine:,.1f} | {peer} | {theirs:,.1f} | {mine / theirs:.2f} |")
+    rounds = 7 if args.quick else 101
+    print(f"olmpy {olmpy.__version__} ({_backend.BACKEND}); medians of {rounds} interleaved "
+          "rounds; µs per call")
+    print_table(rows(), rounds, 0.0002 if args.quick else 0.001)
     return 0
 
 

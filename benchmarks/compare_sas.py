@@ -14,18 +14,15 @@ Run: ``python benchmarks/compare_sas.py [--quick]``.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 
 import olm
 import vodozemac
+from _harness import Runner, print_table
 
 import olmpy
 from olmpy import _backend
 from olmpy import sas as osas
 
-Runner = Callable[[], object]
 INFO = (
     "MATRIX_KEY_VERIFICATION_SAS|@alice:example.org|ALICEDEVICE|"
     "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo|@bob:example.org|BOBDEVICE|"
@@ -127,42 +124,14 @@ def rows() -> list[tuple[str, dict[str, Runner]]]:
     ]
 
 
-def _inner_count(run: Runner, target_s: float) -> int:
-    n = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(n):
-            run()
-        if time.perf_counter() - start >= target_s or n >= 1 << 16:
-            return n
-        n *= 2
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="few samples, for a smoke test")
     args = parser.parse_args()
     rounds = 5 if args.quick else 41
-    target = 0.0002 if args.quick else 0.001
     print(f"olmpy {olmpy.__version__} ({_backend.BACKEND}); medians of {rounds} interleaved "
           "rounds; µs per call")
-    print("| operation | olmpy µs | peer | peer µs | olmpy / peer |")
-    print("|---|--:|---|--:|--:|")
-    for name, impls in rows():
-        inner = {k: _inner_count(run, target) for k, run in impls.items()}
-        samples: dict[str, list[float]] = {k: [] for k in impls}
-        order = list(impls)
-        for r in range(rounds):
-            for key in order[r % len(order):] + order[: r % len(order)]:
-                run, n = impls[key], inner[key]
-                start = time.perf_counter()
-                for _ in range(n):
-                    run()
-                samples[key].append((time.perf_counter() - start) / n)
-        mine = statistics.median(samples["olmpy"]) * 1e6
-        for peer in [k for k in impls if k != "olmpy"]:
-            theirs = statistics.median(samples[peer]) * 1e6
-            print(f"| {name} | {mine:,.2f} | {peer} | {theirs:,.2f} | {mine / theirs:.2f} |")
+    print_table(rows(), rounds, 0.0002 if args.quick else 0.001, digits=2)
     return 0
 
 

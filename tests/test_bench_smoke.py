@@ -67,3 +67,28 @@ def test_compare_quick_reports_every_operation_for_all_four(tmp_path: Path) -> N
             # 1.25x where elliptic-curve work dominates, 1.0x on the symmetric-only chain row
             want = 1.0 if o["key"] == "olm_chain" else 1.25
             assert o["target_vodozemac"] == want, o["label"]
+
+
+@pytest.mark.parametrize(
+    ("script", "rows"),
+    [
+        ("compare_pickles.py", ["Account, 50 one-time keys: libolm format",
+                                "Account, 50 one-time keys: vodozemac format",
+                                "inbound group sessions: vodozemac format"]),
+        ("compare_pk.py", ["PK encrypt 100 B -> base64", "PK decrypt 100 B from base64",
+                           "backup one session (KeyBackupData)"]),
+        ("compare_key_export.py", ["PBKDF2", "export, streamed to a null sink"]),
+    ],
+)
+def test_other_benchmarks_quick(script: str, rows: list[str]) -> None:
+    """Each side-by-side script runs with --quick and prints a timed row for each operation."""
+    path = COMPARE.parent / script
+    proc = subprocess.run([sys.executable, str(path), "--quick"], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    table = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
+    for row in rows:
+        hits = [line for line in table if row in line]
+        assert hits, f"{script}: no row {row!r}"
+        numbers = [c.strip().replace(",", "") for c in hits[0].strip("|").split("|")[1:]]
+        assert any(n.replace(".", "", 1).isdigit() and float(n) > 0 for n in numbers), hits[0]
