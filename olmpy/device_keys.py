@@ -131,9 +131,15 @@ def _require_str(what: str, value: object) -> str:
     return value
 
 
+def _names(mapping: Mapping[Any, object]) -> str:
+    """The keys of ``mapping`` for an error message: sorted, whatever their types."""
+    text = repr(sorted(mapping, key=lambda k: (not isinstance(k, str), str(k))))
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
 def _field(obj: Mapping[str, object], name: str, kind: type, what: str) -> object:
     if name not in obj:
-        raise KeyObjectError(f"{what}: " + expected(f'a "{name}" member', f"keys {sorted(obj)!r}"))
+        raise KeyObjectError(f"{what}: " + expected(f'a "{name}" member', f"keys {_names(obj)}"))
     value = obj[name]
     if not isinstance(value, kind):
         raise KeyObjectError(f'{what}: "{name}" ' + expected(kind.__name__, type(value).__name__))
@@ -159,7 +165,20 @@ def _curve25519(what: str, value: object) -> Curve25519PublicKey:
 
 
 def _device_key_id(device_id: str) -> str:
-    return "ed25519:" + device_id
+    return "ed25519:" + _require_str("device id", device_id)
+
+
+def _public(what: str, key: object, *, base64: bool) -> Ed25519PublicKey:
+    """An Ed25519 public key given as an object, a ``PkSigning`` (when not ``base64``) or
+    unpadded base64 (when ``base64``)."""
+    if isinstance(key, Ed25519PublicKey):
+        return key
+    if base64 and isinstance(key, str):
+        return Ed25519PublicKey.from_base64(key)
+    if not base64 and isinstance(key, PkSigning):
+        return key.public_key
+    kinds = "Ed25519PublicKey or base64 str" if base64 else "Ed25519PublicKey or PkSigning"
+    raise UsageError(f"{what}: " + expected(kinds, type(key).__name__))
 
 
 # --- device keys ------------------------------------------------------------------------
@@ -174,6 +193,10 @@ def device_keys(
     """The signed ``device_keys`` object of ``account`` for ``/keys/upload``."""
     user_id = _require_str("user id", user_id)
     device_id = _require_str("device id", device_id)
+    if isinstance(algorithms, (str, bytes)) or not isinstance(algorithms, Iterable):
+        raise UsageError(
+            "algorithms: " + expected("an iterable of str", type(algorithms).__name__)
+        )
     algos = list(algorithms)
     for algo in algos:
         _require_str("algorithm", algo)
@@ -224,16 +247,12 @@ def verify_device_keys(
     for key_id in (ed_id, curve_id):
         if key_id not in keys:
             raise KeyObjectError(
-                f"{what}: keys " + expected(f'a "{key_id}" entry', f"{sorted(keys)!r}")
+                f"{what}: keys " + expected(f'a "{key_id}" entry', _names(keys))
             )
     ed = _ed25519(f"{what}: {ed_id}", keys[ed_id])
     curve = _curve25519(f"{what}: {curve_id}", keys[curve_id])
     if ed25519_key is not None:
-        want = (
-            Ed25519PublicKey.from_base64(ed25519_key)
-            if isinstance(ed25519_key, str)
-            else ed25519_key
-        )
+        want = _public("ed25519_key", ed25519_key, base64=True)
         if want != ed:
             raise KeyObjectError(f"{what}: {ed_id} " + expected(want.to_base64(), ed.to_base64()))
     verify_json(dk, uid, ed_id, ed)
@@ -323,6 +342,8 @@ def verify_signed_key(
     """
     user_id = _require_str("user id", user_id)
     device_id = _require_str("device id", device_id)
+    if fallback is not None and not isinstance(fallback, bool):
+        raise UsageError("fallback: " + expected("True, False or None", type(fallback).__name__))
     if not isinstance(key_id, str):
         raise KeyObjectError("one-time key id: " + expected("a str", type(key_id).__name__))
     algorithm, sep, name = key_id.partition(":")
@@ -363,8 +384,7 @@ def verify_signed_keys(
 
 def cross_signing_key_id(key: Ed25519PublicKey | PkSigning) -> str:
     """``ed25519:<unpadded base64 public key>``, the id of a cross-signing key."""
-    public = key.public_key if isinstance(key, PkSigning) else key
-    return "ed25519:" + public.to_base64()
+    return "ed25519:" + _public("cross-signing key", key, base64=False).to_base64()
 
 
 def cross_signing_key(
@@ -374,8 +394,7 @@ def cross_signing_key(
     user_id = _require_str("user id", user_id)
     if usage not in _USAGES:
         raise UsageError("cross-signing usage: " + expected(" or ".join(_USAGES), repr(usage)))
-    public = key.public_key if isinstance(key, PkSigning) else key
-    b64 = public.to_base64()
+    b64 = _public("cross-signing key", key, base64=False).to_base64()
     return {"keys": {f"ed25519:{b64}": b64}, "usage": [usage], "user_id": user_id}
 
 
@@ -406,10 +425,11 @@ def verify_cross_signing_key(
     if len(keys) != 1:
         raise KeyObjectError(f"{what}: keys " + expected("exactly one key", f"{len(keys)} keys"))
     ((key_id, value),) = keys.items()
-    public = _ed25519(f"{what}: {key_id}", value)
+    public = _ed25519(f"{what}: {str(key_id)[:80]}", value)
     if key_id != cross_signing_key_id(public):
         raise KeyObjectError(
-            f"{what}: key id " + expected(repr(cross_signing_key_id(public)), repr(key_id[:80]))
+            f"{what}: key id "
+            + expected(repr(cross_signing_key_id(public)), repr(str(key_id)[:80]))
         )
     return uid, public
 

@@ -378,7 +378,8 @@ def _check_rounds(rounds: object, allow_low_rounds: bool) -> int:
     low = 1 if allow_low_rounds else MIN_ROUNDS
     if not low <= rounds <= MAX_ROUNDS:
         hint = "" if allow_low_rounds else " (allow_low_rounds=True permits fewer, for tests)"
-        raise UsageError("rounds: " + expected(f"{low}..{MAX_ROUNDS}{hint}", rounds))
+        shown = rounds if rounds.bit_length() <= 64 else f"an integer of {rounds.bit_length()} bits"
+        raise UsageError("rounds: " + expected(f"{low}..{MAX_ROUNDS}{hint}", shown))
     return rounds
 
 
@@ -665,7 +666,13 @@ def _armour_chunks(source: object) -> Generator[bytes, None, None]:
         )
     first = True
     while True:
-        chunk = read(_CHUNK)
+        try:
+            chunk = read(_CHUNK)
+        except UnicodeDecodeError as e:  # a text stream over bytes it cannot decode
+            raise KeyExportError(
+                "key export: " + expected("ASCII armour", f"bytes the text stream's codec "
+                                          f"refused ({e.reason})")
+            ) from None
         if not chunk:
             return
         yield _ascii(chunk, first)
@@ -819,7 +826,9 @@ class KeyExportReader:
     ) -> None:
         secret = _passphrase_bytes(passphrase)
         if not isinstance(max_rounds, int) or isinstance(max_rounds, bool) or max_rounds < 1:
-            raise UsageError("max_rounds: " + expected("a positive int", repr(max_rounds)))
+            shown = (repr(max_rounds) if not isinstance(max_rounds, int)
+                     or max_rounds.bit_length() <= 64 else "a huge negative int")
+            raise UsageError("max_rounds: " + expected("a positive int", shown))
         if isinstance(source, (bytearray, memoryview)):
             source = bytes(source)  # a private, immutable copy
         self._source = source

@@ -103,6 +103,11 @@ def _text(name: str, value: object) -> _Bytes:
     raise UsageError(f"{name}: " + expected("str or bytes", type(value).__name__))
 
 
+def _shown_int(value: int) -> str:
+    """An int for an error message (str() refuses ints beyond 4300 digits)."""
+    return str(value) if value.bit_length() <= 64 else f"an integer of {value.bit_length()} bits"
+
+
 def _ident(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise UsageError(f"{name}: " + expected("str", type(value).__name__))
@@ -184,7 +189,7 @@ def emoji_for_index(index: int) -> tuple[str, str]:
     if isinstance(index, bool) or not isinstance(index, int):
         raise UsageError("SAS emoji index: " + expected("int", type(index).__name__))
     if not 0 <= index < len(EMOJI):
-        raise UsageError("SAS emoji index: " + expected("0..63", index))
+        raise UsageError("SAS emoji index: " + expected("0..63", _shown_int(index)))
     return EMOJI[index]
 
 
@@ -341,7 +346,7 @@ class EstablishedSas:
         if isinstance(count, bool) or not isinstance(count, int):
             raise UsageError("SAS byte count: " + expected("int", type(count).__name__))
         if not 1 <= count <= _MAX_HKDF:
-            raise UsageError("SAS byte count: " + expected(f"1..{_MAX_HKDF}", count))
+            raise UsageError("SAS byte count: " + expected(f"1..{_MAX_HKDF}", _shown_int(count)))
         return self._hkdf(_text("SAS info", info), count)
 
     def _mac_bytes(self, input: str | _Bytes, info: str | _Bytes, key_len: int) -> _Bytes:
@@ -522,7 +527,7 @@ def key_ids_mac_input(key_ids: Iterable[str]) -> str:
     Sorting is by code point (= UTF-8 byte order, as matrix-rust-sdk sorts); the
     ids are the keys of the event's ``mac`` object, so they are distinct.
     """
-    if isinstance(key_ids, (str, _Bytes)):
+    if isinstance(key_ids, (str, _Bytes, bytearray)) or not isinstance(key_ids, Iterable):
         raise UsageError("key ids: " + expected("an iterable of str", type(key_ids).__name__))
     ids = [_ident("key id", k) for k in key_ids]
     if len(set(ids)) != len(ids):

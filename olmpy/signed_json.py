@@ -107,6 +107,12 @@ def _format_path(path: _Path) -> str:
     return "$" + "".join(reversed(parts))
 
 
+def _names(mapping: dict[Any, Any]) -> str:
+    """The keys of ``mapping`` for an error message: sorted, whatever their types."""
+    text = repr(sorted(mapping, key=lambda k: (not isinstance(k, str), str(k))))
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
 def _describe(value: object) -> str:
     """A short description of ``value`` for error messages (never str() of a huge int)."""
     if isinstance(value, bool):
@@ -270,8 +276,10 @@ def _lone_surrogate(text: str) -> str | None:
 def _parse_number(text: str) -> int:
     try:
         number = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - json only hands over valid numbers
-        raise JsonDecodeError("JSON number: " + expected("a number", repr(text))) from None
+    except InvalidOperation:  # an exponent beyond Decimal's range, e.g. 1e99999999999999999999
+        raise JsonDecodeError(
+            "JSON number: " + expected("an integer within +-(2**53 - 1)", repr(text[:40]))
+        ) from None
     if not number.is_finite() or number != number.to_integral_value():
         raise JsonDecodeError("JSON number: " + expected("an integer", repr(text[:40])))
     if number.adjusted() > 16:
@@ -455,7 +463,7 @@ def verify_json(
     if by_user is None:
         raise MissingSignatureError(
             f"signature by {user_id} with {key_id}: "
-            + expected(f"an entry for {user_id}", f"signatures by {sorted(signatures)!r}")
+            + expected(f"an entry for {user_id}", f"signatures by {_names(signatures)}")
         )
     if not isinstance(by_user, dict):
         raise SignatureError(
@@ -465,7 +473,7 @@ def verify_json(
     if encoded is None:
         raise MissingSignatureError(
             f"signature by {user_id} with {key_id}: "
-            + expected(f"an entry for {key_id}", f"keys {sorted(by_user)!r}")
+            + expected(f"an entry for {key_id}", f"keys {_names(by_user)}")
         )
     if not isinstance(encoded, str):
         raise SignatureError(
@@ -533,7 +541,12 @@ class PkSigning:
     def sign(self, message: bytes | str) -> Ed25519Signature:
         """Signs ``message`` (a str is signed as UTF-8)."""
         if isinstance(message, str):
-            message = message.encode("utf-8")
+            try:
+                message = message.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError(
+                    "message to sign: " + expected("a str encodable as UTF-8", "a lone surrogate")
+                ) from None
         elif not isinstance(message, (bytes, bytearray, memoryview)):
             raise UsageError("message to sign: " + expected("bytes or str", type(message).__name__))
         return Ed25519Signature(primitives.ed25519_sign(self._seed, bytes(message)))

@@ -210,3 +210,15 @@ def test_mutated_records_never_crash(data: st.DataObject) -> None:
         olmpy.Account.from_dehydrated_device(ciphertext, nonce, KEY)
     except OlmpyError as e:
         assert isinstance(e, PickleError), repr(e)
+
+
+def test_contents_repr_hides_the_secrets() -> None:
+    """The record's NamedTuple holds secrets; neither repr nor str shows them."""
+    contents = dehydrated.Contents(
+        b"\x11" * 32, b"\x22" * 32, [b"\x33" * 32, b"\x44" * 32], b"\x55" * 32
+    )
+    for text in (repr(contents), str(contents), f"{contents}", repr([contents])):
+        for secret in (b"\x11", b"\x22", b"\x33", b"\x44", b"\x55"):
+            assert repr(secret * 2)[2:-1] not in text and (secret * 2).hex() not in text, text
+        assert "one_time_keys=2" in text and "fallback_key=one" in text
+    assert contents.ed25519_seed == b"\x22" * 32  # still a tuple of the values

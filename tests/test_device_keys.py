@@ -400,3 +400,45 @@ def test_nacl_helper_can_fail(account: olmpy.Account) -> None:
     dk["device_id"] = "X"
     with pytest.raises(BadSignatureError):
         nacl_verify(dk, USER, f"ed25519:{DEVICE}", account.ed25519_key.to_base64())
+
+
+def test_argument_types_are_usage_errors(account: olmpy.Account) -> None:
+    """Wrong argument types are UsageErrors naming what was expected, never an
+    AttributeError or TypeError; a str of algorithms is not split into characters."""
+    for algorithms in ("m.olm.v1.curve25519-aes-sha2", 5, None):
+        with pytest.raises(UsageError, match="algorithms: expected an iterable of str"):
+            device_keys(account, USER, DEVICE, algorithms)  # type: ignore[arg-type]
+    dk = device_keys(account, USER, DEVICE)
+    for wrong in (account.ed25519_key.to_bytes(), 5):
+        with pytest.raises(UsageError, match="ed25519_key: expected Ed25519PublicKey or base64"):
+            verify_device_keys(dk, ed25519_key=wrong)  # type: ignore[arg-type]
+    for key in ("x", account.ed25519_key.to_base64(), None):
+        with pytest.raises(UsageError, match="cross-signing key: expected"):
+            cross_signing_key_id(key)  # type: ignore[arg-type]
+        with pytest.raises(UsageError, match="cross-signing key: expected"):
+            cross_signing_key(USER, "master", key)  # type: ignore[arg-type]
+    cs = CrossSigning.generate(USER)
+    with pytest.raises(UsageError, match="device id"):
+        sign_master_key_with_device(cs.master_key(), account, USER, 5)  # type: ignore[arg-type]
+    otk = signed_one_time_keys(account, USER, DEVICE)
+    key_id, obj = next(iter(otk.items()))
+    with pytest.raises(UsageError, match="fallback: expected True, False or None"):
+        verify_signed_key(key_id, obj, USER, DEVICE, account.ed25519_key,
+                          fallback="no")  # type: ignore[arg-type]
+
+
+def test_objects_with_non_str_keys_are_key_object_errors(account: olmpy.Account) -> None:
+    """Hand-built dicts whose keys mix types are refused with KeyObjectError (the message
+    lists the keys), not a TypeError from sorting them."""
+    dk = device_keys(account, USER, DEVICE)
+    bad_keys = {**dk, "keys": {1: "x", "curve25519:OTHER": "y"}}
+    with pytest.raises(KeyObjectError, match=r"\['curve25519:OTHER', 1\]"):
+        verify_device_keys(bad_keys)
+    no_user = {k: v for k, v in dk.items() if k != "user_id"} | {1: 2}
+    with pytest.raises(KeyObjectError, match="user_id"):
+        verify_device_keys(no_user)
+    public = account.ed25519_key.to_base64()
+    for keys in ({1: public}, {b"ed25519:" + public.encode(): public}):
+        obj = {"user_id": USER, "usage": ["master"], "keys": keys}
+        with pytest.raises(KeyObjectError, match="key id expected"):
+            verify_cross_signing_key(obj, "master")

@@ -281,7 +281,11 @@ def test_progress_can_cancel() -> None:
         kx.encrypt_key_file(b"x", PASS, progress=stop, **FAST)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("rounds", [0, -1, 1, 99_999, kx.MAX_ROUNDS + 1, True, 1.5, "9"])
+@pytest.mark.parametrize(
+    "rounds",
+    [0, -1, 1, 99_999, kx.MAX_ROUNDS + 1, True, 1.5, "9",
+     pytest.param(10**5000, id="5001-digits"), pytest.param(-(10**5000), id="-5001-digits")],
+)
 def test_writer_rejects_bad_round_counts(rounds: Any) -> None:
     with pytest.raises(UsageError, match="rounds"):
         kx.encrypt_key_file(b"x", PASS, rounds=rounds)
@@ -357,6 +361,8 @@ def test_reader_round_cap() -> None:
     assert kx.decrypt_key_file(vector["armoured"], vector["passphrase"], max_rounds=1000)
     with pytest.raises(UsageError, match="max_rounds"):
         kx.decrypt_key_file(vector["armoured"], vector["passphrase"], max_rounds=0)
+    with pytest.raises(UsageError, match="max_rounds"):  # too many digits for str()
+        kx.decrypt_key_file(vector["armoured"], vector["passphrase"], max_rounds=-(10**5000))
 
 
 def armour(payload: bytes) -> str:
@@ -762,3 +768,18 @@ def test_records_round_trip(
     armoured = kx.export_room_keys([key, key], PASS, **FAST)  # type: ignore[arg-type]
     assert kx.import_room_keys(armoured, PASS) == [key, key]
     assert json.loads(reference_open(armoured, PASS)) == [key.to_json()] * 2
+
+
+def test_text_stream_that_cannot_decode_is_a_key_export_error(tmp_path: Path) -> None:
+    """A file opened in text mode over bytes its codec refuses (here a Latin-1 byte before
+    the header, read as UTF-8) is a KeyExportError, not a UnicodeDecodeError."""
+    armoured = kx.encrypt_key_file(b"[]", PASS, **FAST)  # type: ignore[arg-type]
+    path = tmp_path / "export.txt"
+    path.write_bytes(b"\xe9" + armoured.encode("ascii"))
+    with open(path, encoding="utf-8") as text_file, pytest.raises(KeyExportError, match="ASCII"):
+        kx.decrypt_key_file(text_file, PASS)
+    stream = io.TextIOWrapper(io.BytesIO(armoured.encode("ascii") + b"\xff\xfe"), "utf-8")
+    with pytest.raises(KeyExportError, match="ASCII"):
+        kx.decrypt_key_file(stream, PASS)
+    with open(path, "rb") as binary_file, pytest.raises(KeyExportError, match="BEGIN MEGOLM"):
+        kx.decrypt_key_file(binary_file, PASS)

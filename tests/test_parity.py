@@ -945,7 +945,9 @@ def test_pickle_open_refusals(key: bytes, raw: bytes, data: st.DataObject) -> No
     else:
         text = sealed.encode()
     result = both("pickle_open", key, text, "p")
-    if kind in ("key", "padding", "char") and result[0] == "ok":
+    if kind == "bytes":  # the same pickle as ASCII bytes
+        assert result == ("ok", raw)
+    elif result[0] == "ok":  # every edit breaks the base64, the length or the MAC
         pytest.fail(f"{kind}: a damaged pickle opened")
 
 
@@ -1006,8 +1008,126 @@ def test_pickle_json_one_call(key: bytes, pieces: list[bytes], cut: int) -> None
     assert sealed == P.pickle_seal(key, P.json_hex_to_arrays(text))
     opened = both("pickle_open_json", key, sealed, "p")[1]
     assert opened == P.json_arrays_to_hex(P.json_hex_to_arrays(text))
-    both("pickle_open_json", key, sealed[: cut % (len(sealed) + 1)], "p")
-    both("pickle_open_json", key + b"!", sealed, "p")
+    short = cut % (len(sealed) + 1)
+    assert both("pickle_open_json", key, sealed[:short], "p")[0] == (
+        "ok" if short == len(sealed) else "err")
+    assert both("pickle_open_json", key + b"!", sealed, "p")[0] == "err"
+
+
+# The C rewrites and pickle calls at their documented capacities, with every input ending
+# just before an inaccessible page and every output buffer exactly as large as
+# olmpy_native.h says: a read past the input or a write past the capacity faults.  Run in
+# a child process, so a fault is a failed test rather than a dead test run.
+_GUARD_SCRIPT = textwrap.dedent(r"""
+    import ctypes, itertools, mmap, random, sys
+    from olmpy import _backend
+    from olmpy._native import ffi, lib
+    P = _backend.load("python")
+    PAGE = mmap.PAGESIZE
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+
+    class Guarded:
+        def __init__(self, pages):
+            self.size = pages * PAGE
+            self.mm = mmap.mmap(-1, self.size + PAGE)
+            self.base = ctypes.addressof(ctypes.c_char.from_buffer(self.mm))
+            assert libc.mprotect(self.base + self.size, PAGE, 0) == 0  # PROT_NONE
+
+        def tail(self, data=b"", size=None):
+            # data (or size filler bytes) placed to end at the inaccessible page
+            n = len(data) if size is None else size
+            off = self.size - n
+            self.mm[off:self.size] = data if size is None else b"\xa5" * n
+            return ffi.cast("uint8_t *", self.base + off), off
+
+        def read(self, off, n):
+            return bytes(self.mm[off:off + n])
+
+    IN, OUT = Guarded(16), Guarded(64)
+
+    def rewrites(text, cap_to_hex=None):
+        src, _ = IN.tail(text)
+        cap = 4 * len(text) + 16 if cap_to_hex is None else cap_to_hex
+        out, off = OUT.tail(size=cap)
+        marked = OUT.read(off, lib.olmpy_json_arrays_to_hex(src, len(text), out))
+        out, off = OUT.tail(size=2 * len(text) + 16)
+        arrays = OUT.read(off, lib.olmpy_json_hex_to_arrays(src, len(text), out))
+        assert marked == P.json_arrays_to_hex(text), text
+        assert arrays == P.json_hex_to_arrays(text), text
+
+    def pickles(key, text):
+        src, _ = IN.tail(text)
+        cap = lib.olmpy_pickle_sealed_json_cap(len(text))
+        out, off = OUT.tail(size=cap)
+        n = lib.olmpy_pickle_seal_json(key, len(key), src, len(text), ffi.cast("char *", out),
+                                       cap)
+        sealed = OUT.read(off, n)
+        assert sealed.decode() == P.pickle_seal_json(key, text)
+        cap = lib.olmpy_pickle_sealed_len(len(text)) + 4
+        out, off = OUT.tail(size=cap)
+        n = lib.olmpy_pickle_seal(key, len(key), src, len(text), ffi.cast("char *", out), cap)
+        assert OUT.read(off, n).decode() == P.pickle_seal(key, text)
+        for cut in sorted({0, 1, 2, 3, 4, 5, 8, len(sealed) - 1, len(sealed)}):
+            if not 0 <= cut <= len(sealed):
+                continue
+            src, _ = IN.tail(sealed[:cut])
+            char_src = ffi.cast("char *", src)
+            cap = 4 * (cut // 4 * 3 + 16) + 16
+            out, off = OUT.tail(size=cap)
+            n = lib.olmpy_pickle_open_json(key, len(key), char_src, cut, out, cap)
+            if cut == len(sealed):
+                assert OUT.read(off, n) == P.pickle_open_json(key, sealed, "p")
+            cap = cut // 4 * 3 + 16
+            out, off = OUT.tail(size=cap)
+            n = lib.olmpy_pickle_open(key, len(key), char_src, cut, out, cap)
+            assert (n >= 0) == (cut == len(sealed)), (cut, n)
+
+    if sys.argv[1] == "overrun":  # proves the guard is live: a too-small buffer must fault
+        rewrites(b"[0]" * 100, cap_to_hex=300)
+        print("no fault")
+        sys.exit(0)
+
+    alphabet = [b"[", b"]", b",", b" ", b"0", b"25", b"256", b'"', b"\\", b"u", b"a", b"f",
+                b'"\\u0000']
+    for length in range(5):
+        for combo in itertools.product(alphabet, repeat=length):
+            rewrites(b"".join(combo))
+    for size in range(9):  # every short text over the characters that matter
+        for combo in itertools.product(b'[0,]"\\u' if size < 7 else b'[0"\\', repeat=size):
+            rewrites(bytes(combo))
+    worst = [b"[0]" * 2000, b"[" + b"0," * 3000, b"[" + b"255," * 1000 + b"255]",
+             b'"\\u0000' * 900, b'"\\u0000"' * 900, b'"\\u0000' + b"ff" * 4000 + b'"',
+             b'"\\u0000' + b"09" * 4000 + b'"', b'"\\u0000' + b"ff" * 4000, b"[" * 8000,
+             b'"' + b"\\" * 5001, b'"\\u0000\\']
+    rng = random.Random(5)
+    fuzz = [b"".join(rng.choice(alphabet) for _ in range(rng.randrange(60)))
+            for _ in range(1500)]
+    for text in worst + fuzz:
+        rewrites(text)
+    for text in worst + fuzz[:200] + [b"", b"x" * 15, b"x" * 16]:
+        pickles(b"k" * 32, text)
+    print("guarded-ok")
+""")
+
+
+def test_native_rewrites_and_pickles_stay_in_bounds() -> None:
+    """Brute force over short texts (every combination of up to four JSON-ish pieces, every
+    text of 0..6 bytes over ``[0,]"\\u`` and of 7..8 bytes over ``[0"\\``), worst cases for
+    each capacity bound and a seeded fuzz: no fault, and results equal the pure twin's."""
+    env = dict(os.environ, OLMPY_BACKEND="native")
+    proc = subprocess.run([sys.executable, "-c", _GUARD_SCRIPT, "check"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
+    assert proc.stdout.strip() == "guarded-ok"
+
+
+def test_guard_pages_catch_an_overrun() -> None:
+    """The harness above is live: an output buffer smaller than the bound faults."""
+    env = dict(os.environ, OLMPY_BACKEND="native")
+    proc = subprocess.run([sys.executable, "-c", _GUARD_SCRIPT, "overrun"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode < 0 and "no fault" not in proc.stdout, (proc.returncode, proc.stdout)
 
 
 # --- PK encryption --------------------------------------------------------------------

@@ -138,3 +138,55 @@ def test_fast_and_general_paths_agree(backend: ModuleType) -> None:
         assert mine.first_known_index == 1 and mine.is_verified  # from a signed key
         assert mine.to_vodozemac_pickle(KEY) == exact
         assert mine.decrypt(message).plaintext == b"after"
+
+
+def test_deep_nesting_is_a_pickle_error(backend: ModuleType) -> None:
+    """JSON nested beyond Python's parser (sealed with the right key) is a PickleError, not
+    a RecursionError."""
+    for deep in (b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000):
+        text = libolm.seal(deep, KEY)
+        for cls in (olmpy.Account, olmpy.Session, olmpy.GroupSession, olmpy.InboundGroupSession):
+            with pytest.raises(PickleError, match="nesting"):
+                cls.from_vodozemac_pickle(text, KEY)
+
+
+def test_misplaced_secrets_stay_out_of_error_messages(backend: ModuleType) -> None:
+    """A secret byte array where an integer, a boolean or a key variant belongs is refused
+    without its hex (or values) appearing in the message."""
+    account = vodozemac.Account()
+    account.generate_one_time_keys(1)
+    account.generate_fallback_key()
+    document = json.loads(libolm.open_sealed(account.pickle(KEY), KEY, "t"))
+    seed = document["signing_key"]["Normal"]
+    secret = bytes(document["diffie_hellman_key"]).hex()
+    fallback = document["fallback_keys"]["fallback_key"]
+    edits = [
+        {**document, "signing_key": {"Normal": seed, "Other": seed}},
+        {**document, "signing_key": seed},
+        {**document, "one_time_keys": {**document["one_time_keys"],
+                                       "next_key_id": document["diffie_hellman_key"]}},
+        {**document, "fallback_keys": {**document["fallback_keys"], "fallback_key": {
+            **fallback, "published": document["diffie_hellman_key"]}}},
+    ]
+    for edit in edits:
+        with pytest.raises(PickleError) as caught:
+            olmpy.Account.from_vodozemac_pickle(libolm.seal(json.dumps(edit).encode(), KEY), KEY)
+        message = str(caught.value)
+        for value in (bytes(seed).hex()[:8], secret[:8], str(seed[0]) + ", " + str(seed[1])):
+            assert value not in message, message
+
+
+def test_key_ids_too_long_for_int_are_pickle_errors(backend: ModuleType) -> None:
+    """A key id of thousands of digits (beyond what int() converts) is a PickleError."""
+    account = vodozemac.Account()
+    account.generate_one_time_keys(1)
+    document = json.loads(libolm.open_sealed(account.pickle(KEY), KEY, "t"))
+    keys = document["one_time_keys"]
+    (key_id,) = keys["public_keys"]
+    for name in ("1" * 5000, "1" * 21, "18446744073709551616"):
+        edit = {**document, "one_time_keys": {
+            **keys, "public_keys": {name: keys["public_keys"][key_id]},
+            "private_keys": {name: keys["private_keys"][key_id]}}}
+        text = libolm.seal(json.dumps(edit).encode(), KEY)
+        with pytest.raises(PickleError, match="key ids that fit a u64"):
+            olmpy.Account.from_vodozemac_pickle(text, KEY)

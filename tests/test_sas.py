@@ -563,3 +563,20 @@ def test_benchmark_quick_runs() -> None:
     ]:
         assert (op, peer) in pairs
     assert all(float(row[i].replace(",", "")) > 0 for row in table for i in (1, 3, 4))
+
+
+@pytest.mark.parametrize("key_ids", [None, 5, b"ed25519:A", bytearray(b"ed25519:A"), 1.5])
+def test_key_ids_mac_input_non_iterables(key_ids: Any) -> None:
+    """Anything but an iterable of str is a UsageError, not a TypeError from iterating it."""
+    with pytest.raises(UsageError, match="key ids: expected an iterable of str"):
+        key_ids_mac_input(key_ids)
+
+
+def test_huge_integers_are_usage_errors(backend: ModuleType) -> None:
+    """Counts and indexes too large for str() (over 4300 digits) still give a UsageError."""
+    est = Sas().diffie_hellman(Sas().public_key)
+    for value in (10**5000, -(10**5000)):
+        with pytest.raises(UsageError, match="integer of"):
+            est.bytes_raw("info", value)
+        with pytest.raises(UsageError, match="integer of"):
+            emoji_for_index(value)

@@ -507,3 +507,31 @@ def test_pk_signing_seed_must_be_32_bytes(seed: object) -> None:
 def test_pk_signing_message_type(backend: ModuleType) -> None:
     with pytest.raises(UsageError, match="bytes or str"):
         PkSigning(bytes(32)).sign(5)  # type: ignore[arg-type]
+
+
+def test_pk_signing_refuses_lone_surrogates(backend: ModuleType) -> None:
+    """A str with no UTF-8 form is a UsageError, not a UnicodeEncodeError."""
+    with pytest.raises(UsageError, match="lone surrogate"):
+        PkSigning(bytes(32)).sign("abc\ud800")
+
+
+def test_verify_json_with_non_str_keys_in_signatures(backend: ModuleType) -> None:
+    """Hand-built dicts may mix key types; a missing entry is still MissingSignatureError
+    (listing what is there), never a TypeError from sorting the keys."""
+    key = PkSigning(bytes(32))
+    cases = [
+        {"a": 1, "signatures": {1: {}, "@other:x": {}}},
+        {"a": 1, "signatures": {"@u:x": {2: "sig", "ed25519:B": "sig"}}},
+    ]
+    for obj in cases:
+        with pytest.raises(MissingSignatureError, match=r"\['[^']+', [12]\]"):
+            verify_json(obj, "@u:x", "ed25519:A", key.public_key)
+
+
+@pytest.mark.parametrize(
+    "text", ["1e99999999999999999999", "-1e-99999999999999999999", "0E99999999999999999999"]
+)
+def test_parse_json_exponent_beyond_decimal_range(text: str) -> None:
+    """Exponents beyond Decimal's range are out-of-range integers, said so."""
+    with pytest.raises(JsonDecodeError, match=r"expected an integer within"):
+        parse_json(text)

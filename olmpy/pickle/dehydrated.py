@@ -39,12 +39,19 @@ class DehydratedDevice(NamedTuple):
 
 
 class Contents(NamedTuple):
-    """What a dehydrated device holds: secrets only."""
+    """What a dehydrated device holds: secrets only (repr shows none of them)."""
 
     curve25519_secret: bytes
     ed25519_seed: bytes
     one_time_keys: list[bytes]
     fallback_key: bytes | None
+
+    def __repr__(self) -> str:
+        fallback = "none" if self.fallback_key is None else "one"
+        return (
+            f"Contents(<secrets hidden>, one_time_keys={len(self.one_time_keys)}, "
+            f"fallback_key={fallback})"
+        )
 
 
 def _key(key: object) -> bytes:

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from olmpy import _backend
-from olmpy.errors import PickleError, UsageError, expected
+from olmpy.errors import PickleError, UsageError, expected, shown
 
 
 def _key(key: bytes) -> bytes:
@@ -55,11 +55,14 @@ def open_text(text: str, key: bytes, what: str) -> bytes:
 
 
 def parse(marked: bytes, what: str) -> dict[str, Any]:
-    """The JSON object of an opened pickle; PickleError if it is not one."""
+    """The JSON object of an opened pickle; PickleError if it is not one (nesting too
+    deep for Python's parser included)."""
     try:
         document = json.loads(marked)
     except (ValueError, UnicodeDecodeError):
         raise PickleError(f"{what}: expected JSON, got bytes that do not parse") from None
+    except RecursionError:
+        raise PickleError(f"{what}: expected JSON, got nesting too deep to parse") from None
     if not isinstance(document, dict):
         raise PickleError(f"{what}: " + expected("a JSON object", type(document).__name__))
     return document
@@ -101,7 +104,7 @@ def byte_array(value: Any, length: int, what: str) -> bytes:
 def integer(value: Any, limit: int, what: str) -> int:
     """A JSON integer in 0..limit."""
     if type(value) is not int or not 0 <= value <= limit:
-        raise PickleError(f"{what}: " + expected(f"an integer in 0..{limit}", repr(value)))
+        raise PickleError(f"{what}: " + expected(f"an integer in 0..{limit}", shown(value)))
     return value
 
 
@@ -122,7 +125,12 @@ def config(document: dict[str, Any], what: str) -> None:
     """Only Megolm v1 sessions are supported (vodozemac's experimental v2 is not)."""
     value = document.get("config", {"version": "V1"})
     if value != {"version": "V1"}:
-        raise PickleError(f"{what} config: " + expected('{"version": "V1"}', repr(value)))
+        version = value.get("version") if isinstance(value, dict) else None
+        if isinstance(version, str) and version[:1] != "\x00":
+            got = f"version {version[:40]!r}"
+        else:
+            got = shown(value)
+        raise PickleError(f"{what} config: " + expected('{"version": "V1"}', got))
 
 
 def obj(value: Any, what: str) -> dict[str, Any]:
@@ -135,7 +143,7 @@ def obj(value: Any, what: str) -> dict[str, Any]:
 def boolean(value: Any, what: str) -> bool:
     """A JSON boolean."""
     if type(value) is not bool:
-        raise PickleError(f"{what}: " + expected("true or false", repr(value)[:40]))
+        raise PickleError(f"{what}: " + expected("true or false", shown(value)))
     return value
 
 
@@ -157,6 +165,8 @@ def id_map(value: Any, limit: int, what: str) -> dict[int, bytes]:
     for name, key in obj(value, what).items():
         if not (name == "0" or (name[:1] in "123456789" and name.isascii() and name.isdigit())):
             raise PickleError(f"{what}: " + expected("decimal key ids", repr(name)[:40]))
+        if len(name) > 20:  # longer than any u64, and int() refuses over 4300 digits
+            raise PickleError(f"{what}: " + expected("key ids that fit a u64", name[:40]))
         number = int(name)
         if number > U64:
             raise PickleError(f"{what}: " + expected("key ids that fit a u64", name[:40]))
@@ -172,6 +182,8 @@ def signing_key(value: Any, what: str) -> tuple[str, bytes]:
         return "Normal", byte_array(value["Normal"], 32, what)
     if isinstance(value, dict) and len(value) == 1 and "Expanded" in value:
         return "Expanded", byte_array(value["Expanded"], 64, what)
-    raise PickleError(
-        f"{what}: " + expected('an object with "Normal" or "Expanded"', repr(value)[:40])
-    )
+    if isinstance(value, dict):
+        got = f"an object with the keys {sorted(map(str, value))!r}"[:80]
+    else:
+        got = shown(value)
+    raise PickleError(f"{what}: " + expected('an object with "Normal" or "Expanded"', got))
