@@ -89,3 +89,23 @@ class BackendError(OlmpyError, ImportError):
 def expected(what: str, got: object) -> str:
     """Formats the 'expected X, got Y' part of an error message."""
     return f"expected {what}, got {got}"
+
+
+def shown(value: object) -> str:
+    """What arrived, for an error message: never long, never a secret's text.
+
+    None, booleans and integers of at most 64 bits appear as themselves; short strings
+    (up to 40 characters, not starting with NUL, which marks olmpy's hex byte strings) in
+    quotes; anything else only by type and size.
+    """
+    if value is None or type(value) is bool:
+        return repr(value)
+    if isinstance(value, int):
+        return repr(int(value)) if value.bit_length() <= 64 else "an integer beyond 64 bits"
+    if isinstance(value, str):
+        if len(value) <= 40 and value[:1] != "\x00":
+            return repr(value)
+        return f"a str of {len(value)} characters"
+    if isinstance(value, (bytes, bytearray, list, tuple, dict)):
+        return f"{type(value).__name__} of length {len(value)}"
+    return type(value).__name__

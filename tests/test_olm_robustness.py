@@ -33,6 +33,7 @@ from olmpy import (
     Curve25519PublicKey,
     DecodeError,
     DecryptionError,
+    GroupSession,
     KeyDecodeError,
     Message,
     OlmpyError,
@@ -1121,3 +1122,15 @@ def test_memory_bounded_under_adversarial_input(backend: ModuleType,
     check_bounds(a, b)
     event(f"limits reached: skipped keys {PEAK['skipped'] == 40}, "
           f"receiver chains {PEAK['receivers'] == 5}")
+
+
+def test_huge_or_odd_counts_are_usage_errors() -> None:
+    """A one-time key count beyond 10,000 (or not an int) is refused before any allocation,
+    and error messages never try to print a huge integer."""
+    account = Account()
+    for count in (10_001, 10**5000, -1, 1.5, "3"):
+        with pytest.raises(UsageError, match="one-time key count"):
+            account.generate_one_time_keys(count)  # type: ignore[arg-type]
+    assert account.one_time_keys == {}
+    with pytest.raises(UsageError, match="beyond 64 bits"):
+        GroupSession.from_parts(bytes(128), 10**5000, bytes(32))

@@ -15,7 +15,7 @@ from typing import Any
 from nacl import bindings as _sodium
 
 from olmpy import _b64, _backend, primitives
-from olmpy.errors import PickleError, UsageError, expected
+from olmpy.errors import PickleError, UsageError, expected, shown
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import SIGNED_VERSION, SessionKey
@@ -55,7 +55,7 @@ class GroupSession:
         ratchet = require_bytes("Megolm ratchet", ratchet, 128)
         seed = require_bytes("Ed25519 seed", ed25519_seed, 32)
         if not isinstance(counter, int) or not 0 <= counter <= 0xFFFFFFFF:
-            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(counter)))
+            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", shown(counter)))
         pk, sk = _sodium.crypto_sign_seed_keypair(seed)
         self = cls.__new__(cls)
         self._setup(ratchet, counter, bytes(sk), _backend.impl.KEY_SEED, bytes(pk))
@@ -173,7 +173,7 @@ class GroupSession:
             )
         raise PickleError(
             f"{what} signing key: "
-            + expected('an object with "Normal" or "Expanded"', repr(signing)[:40])
+            + expected('an object with "Normal" or "Expanded"', shown(signing))
         )
 
     def to_libolm_pickle(self, pickle_key: bytes | str) -> str:

@@ -18,7 +18,7 @@ import re
 from typing import Any, NamedTuple
 
 from olmpy import _b64, _backend
-from olmpy.errors import PickleError, UsageError, expected
+from olmpy.errors import PickleError, UsageError, expected, shown
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import EXPORT_VERSION, ExportedSessionKey, SessionKey
@@ -155,7 +155,7 @@ class InboundGroupSession:
     def export_at(self, index: int) -> ExportedSessionKey | None:
         """The exported key at ``index``, or None if ``index`` is below the first known one."""
         if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
-            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(index)))
+            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", shown(index)))
         initial: bytes = self._b.read_secret(self._initial)
         if _ahead(index, _counter(initial)) < 0:
             return None
@@ -179,7 +179,7 @@ class InboundGroupSession:
     def advance_to(self, index: int) -> bool:
         """Forgets every key before ``index`` for good; returns False if none were known."""
         if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
-            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(index)))
+            raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", shown(index)))
         b = self._b
         if _ahead(index, self.first_known_index) <= 0:
             return False
@@ -292,7 +292,7 @@ class InboundGroupSession:
         verified = vodozemac.field(document, "signing_key_verified", what)
         if type(verified) is not bool:
             raise PickleError(
-                f"{what}: " + expected("a boolean signing_key_verified", repr(verified))
+                f"{what}: " + expected("a boolean signing_key_verified", shown(verified))
             )
         return cls._from_states(initial, latest, public, verified)
 

@@ -8,7 +8,7 @@ same event decrypted twice, e.g. after a re-sync, is fine).
 
 from __future__ import annotations
 
-from olmpy.errors import ReplayError, UsageError, expected
+from olmpy.errors import ReplayError, UsageError, expected, shown
 from olmpy.megolm.inbound_group_session import DecryptedMessage, InboundGroupSession
 from olmpy.megolm.message import MegolmMessage
 
@@ -24,7 +24,7 @@ class ReplayGuard:
     def check(self, session_id: str, message_index: int, event_id: str) -> None:
         """Records the pair, or raises ReplayError if it was seen on another event."""
         if not isinstance(event_id, str) or not event_id:
-            raise UsageError("event id: " + expected("a non-empty str", repr(event_id)))
+            raise UsageError("event id: " + expected("a non-empty str", shown(event_id)))
         key = (session_id, message_index)
         first = self._seen.setdefault(key, event_id)
         if first != event_id:

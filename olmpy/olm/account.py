@@ -29,6 +29,7 @@ from olmpy.errors import (
     UnknownOneTimeKeyError,
     UsageError,
     expected,
+    shown,
 )
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
@@ -40,6 +41,9 @@ from olmpy.pickle.vodozemac import byte_json
 
 MAX_STORED_ONE_TIME_KEYS = 100
 ONE_TIME_KEYS_TO_PUBLISH = 50
+# One call may ask for at most this many keys (all but the newest 100 would be dropped
+# at once anyway); a larger count is a caller's mistake, not a reason to allocate.
+MAX_GENERATE = 10_000
 
 
 def _key_id(counter: int) -> str:
@@ -183,9 +187,12 @@ class Account:
         return ONE_TIME_KEYS_TO_PUBLISH
 
     def generate_one_time_keys(self, count: int) -> None:
-        """Makes ``count`` new one-time keys; beyond 100 stored, the oldest are dropped."""
-        if not isinstance(count, int) or count < 0:
-            raise UsageError("one-time key count: " + expected("an int >= 0", repr(count)))
+        """Makes ``count`` (0..10,000) new one-time keys; beyond 100 stored, the oldest are
+        dropped."""
+        if not isinstance(count, int) or not 0 <= count <= MAX_GENERATE:
+            raise UsageError(
+                "one-time key count: " + expected(f"an int in 0..{MAX_GENERATE}", shown(count))
+            )
         for key in self._new_keys(count) if count else []:
             self._one_time[key.id] = key
         while len(self._one_time) > MAX_STORED_ONE_TIME_KEYS:

@@ -10,7 +10,7 @@ Matrix carries a message as its type and its body in base64.
 from __future__ import annotations
 
 from olmpy import _b64, _backend, _wire
-from olmpy.errors import MessageDecodeError, UsageError, VersionError, expected
+from olmpy.errors import MessageDecodeError, UsageError, VersionError, expected, shown
 
 PRE_KEY = 0
 NORMAL = 1
@@ -150,7 +150,7 @@ class AnyOlmMessage:
 
     def __init__(self, message_type: int, body: bytes) -> None:
         if message_type not in (PRE_KEY, NORMAL) or type(message_type) is not int:
-            raise UsageError("Olm message type: " + expected("0 or 1", repr(message_type)))
+            raise UsageError("Olm message type: " + expected("0 or 1", shown(message_type)))
         self.message_type: int = message_type
         self._body = body
         self._parsed: PreKeyMessage | Message | None = None

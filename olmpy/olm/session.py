@@ -31,6 +31,7 @@ from olmpy.errors import (
     UnknownMessageIndexError,
     UsageError,
     expected,
+    shown,
 )
 from olmpy.olm.messages import NORMAL, PRE_KEY, AnyOlmMessage, Message, PreKeyMessage
 from olmpy.pickle import libolm, vodozemac
@@ -370,7 +371,7 @@ class Session:
                 return vodozemac.integer(value["Known"], vodozemac.U64, where + " ratchet_count")
             raise PickleError(
                 f"{where} ratchet_count: "
-                + expected('{"Known": n} or {"Unknown": null}', repr(value)[:40])
+                + expected('{"Known": n} or {"Unknown": null}', shown(value))
             )
 
         def chain_state(value: Any, where: str) -> bytes:
@@ -459,7 +460,7 @@ class Session:
             sender = None
         else:
             raise PickleError(
-                f"{where} type: " + expected('"active" or "inactive"', repr(kind)[:40])
+                f"{where} type: " + expected('"active" or "inactive"', shown(kind))
             )
 
         self = cls._new(os.urandom, (identity, base, one_time))
