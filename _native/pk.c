@@ -32,6 +32,7 @@ long olmpy_pk_encrypt(const uint8_t *eph_secret, const uint8_t *recipient, const
     long n = olmpy_aes256_cbc_encrypt(keys.aes, keys.iv, pt, ptlen, ct);
     olmpy_hmac_sha256(keys.mac, 32, EMPTY, 0, tag);
     memcpy(mac, tag, 8);
+    olmpy_wipe(tag, sizeof tag);
     olmpy_wipe(&keys, sizeof keys);
     return n;
 }
@@ -56,6 +57,7 @@ long olmpy_pk_decrypt(const uint8_t *secret, const uint8_t *eph_public, const ui
     } else {
         result = olmpy_aes256_cbc_decrypt(keys.aes, keys.iv, ct, ctlen, out);
     }
+    olmpy_wipe(tag, sizeof tag);
     olmpy_wipe(&keys, sizeof keys);
     return result;
 }

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import reprlib
 import tempfile
 from collections.abc import Mapping
 from typing import IO, Any, Protocol
@@ -45,6 +46,7 @@ from olmpy.primitives import AesCtr64
 
 __all__ = [
     "CHUNK_SIZE",
+    "MAX_CHUNK_SIZE",
     "AttachmentError",
     "AttachmentHashError",
     "AttachmentVersionError",
@@ -57,6 +59,9 @@ __all__ = [
 
 CHUNK_SIZE = 64 * 1024
 """Bytes read from a source per step by the streaming functions."""
+
+MAX_CHUNK_SIZE = 1 << 30
+"""The largest ``chunk_size`` accepted (larger reads defeat constant memory)."""
 
 VERSION = "v2"
 ACCEPTED_VERSIONS = ("v2", "v1")
@@ -83,6 +88,18 @@ class _Reader(Protocol):
 
 class _Writer(Protocol):
     def write(self, data: bytes, /) -> object: ...
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
+
+
+def _show(value: object) -> str:
+    """A short repr of an untrusted value for error messages; never raises."""
+    try:
+        return _REPR.repr(value)
+    except (ValueError, RecursionError):  # an int past str()'s digit limit, say
+        return type(value).__name__
 
 
 def _urlsafe_b64encode(data: bytes) -> str:
@@ -140,7 +157,7 @@ class EncryptedFileInfo:
                     f"attachment {what}: " + expected(f"{length} bytes", f"{len(value)} bytes")
                 )
         if version not in ACCEPTED_VERSIONS:
-            raise UsageError("attachment version: " + expected('"v2" or "v1"', repr(version)))
+            raise UsageError("attachment version: " + expected('"v2" or "v1"', _show(version)))
         self._key = bytes(key)
         self.iv: bytes = bytes(iv)
         self.sha256: bytes = bytes(sha256)
@@ -172,20 +189,20 @@ class EncryptedFileInfo:
                 "file info: " + expected('"v": "v2"', 'no "v" (a pre-2017 "v0" file)'))
         version = info["v"]
         if version not in ACCEPTED_VERSIONS or not isinstance(version, str):
-            raise AttachmentVersionError("file.v: " + expected('"v2" or "v1"', repr(version)))
+            raise AttachmentVersionError("file.v: " + expected('"v2" or "v1"', _show(version)))
         jwk = _field(info, "key", Mapping, "file")
         kty = _field(jwk, "kty", str, "file.key")
         if kty != "oct":
-            raise AttachmentError("file.key.kty: " + expected('"oct"', repr(kty)))
+            raise AttachmentError("file.key.kty: " + expected('"oct"', _show(kty)))
         alg = _field(jwk, "alg", str, "file.key")
         if alg != "A256CTR":
-            raise AttachmentError("file.key.alg: " + expected('"A256CTR"', repr(alg)))
+            raise AttachmentError("file.key.alg: " + expected('"A256CTR"', _show(alg)))
         ops = _field(jwk, "key_ops", list, "file.key")
         if not all(isinstance(op, str) for op in ops) or not {"encrypt", "decrypt"} <= set(ops):
             raise AttachmentError(
-                "file.key.key_ops: " + expected('a list with "encrypt" and "decrypt"', repr(ops)))
+                "file.key.key_ops: " + expected('a list with "encrypt" and "decrypt"', _show(ops)))
         if "ext" in jwk and jwk["ext"] is not True:
-            raise AttachmentError("file.key.ext: " + expected("true", repr(jwk["ext"])))
+            raise AttachmentError("file.key.ext: " + expected("true", _show(jwk["ext"])))
         key = _decode(_field(jwk, "k", str, "file.key"), "file.key.k", KEY_LEN, urlsafe=True)
         iv = _decode(_field(info, "iv", str, "file"), "file.iv", IV_LEN)
         hashes = _field(info, "hashes", Mapping, "file")
@@ -219,8 +236,17 @@ def _as_info(info: EncryptedFileInfo | Mapping[str, Any]) -> EncryptedFileInfo:
 
 
 def _check_chunk(chunk_size: int) -> None:
-    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
-        raise UsageError("chunk_size: " + expected("a positive int", repr(chunk_size)))
+    if (not isinstance(chunk_size, int) or isinstance(chunk_size, bool)
+            or not 1 <= chunk_size <= MAX_CHUNK_SIZE):
+        raise UsageError("chunk_size: " + expected(f"a positive int up to {MAX_CHUNK_SIZE}",
+                                                   _show(chunk_size)))
+
+
+def _check_io(src: object, dst: object) -> None:
+    for what, obj, method in (("source", src, "read"), ("destination", dst, "write")):
+        if not callable(getattr(obj, method, None)):
+            raise UsageError(f"{what}: " + expected(f"a binary file (with {method}())",
+                                                    type(obj).__name__))
 
 
 def _read(src: _Reader, size: int) -> bytes:
@@ -239,6 +265,7 @@ def encrypt_stream(src: _Reader, dst: _Writer, *, chunk_size: int = CHUNK_SIZE
     the event as ``file``.
     """
     _check_chunk(chunk_size)
+    _check_io(src, dst)
     key = os.urandom(KEY_LEN)
     iv = os.urandom(8) + bytes(8)
     ctr = AesCtr64(key, iv)
@@ -315,6 +342,7 @@ def decrypt_stream(src: _Reader, dst: _Writer, info: EncryptedFileInfo | Mapping
     raised after the write and the caller must discard ``dst``.
     """
     _check_chunk(chunk_size)
+    _check_io(src, dst)
     parsed = _as_info(info)
     digest = hashlib.sha256()
     if _seekable(src):

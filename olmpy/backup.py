@@ -29,6 +29,7 @@ and the unauthenticated ``first_message_index``, ``forwarded_count`` and
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -74,6 +75,18 @@ class BackupDataError(DecodeError):
 
 class BackupKeyMismatchError(DecryptionError):
     """A backup decryption key is not the one ``auth_data.public_key`` names."""
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
+
+
+def _show(value: object) -> str:
+    """A short repr of an untrusted value for error messages; never raises."""
+    try:
+        return _REPR.repr(value)
+    except (ValueError, RecursionError):  # an int past str()'s digit limit, say
+        return type(value).__name__
 
 
 def _key_b64(key: Curve25519PublicKey | str, what: str) -> str:
@@ -157,12 +170,14 @@ class BackedUpRoomKey:
             if isinstance(value, Ed25519PublicKey):
                 value = value.to_base64()
             if not isinstance(name, str) or not isinstance(value, str):
+                got = f"{type(name).__name__} {_show(name)}: {type(value).__name__}"
                 raise UsageError(
-                    "sender_claimed_keys: "
-                    + expected("str names and str or key values", repr(name))
+                    "sender_claimed_keys: " + expected("str names and str or key values", got)
                 )
             claimed[name] = value
-        if isinstance(forwarding_curve25519_key_chain, (str, bytes)):
+        if isinstance(forwarding_curve25519_key_chain, (str, bytes)) or not isinstance(
+            forwarding_curve25519_key_chain, Iterable
+        ):
             raise UsageError(
                 "forwarding_curve25519_key_chain: " + expected("a list of keys", "a single value")
             )
@@ -171,7 +186,7 @@ class BackedUpRoomKey:
             for k in forwarding_curve25519_key_chain
         ]
         if type(shared_history) is not bool:
-            raise UsageError("shared_history: " + expected("a bool", repr(shared_history)[:40]))
+            raise UsageError("shared_history: " + expected("a bool", _show(shared_history)))
         return cls(
             session_key=session.export_at_first_known_index(),
             sender_key=_key_b64(sender_key, "sender_key"),
@@ -194,19 +209,19 @@ class BackedUpRoomKey:
         algorithm = value.get("algorithm")
         if algorithm != MEGOLM_ALGORITHM:
             raise BackupDataError(
-                f"{what} algorithm: " + expected(repr(MEGOLM_ALGORITHM), repr(algorithm)[:60])
+                f"{what} algorithm: " + expected(repr(MEGOLM_ALGORITHM), _show(algorithm))
             )
         sender_key = value.get("sender_key")
         if not isinstance(sender_key, str):
             raise BackupDataError(
-                f"{what} sender_key: " + expected("a base64 string", repr(sender_key)[:60])
+                f"{what} sender_key: " + expected("a base64 string", _show(sender_key))
             )
         Curve25519PublicKey.from_base64(sender_key)  # a Base64Error or KeyDecodeError
         claimed = value.get("sender_claimed_keys", {})
         if not isinstance(claimed, dict) or not all(isinstance(v, str) for v in claimed.values()):
             raise BackupDataError(
                 f"{what} sender_claimed_keys: "
-                + expected("an object of strings", repr(claimed)[:60])
+                + expected("an object of strings", _show(claimed))
             )
         chain = value.get("forwarding_curve25519_key_chain", [])
         if (
@@ -216,7 +231,7 @@ class BackedUpRoomKey:
         ):
             raise BackupDataError(
                 f"{what} forwarding_curve25519_key_chain: "
-                + expected(f"an array of at most {_MAX_CHAIN} strings", repr(chain)[:60])
+                + expected(f"an array of at most {_MAX_CHAIN} strings", _show(chain))
             )
         session_key = value.get("session_key")
         if not isinstance(session_key, str):
@@ -253,10 +268,20 @@ def encrypt_room_key(
     """``session_data`` for ``room_key`` under the backup public key ``recipient``."""
     if not isinstance(room_key, BackedUpRoomKey):
         raise UsageError("room key: " + expected("a BackedUpRoomKey", type(room_key).__name__))
-    plaintext = json.dumps(
-        room_key.to_json(), separators=(",", ":"), sort_keys=True, ensure_ascii=False
-    ).encode("utf-8")
-    return _recipient(recipient).encrypt(plaintext).to_dict()
+    if not isinstance(room_key.session_key, ExportedSessionKey):
+        got = type(room_key.session_key).__name__
+        raise UsageError("room key session_key: " + expected("an ExportedSessionKey", got))
+    encryption = _recipient(recipient)
+    try:
+        plaintext = json.dumps(
+            room_key.to_json(), separators=(",", ":"), sort_keys=True, ensure_ascii=False
+        ).encode("utf-8")
+    except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        raise UsageError(
+            "room key: expected JSON-serialisable fields of UTF-8 text, got others "
+            "(a non-string value or lone surrogates)"
+        ) from None
+    return encryption.encrypt(plaintext).to_dict()
 
 
 def encrypt_session(
@@ -322,7 +347,7 @@ def key_backup_data(
     device verified the device the key came from (the caller knows; default false).
     """
     if type(is_verified) is not bool:
-        raise UsageError("is_verified: " + expected("a bool", repr(is_verified)[:40]))
+        raise UsageError("is_verified: " + expected("a bool", _show(is_verified)))
     room_key = BackedUpRoomKey.from_session(
         session,
         sender_key=sender_key,
@@ -350,12 +375,12 @@ def decrypt_key_backup_data(
         number = data.get(name)
         if type(number) is not int or not 0 <= number <= _U32:
             raise BackupDataError(
-                f"{what} {name}: " + expected("an integer in 0..2**32-1", repr(number)[:40])
+                f"{what} {name}: " + expected("an integer in 0..2**32-1", _show(number))
             )
         numbers.append(number)
     verified = data.get("is_verified")
     if type(verified) is not bool:
-        raise BackupDataError(f"{what} is_verified: " + expected("a boolean", repr(verified)[:40]))
+        raise BackupDataError(f"{what} is_verified: " + expected("a boolean", _show(verified)))
     session_data = data.get("session_data")
     if not isinstance(session_data, Mapping):
         got = "none" if session_data is None else type(session_data).__name__
@@ -387,8 +412,9 @@ def verify_auth_data(
 ) -> Curve25519PublicKey:
     """Checks ``auth_data``'s signature; returns the backup public key it vouches for.
 
-    Raises BackupDataError for malformed ``auth_data`` and SignatureError (or its
-    ``MissingSignatureError``) when the signature is absent or does not verify.
+    Raises BackupDataError for malformed ``auth_data`` (Base64Error or KeyDecodeError
+    for a bad ``public_key``) and SignatureError (or its ``MissingSignatureError``)
+    when the signature is absent or does not verify.
     """
     key = auth_data_public_key(auth_data)
     verify_json(auth_data, user_id, key_id, public_key)
@@ -426,7 +452,7 @@ def auth_data_public_key(value: Mapping[str, Any]) -> Curve25519PublicKey:
         algorithm = value.get("algorithm")
         if algorithm != ALGORITHM:
             raise BackupDataError(
-                "backup version algorithm: " + expected(repr(ALGORITHM), repr(algorithm)[:80])
+                "backup version algorithm: " + expected(repr(ALGORITHM), _show(algorithm))
             )
         value = value["auth_data"]
         if not isinstance(value, Mapping):
@@ -434,7 +460,7 @@ def auth_data_public_key(value: Mapping[str, Any]) -> Curve25519PublicKey:
     public = value.get("public_key")
     if not isinstance(public, str):
         raise BackupDataError(
-            "auth_data public_key: " + expected("a base64 string", repr(public)[:60])
+            "auth_data public_key: " + expected("a base64 string", _show(public))
         )
     return Curve25519PublicKey.from_base64(public)
 

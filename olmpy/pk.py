@@ -61,12 +61,12 @@ class PkMessage:
         for name, value in (("ciphertext", ciphertext), ("MAC", mac)):
             if not isinstance(value, (bytes, bytearray, memoryview)):
                 raise UsageError(f"PK message {name}: " + expected("bytes", type(value).__name__))
-        if len(mac) != MAC_LENGTH:
-            raise MessageDecodeError(
-                "PK message MAC: " + expected(f"{MAC_LENGTH} bytes", f"{len(mac)} bytes")
-            )
         self._ciphertext = bytes(ciphertext)
-        self._mac = bytes(mac)
+        self._mac = bytes(mac)  # bytes first: a memoryview's len() counts items
+        if len(self._mac) != MAC_LENGTH:
+            raise MessageDecodeError(
+                "PK message MAC: " + expected(f"{MAC_LENGTH} bytes", f"{len(self._mac)} bytes")
+            )
         self._ephemeral = Curve25519PublicKey(
             Curve25519PublicKey._coerce(ephemeral_key, "PK message ephemeral key")
         )
@@ -200,7 +200,12 @@ class PkEncryption:
         A recipient key that gives an all-zero shared secret raises KeyDecodeError.
         """
         if isinstance(plaintext, str):
-            plaintext = plaintext.encode("utf-8")
+            try:
+                plaintext = plaintext.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError(
+                    "PK plaintext: expected text encodable as UTF-8, got lone surrogates"
+                ) from None
         elif not isinstance(plaintext, (bytes, bytearray, memoryview)):
             raise UsageError("PK plaintext: " + expected("bytes or str", type(plaintext).__name__))
         b = _backend.impl
@@ -247,10 +252,11 @@ class PkDecryption:
         """From the 32-byte private key (what ``key`` returns)."""
         if not isinstance(secret_key, (bytes, bytearray, memoryview)):
             raise UsageError("PK private key: " + expected("32 bytes", type(secret_key).__name__))
-        if len(secret_key) != 32:
-            raise UsageError("PK private key: " + expected("32 bytes", f"{len(secret_key)} bytes"))
+        raw = bytes(secret_key)
+        if len(raw) != 32:
+            raise UsageError("PK private key: " + expected("32 bytes", f"{len(raw)} bytes"))
         self = cls.__new__(cls)
-        self._setup(bytes(secret_key))
+        self._setup(raw)
         return self
 
     @classmethod

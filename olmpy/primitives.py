@@ -135,6 +135,9 @@ class AesCtr64:
     __slots__ = ("_ctx", "_high", "_key", "_left")
 
     def __init__(self, key: bytes, iv: bytes) -> None:
+        """A 32-byte AES key and a 16-byte counter block (UsageError otherwise)."""
+        key = require_bytes("AES-CTR key", key, 32)
+        iv = require_bytes("AES-CTR counter block", iv, 16)
         self._key = key
         self._high = iv[:8]
         low = int.from_bytes(iv[8:16], "big")
@@ -146,6 +149,12 @@ class AesCtr64:
 
     def update(self, data: bytes) -> bytes:
         """XORs ``data`` with the next ``len(data)`` keystream bytes."""
+        if isinstance(data, memoryview) and not (
+            data.itemsize == 1 and data.ndim == 1 and data.c_contiguous
+        ):
+            data = data.tobytes()  # count bytes, not items, toward the wrap
+        elif not isinstance(data, (bytes, bytearray, memoryview)):
+            raise UsageError("AES-CTR input: " + expected("bytes", type(data).__name__))
         if len(data) < self._left:
             self._left -= len(data)
             return self._ctx.update(data)

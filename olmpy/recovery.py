@@ -21,6 +21,7 @@ key (not even the parity byte).
 
 from __future__ import annotations
 
+import reprlib
 import secrets
 import string
 from typing import Any
@@ -70,6 +71,18 @@ class PassphraseInfoError(DecodeError):
     """A ``passphrase`` object (m.pbkdf2 parameters from account data) is malformed."""
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
+
+
+def _show(value: object) -> str:
+    """A short repr of an untrusted value for error messages; never raises."""
+    try:
+        return _REPR.repr(value)
+    except (ValueError, RecursionError):  # an int past str()'s digit limit, say
+        return type(value).__name__
+
+
 # --- base58 -------------------------------------------------------------------------------
 
 
@@ -83,21 +96,38 @@ def _base58_encode(data: bytes) -> str:
     return "1" * zeros + "".join(reversed(digits))
 
 
-def _base58_decode(text: str, positions: list[int]) -> bytes:
-    """Decodes base58; ``positions[i]`` is where ``text[i]`` stood in the caller's input."""
-    for i, char in enumerate(text):
+def _compact(text: str) -> str:
+    """``text`` without whitespace, checked: base58 characters only, at most 64 of them.
+
+    One pass that keeps at most 64 characters, so a huge input costs time linear in
+    its length and no memory beyond a copy of those.
+    """
+    kept: list[str] = []
+    count = 0
+    for position, char in enumerate(text):
+        if char.isspace():
+            continue
         if char not in _BASE58_VALUE:
             raise RecoveryKeyError(
                 "recovery key: "
                 + expected(
-                    "base58 characters (no 0, O, I or l)",
-                    f"{char!r} at position {positions[i]}",
+                    "base58 characters (no 0, O, I or l)", f"{char!r} at position {position}"
                 )
             )
-    if len(text) > _MAX_CHARS:  # decoding is quadratic: refuse long text before it
+        count += 1
+        if count <= _MAX_CHARS:
+            kept.append(char)
+    if not count:
+        raise RecoveryKeyError("recovery key: " + expected("48 base58 characters", "none"))
+    if count > _MAX_CHARS:  # decoding is quadratic: refuse long text before it
         raise RecoveryKeyError(
-            "recovery key: " + expected("48 base58 characters", f"{len(text)} characters")
+            "recovery key: " + expected("48 base58 characters", f"{count} characters")
         )
+    return "".join(kept)
+
+
+def _base58_decode(text: str) -> bytes:
+    """Decodes base58 ``text`` (already checked by ``_compact``)."""
     number = 0
     for char in text:
         number = number * 58 + _BASE58_VALUE[char]
@@ -137,11 +167,8 @@ def decode_recovery_key(text: str) -> bytes:
     """
     if not isinstance(text, str):
         raise UsageError("recovery key: " + expected("a str", type(text).__name__))
-    positions = [i for i, c in enumerate(text) if not c.isspace()]
-    compact = "".join(text[i] for i in positions)
-    if not compact:
-        raise RecoveryKeyError("recovery key: " + expected("48 base58 characters", "none"))
-    raw = _base58_decode(compact, positions)
+    compact = _compact(text)
+    raw = _base58_decode(compact)
     if len(raw) != _RAW_LENGTH:
         raise RecoveryKeyError(
             "recovery key: "
@@ -171,7 +198,7 @@ def _check_iterations(iterations: object, minimum: int = 1) -> int:
     if type(iterations) is not int or not minimum <= iterations <= MAX_ITERATIONS:
         raise UsageError(
             "PBKDF2 iterations: "
-            + expected(f"an int in {minimum}..{MAX_ITERATIONS}", repr(iterations)[:40])
+            + expected(f"an int in {minimum}..{MAX_ITERATIONS}", _show(iterations))
         )
     return iterations
 
@@ -179,7 +206,7 @@ def _check_iterations(iterations: object, minimum: int = 1) -> int:
 def _check_bits(bits: object) -> int:
     if type(bits) is not int or not 8 <= bits <= _MAX_BITS or bits % 8:
         raise UsageError(
-            "PBKDF2 bits: " + expected(f"a multiple of 8 in 8..{_MAX_BITS}", repr(bits)[:40])
+            "PBKDF2 bits: " + expected(f"a multiple of 8 in 8..{_MAX_BITS}", _show(bits))
         )
     return bits
 
@@ -224,9 +251,11 @@ def generate_passphrase_info(iterations: int = DEFAULT_ITERATIONS) -> dict[str, 
 def key_from_passphrase_info(passphrase: str, info: dict[str, Any]) -> bytes:
     """The key for ``passphrase`` under a ``passphrase`` object read from account data.
 
-    A malformed object (not a dict, another algorithm, a missing or mistyped salt or
-    iterations, ``bits`` other than 256/null/absent) raises ``PassphraseInfoError``;
-    values outside the accepted ranges raise ``UsageError`` as in ``key_from_passphrase``.
+    A malformed object (not a dict, another algorithm, a missing, mistyped or empty
+    salt, iterations that are not an integer in 1..10,000,000, ``bits`` other than
+    256/null/absent) raises ``PassphraseInfoError``: the object comes from the server,
+    and a server-chosen huge count is refused before any work.  A bad ``passphrase``
+    (the caller's) raises ``UsageError`` as in ``key_from_passphrase``.
     """
     what = "passphrase info"
     if not isinstance(info, dict):
@@ -234,21 +263,22 @@ def key_from_passphrase_info(passphrase: str, info: dict[str, Any]) -> bytes:
     algorithm = info.get("algorithm")
     if algorithm != PBKDF2_ALGORITHM:
         raise PassphraseInfoError(
-            f"{what} algorithm: " + expected(repr(PBKDF2_ALGORITHM), repr(algorithm)[:60])
+            f"{what} algorithm: " + expected(repr(PBKDF2_ALGORITHM), _show(algorithm))
         )
     salt = info.get("salt")
-    if not isinstance(salt, str):
-        raise PassphraseInfoError(f"{what} salt: " + expected("a string", repr(salt)[:60]))
+    if not isinstance(salt, str) or not salt:
+        raise PassphraseInfoError(f"{what} salt: " + expected("a non-empty string", _show(salt)))
     iterations = info.get("iterations")
-    if type(iterations) is not int:
+    if type(iterations) is not int or not 1 <= iterations <= MAX_ITERATIONS:
         raise PassphraseInfoError(
-            f"{what} iterations: " + expected("an integer", repr(iterations)[:60])
+            f"{what} iterations: "
+            + expected(f"an integer in 1..{MAX_ITERATIONS}", _show(iterations))
         )
     bits = info.get("bits")
     if bits is not None and (type(bits) is not int or bits != 256):
         # matrix-js-sdk derives bits / 8 bytes, matrix-rust-sdk always 32: any other value
         # would open differently in the two, so olmpy refuses to pick one.
         raise PassphraseInfoError(
-            f"{what} bits: " + expected("256, null or absent", repr(bits)[:60])
+            f"{what} bits: " + expected("256, null or absent", _show(bits))
         )
     return key_from_passphrase(passphrase, salt, iterations)

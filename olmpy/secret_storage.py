@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import reprlib
 import secrets
 import string
 from collections.abc import Mapping
@@ -91,6 +92,34 @@ class SecretStorageKeyMismatchError(MacError):
 
 
 # --- small helpers ------------------------------------------------------------------------
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
+
+
+def _show(value: object) -> str:
+    """A short repr of an untrusted value for error messages; never raises."""
+    try:
+        return _REPR.repr(value)
+    except (ValueError, RecursionError):  # an int past str()'s digit limit, say
+        return type(value).__name__
+
+
+def _bytes_field(owner: object, name: str, length: int | None, *, optional: bool = False
+                 ) -> None:
+    """Checks (UsageError) and freezes as bytes a field of a frozen dataclass."""
+    value = getattr(owner, name)
+    if value is None and optional:
+        return
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        raise UsageError(f"{type(owner).__name__}.{name}: "
+                         + expected("bytes" + (" or None" if optional else ""),
+                                    type(value).__name__))
+    raw = bytes(value)
+    if length is not None and len(raw) != length:
+        raise UsageError(f"{type(owner).__name__}.{name}: "
+                         + expected(f"{length} bytes", f"{len(raw)} bytes"))
+    object.__setattr__(owner, name, raw)
 
 
 def _key(key: object) -> bytes:
@@ -157,6 +186,11 @@ class EncryptedSecret:
     iv: bytes
     ciphertext: bytes
     mac: bytes
+
+    def __post_init__(self) -> None:
+        _bytes_field(self, "iv", IV_LEN)
+        _bytes_field(self, "ciphertext", None)
+        _bytes_field(self, "mac", MAC_LEN)
 
     @classmethod
     def from_json(cls, obj: object) -> EncryptedSecret:
@@ -237,21 +271,21 @@ class PassphraseInfo:
         if algorithm != recovery.PBKDF2_ALGORITHM:
             raise SecretStorageAlgorithmError(
                 f"{where}.algorithm: " + expected(repr(recovery.PBKDF2_ALGORITHM),
-                                                  repr(algorithm)[:60]))
+                                                  _show(algorithm)))
         salt = data.get("salt")
         if not isinstance(salt, str) or not salt:
             raise SecretStorageError(f"{where}.salt: " + expected("a non-empty string",
-                                                                  repr(salt)[:60]))
+                                                                  _show(salt)))
         iterations = data.get("iterations")
         if type(iterations) is not int or not 1 <= iterations <= recovery.MAX_ITERATIONS:
             raise SecretStorageError(
                 f"{where}.iterations: "
-                + expected(f"an integer in 1..{recovery.MAX_ITERATIONS}", repr(iterations)[:60]))
+                + expected(f"an integer in 1..{recovery.MAX_ITERATIONS}", _show(iterations)))
         bits = data.get("bits", 256)
         if bits is None:
             bits = 256
         if type(bits) is not int or bits != 256:
-            raise SecretStorageError(f"{where}.bits: " + expected("256", repr(bits)[:60]))
+            raise SecretStorageError(f"{where}.bits: " + expected("256", _show(bits)))
         return cls(salt, iterations, bits)
 
     def to_json(self) -> dict[str, Any]:
@@ -278,6 +312,16 @@ class KeyDescription:
     passphrase: PassphraseInfo | None = None
     algorithm: str = ALGORITHM
 
+    def __post_init__(self) -> None:
+        _bytes_field(self, "iv", IV_LEN, optional=True)
+        _bytes_field(self, "mac", MAC_LEN, optional=True)
+        if self.name is not None and not isinstance(self.name, str):
+            raise UsageError("KeyDescription.name: "
+                             + expected("a str or None", type(self.name).__name__))
+        if self.passphrase is not None and not isinstance(self.passphrase, PassphraseInfo):
+            raise UsageError("KeyDescription.passphrase: " + expected(
+                "a PassphraseInfo or None", type(self.passphrase).__name__))
+
     @classmethod
     def from_json(cls, obj: object) -> KeyDescription:
         """Parses strictly; other members (``signatures``, ...) are ignored."""
@@ -286,7 +330,7 @@ class KeyDescription:
         algorithm = data.get("algorithm")
         if algorithm != ALGORITHM:
             raise SecretStorageAlgorithmError(
-                f"{where}.algorithm: " + expected(repr(ALGORITHM), repr(algorithm)[:80]))
+                f"{where}.algorithm: " + expected(repr(ALGORITHM), _show(algorithm)))
         name = data.get("name")
         if name is not None and not isinstance(name, str):
             raise SecretStorageError(f"{where}.name: " + expected("a string",
@@ -313,8 +357,10 @@ class KeyDescription:
 
 def key_check_mac(key: bytes, iv: bytes) -> bytes:
     """The check MAC: HMAC over AES-CTR(32 zero bytes), keys derived with the empty name."""
-    aes_key, mac_key = _derive(_key(key), b"")
-    ciphertext = primitives.AesCtr64(aes_key, iv).update(_CHECK_PLAINTEXT)
+    raw_key = _key(key)
+    nonce = primitives.require_bytes("IV", iv, IV_LEN)
+    aes_key, mac_key = _derive(raw_key, b"")
+    ciphertext = primitives.AesCtr64(aes_key, nonce).update(_CHECK_PLAINTEXT)
     return primitives.hmac_sha256(mac_key, ciphertext)
 
 
@@ -353,7 +399,7 @@ def _key_id_arg(key_id: object) -> str:
     if key_id is None:
         return "".join(secrets.choice(_KEY_ID_ALPHABET) for _ in range(_KEY_ID_LEN))
     if not isinstance(key_id, str) or not key_id:
-        raise UsageError("key id: " + expected("a non-empty str", repr(key_id)[:40]))
+        raise UsageError("key id: " + expected("a non-empty str", _show(key_id)))
     return key_id
 
 
@@ -372,7 +418,7 @@ class SecretStorageKey:
         """Opens ``key`` under ``description``; raises ``SecretStorageKeyMismatchError``."""
         raw_key = _key(key)
         if not isinstance(key_id, str) or not key_id:
-            raise UsageError("key id: " + expected("a non-empty str", repr(key_id)[:40]))
+            raise UsageError("key id: " + expected("a non-empty str", _show(key_id)))
         parsed = (description if isinstance(description, KeyDescription)
                   else KeyDescription.from_json(description))
         if not check_key(raw_key, parsed):
@@ -454,5 +500,5 @@ class SecretStorageKey:
         if self.key_id not in encrypted:
             raise SecretStorageError(
                 f"{name} content.encrypted: " + expected(f"an entry for key {self.key_id!r}",
-                                                         f"keys {sorted(encrypted)[:5]}"))
+                                                         f"keys {_show(list(encrypted))}"))
         return self.decrypt(name, encrypted[self.key_id])

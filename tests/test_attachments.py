@@ -7,6 +7,7 @@ encryptions, the same ECB construction run here on the key and IV olmpy reports.
 
 from __future__ import annotations
 
+import array
 import base64
 import copy
 import hashlib
@@ -378,6 +379,64 @@ def test_caller_mistakes_give_usage_error(call: Any, fragment: str) -> None:
     with pytest.raises(UsageError, match="expected") as err:
         call()
     assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize(("call", "fragment"), [
+    (lambda: attachments.decrypt_stream(io.BytesIO(b""), io.BytesIO(), _RUST["info"],
+                                        chunk_size=2**64), "positive int up to"),
+    (lambda: attachments.encrypt_stream(io.BytesIO(b""), io.BytesIO(), chunk_size=10**30),
+     "positive int up to"),
+    (lambda: attachments.decrypt_stream(None, io.BytesIO(), _RUST["info"]),  # type: ignore[arg-type]
+     "read()"),
+    (lambda: attachments.encrypt_stream(io.BytesIO(b"x"), "out.bin"),  # type: ignore[arg-type]
+     "write()"),
+    (lambda: primitives.AesCtr64(bytes(32), bytes(12)), "16 bytes"),
+    (lambda: primitives.AesCtr64(bytes(16), bytes(16)), "32 bytes"),
+    (lambda: primitives.AesCtr64(bytes(32), bytes(16)).update("text"),  # type: ignore[arg-type]
+     "bytes"),
+])
+def test_more_caller_mistakes_give_usage_error(call: Any, fragment: str) -> None:
+    """Sizes past what a read can take, objects that are not files, bad AES-CTR inputs."""
+    with pytest.raises(UsageError, match="expected") as err:
+        call()
+    assert fragment in str(err.value)
+
+
+def test_hand_built_info_with_a_bad_iv_gives_usage_error() -> None:
+    """EncryptedFileInfo's attributes are writable; a bad IV is refused, not a ValueError."""
+    ciphertext, info = attachments.encrypt(b"x")
+    info.iv = bytes(8)
+    with pytest.raises(UsageError, match="16 bytes"):
+        attachments.decrypt(ciphertext, info)
+    with pytest.raises(UsageError, match="16 bytes"):
+        attachments.decrypt_stream(OneWay(ciphertext), io.BytesIO(), info)
+
+
+def test_nesting_deeper_than_repr_gives_attachment_error() -> None:
+    """A JSON parser more lenient than the stdlib's may nest deeper than repr() can print."""
+    deep: Any = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(AttachmentVersionError, match="expected"):
+        EncryptedFileInfo.from_json({**_RUST["info"], "v": deep})
+    with pytest.raises(AttachmentError, match="expected true"):
+        EncryptedFileInfo.from_json(_mutated(("key", "ext"), deep))
+
+
+def test_ctr64_counts_bytes_of_multibyte_memoryviews() -> None:
+    """A memoryview of 4-byte items is taken by its bytes (it raised TypeError), and the
+    wrap at 2**64 is counted in bytes, not items.
+
+    Ground truth: the generator's AES-ECB key stream with a 64-bit counter.
+    """
+    key = hashlib.sha256(b"ctr64 memoryview key").digest()
+    iv = bytes(range(8)) + (2**64 - 1).to_bytes(8, "big")  # wraps after one block
+    data = array.array("I", range(16))  # 64 bytes, len() 16
+    expected = GEN.keystream_ecb(key, iv, 64, 64)
+    expected = bytes(a ^ b for a, b in zip(data.tobytes(), expected, strict=True))
+    ctr = primitives.AesCtr64(key, iv)
+    assert ctr.update(memoryview(data)[:2]) + ctr.update(memoryview(data)[2:]) == expected
+    assert primitives.AesCtr64(key, iv).update(memoryview(data)) == expected
 
 
 def test_benchmark_quick_runs() -> None:

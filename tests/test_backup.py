@@ -377,6 +377,64 @@ def test_usage_errors(backend: ModuleType) -> None:
         backup_key_matches(dec.key, JS["backup_info"])  # type: ignore[arg-type]
 
 
+def _nested(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _entry(first_message_index=10**5000),  # str() of it raises ValueError
+        _entry(forwarded_count=-(10**5000)),
+        _entry(is_verified=_nested(5000)),  # repr() of it raises RecursionError
+    ],
+    ids=["huge-index", "huge-negative-count", "deeply-nested-is_verified"],
+)
+def test_hostile_metadata_gives_backup_data_error(backend: ModuleType, body: Any) -> None:
+    with pytest.raises(BackupDataError, match="expected"):
+        decrypt_key_backup_data(_key(JS), body)
+
+
+@pytest.mark.parametrize(
+    "field", ["algorithm", "sender_key", "sender_claimed_keys", "forwarding_curve25519_key_chain"]
+)
+def test_deeply_nested_plaintext_field_gives_backup_data_error(field: str) -> None:
+    """Nesting deeper than repr() can print (from a lenient JSON parser): still typed."""
+    value = {**JS["room_key"], field: _nested(5000)}
+    if field == "sender_claimed_keys":
+        value[field] = {"ed25519": _nested(5000)}
+    with pytest.raises(BackupDataError, match="expected"):
+        BackedUpRoomKey.from_json(value)
+
+
+def test_caller_mistakes_in_room_keys_give_usage_errors(backend: ModuleType) -> None:
+    """A non-iterable chain, lone surrogates or a bad session key: UsageError, not a crash."""
+    dec = PkDecryption()
+    _, inbound = _session()
+    with pytest.raises(UsageError, match="a list of keys"):
+        encrypt_session(
+            dec.public_key,
+            inbound,
+            sender_key=SENDER,
+            sender_claimed_keys={},
+            forwarding_curve25519_key_chain=5,  # type: ignore[arg-type]
+        )
+    claimed: Any = {"ed25519": 5}
+    with pytest.raises(UsageError, match="got str 'ed25519': int"):
+        encrypt_session(dec.public_key, inbound, sender_key=SENDER, sender_claimed_keys=claimed)
+    room_key = BackedUpRoomKey.from_session(
+        inbound, sender_key=SENDER, sender_claimed_keys={"ed25519": "bad \ud800"}
+    )
+    with pytest.raises(UsageError, match="UTF-8"):
+        encrypt_room_key(dec.public_key, room_key)
+    forged = BackedUpRoomKey("not a key", SENDER, {}, [])  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="ExportedSessionKey"):
+        encrypt_room_key(dec.public_key, forged)
+
+
 # --- robustness ------------------------------------------------------------------------------
 
 _FIELD = st.one_of(

@@ -10,6 +10,7 @@ in tests/interop/test_pk_interop.py.
 
 from __future__ import annotations
 
+import array
 import base64
 import contextlib
 import hashlib
@@ -106,8 +107,8 @@ def test_decrypts_vodozemac(backend: ModuleType, record: dict[str, Any]) -> None
 def test_mac_is_over_the_empty_string(backend: ModuleType) -> None:
     """The MAC is HMAC-SHA-256(mac key, "")[:8], keys from HKDF(32 zero bytes, shared, "", 80).
 
-    Checked with hashlib/hmac and libsodium-free arithmetic: the shared secret is taken
-    from olmpy's X25519, the rest is recomputed here.
+    Recomputed here without olmpy: X25519 and HKDF from pyca/cryptography, HMAC from
+    the standard library, over libolm's message and ephemeral secret.
     """
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -349,6 +350,23 @@ def test_usage_errors(backend: ModuleType) -> None:
         PkEncryption(12)  # type: ignore[arg-type]
     with pytest.raises(KeyDecodeError):
         PkEncryption(bytes(31))
+
+
+def test_lone_surrogate_plaintext_is_a_usage_error(backend: ModuleType) -> None:
+    """A str that cannot be UTF-8 is the caller's mistake, not a UnicodeEncodeError."""
+    with pytest.raises(UsageError, match="UTF-8"):
+        PkEncryption(PkDecryption().public_key).encrypt("key \ud800")
+
+
+def test_multibyte_memoryviews_are_taken_by_their_bytes(backend: ModuleType) -> None:
+    """A memoryview of 4-byte items: its bytes count, not its len() (the item count)."""
+    message = _message(ENC["messages"][2])
+    mac = memoryview(array.array("I", [0, 0]))
+    mac.cast("B")[:] = message.mac
+    assert PkMessage(message.ciphertext, mac, message.ephemeral_key) == message
+    secret = memoryview(array.array("Q", [0] * 4))
+    secret.cast("B")[:] = SECRET
+    assert PkDecryption.from_key(secret).key == SECRET
 
 
 # --- pickles ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import os
 import string
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -173,6 +174,19 @@ def test_wrong_length(text: str, got: str) -> None:
     assert got in str(info.value)
 
 
+@pytest.mark.parametrize("text", ["E" * 300_000, "E " * 150_000, " " * 300_000 + "0"])
+def test_huge_input_costs_no_memory_beyond_itself(text: str) -> None:
+    """A 300 kB input is refused without per-character lists (which took ~14 MB)."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(RecoveryKeyError, match="expected"):
+            decode_recovery_key(text)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000, peak
+
+
 def test_empty_and_blank() -> None:
     for text in ("", "   \n\t"):
         with pytest.raises(RecoveryKeyError, match="got none"):
@@ -281,6 +295,8 @@ def test_default_is_256_bits() -> None:
         {"bits": 4104},
         {"bits": "256"},
         {"passphrase": "\ud800"},
+        {"iterations": 10**5000},  # str() of it would raise ValueError
+        {"bits": -(10**5000)},
     ],
 )
 def test_silly_parameters_are_usage_errors(kwargs: dict[str, Any]) -> None:
@@ -334,10 +350,22 @@ def test_malformed_passphrase_info(info: Any) -> None:
         key_from_passphrase_info("p", info)
 
 
-def test_out_of_range_passphrase_info_is_a_usage_error() -> None:
-    """Well-formed but absurd parameters (a DoS from the server) are refused before work."""
-    with pytest.raises(UsageError):
-        key_from_passphrase_info("p", {"algorithm": "m.pbkdf2", "salt": "s", "iterations": 2**31})
+@pytest.mark.parametrize(
+    "info",
+    [
+        {"algorithm": "m.pbkdf2", "salt": "s", "iterations": 2**31},
+        {"algorithm": "m.pbkdf2", "salt": "s", "iterations": MAX_ITERATIONS + 1},
+        {"algorithm": "m.pbkdf2", "salt": "s", "iterations": 0},
+        {"algorithm": "m.pbkdf2", "salt": "s", "iterations": 10**5000},
+        {"algorithm": "m.pbkdf2", "salt": "", "iterations": 1},
+    ],
+)
+def test_out_of_range_passphrase_info_is_a_passphrase_info_error(info: dict[str, Any]) -> None:
+    """Absurd parameters from the server (a DoS) are malformed account data, refused before
+    any work, like secret storage's PassphraseInfo does (not the caller's UsageError)."""
+    with pytest.raises(PassphraseInfoError, match="expected") as err:
+        key_from_passphrase_info("p", info)
+    assert not isinstance(err.value, UsageError)
 
 
 @settings(max_examples=80, deadline=None)

@@ -337,6 +337,60 @@ def test_repr_hides_the_key() -> None:
     assert "hidden" in text and RECOVERY["key_id"] in text
 
 
+def test_hostile_values_in_account_data_give_typed_errors() -> None:
+    """Values a lenient JSON parser may hand over: huge ints, nesting deeper than repr()."""
+    deep: Any = []
+    for _ in range(5000):
+        deep = [deep]
+    for passphrase in ({"algorithm": "m.pbkdf2", "salt": "s", "iterations": 10**5000},
+                       {"algorithm": "m.pbkdf2", "salt": "s", "iterations": 5, "bits": 10**5000},
+                       {"algorithm": "m.pbkdf2", "salt": deep, "iterations": 5},
+                       {"algorithm": deep}):
+        with pytest.raises(SecretStorageError, match="expected"):
+            KeyDescription.from_json({"algorithm": ss.ALGORITHM, "passphrase": passphrase})
+    with pytest.raises(SecretStorageAlgorithmError, match="expected"):
+        KeyDescription.from_json({"algorithm": deep})
+
+
+def test_entry_for_another_key_among_odd_key_names(backend: ModuleType) -> None:
+    """The missing-entry error lists the keys present, whatever their type (no TypeError)."""
+    key = SecretStorageKey.generate()
+    content: dict[Any, Any] = {"encrypted": {1: {}, "other": {}, None: {}}}
+    with pytest.raises(SecretStorageError, match="an entry for key"):
+        key.decrypt_event("m.example", content)
+
+
+@pytest.mark.parametrize(("call", "fragment"), [
+    (lambda: ss.key_check_mac(bytes(32), bytes(8)), "16 bytes"),
+    (lambda: ss.key_check_mac(bytes(32), "x" * 16), "bytes"),  # type: ignore[arg-type]
+    (lambda: ss.check_key(bytes(32), KeyDescription(bytes(15), bytes(32))), "16 bytes"),
+    (lambda: KeyDescription(bytes(16), "mac"), "bytes"),  # type: ignore[arg-type]
+    (lambda: KeyDescription(None, None, name=5), "str"),  # type: ignore[arg-type]
+    (lambda: KeyDescription(None, None, passphrase={}), "PassphraseInfo"),  # type: ignore[arg-type]
+    (lambda: ss.decrypt_secret(bytes(32), "n", EncryptedSecret(bytes(5), b"", bytes(32))),
+     "16 bytes"),
+    (lambda: EncryptedSecret(bytes(16), "text", bytes(32)), "bytes"),  # type: ignore[arg-type]
+    (lambda: EncryptedSecret(bytes(16), b"", None), "bytes"),  # type: ignore[arg-type]
+    (lambda: EncryptedSecret(bytes(16), b"", bytes(31)), "32 bytes"),
+])
+def test_malformed_objects_built_by_hand_give_usage_error(call: Any, fragment: str) -> None:
+    """EncryptedSecret / KeyDescription made directly, not parsed: checked on construction."""
+    with pytest.raises(UsageError, match="expected") as err:
+        call()
+    assert fragment in str(err.value)
+
+
+def test_iv_with_a_valid_mac_but_wrong_length_is_refused(backend: ModuleType) -> None:
+    """The MAC does not cover the IV, so a bad IV must be refused by length, not by AES."""
+    key = bytes(32)
+    good = ss.encrypt_secret(key, "n", "secret")
+    with pytest.raises(UsageError, match="16 bytes"):
+        ss.decrypt_secret(key, "n", EncryptedSecret(good.iv[:12], good.ciphertext, good.mac))
+    again = EncryptedSecret(bytearray(good.iv), memoryview(good.ciphertext), bytearray(good.mac))
+    assert isinstance(again.iv, bytes) and isinstance(again.ciphertext, bytes)
+    assert again == good and ss.decrypt_secret(key, "n", again) == "secret"
+
+
 @pytest.mark.parametrize(("call", "fragment"), [
     (lambda: ss.encrypt_secret(bytes(31), "n", "s"), "32 bytes"),
     (lambda: ss.encrypt_secret(bytes(32), "n", b"s"), "a str"),  # type: ignore[arg-type]
