@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import reprlib
 import tempfile
 from collections.abc import Mapping
 from typing import IO, Any, Protocol
@@ -40,6 +39,7 @@ from olmpy.errors import (
     DecryptionError,
     UsageError,
     VersionError,
+    brief,
     expected,
 )
 from olmpy.primitives import AesCtr64
@@ -90,16 +90,7 @@ class _Writer(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
 
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
 
-
-def _show(value: object) -> str:
-    """A short repr of an untrusted value for error messages; never raises."""
-    try:
-        return _REPR.repr(value)
-    except (ValueError, RecursionError):  # an int past str()'s digit limit, say
-        return type(value).__name__
 
 
 def _urlsafe_b64encode(data: bytes) -> str:
@@ -157,7 +148,7 @@ class EncryptedFileInfo:
                     f"attachment {what}: " + expected(f"{length} bytes", f"{len(value)} bytes")
                 )
         if version not in ACCEPTED_VERSIONS:
-            raise UsageError("attachment version: " + expected('"v2" or "v1"', _show(version)))
+            raise UsageError("attachment version: " + expected('"v2" or "v1"', brief(version)))
         self._key = bytes(key)
         self.iv: bytes = bytes(iv)
         self.sha256: bytes = bytes(sha256)
@@ -189,20 +180,20 @@ class EncryptedFileInfo:
                 "file info: " + expected('"v": "v2"', 'no "v" (a pre-2017 "v0" file)'))
         version = info["v"]
         if version not in ACCEPTED_VERSIONS or not isinstance(version, str):
-            raise AttachmentVersionError("file.v: " + expected('"v2" or "v1"', _show(version)))
+            raise AttachmentVersionError("file.v: " + expected('"v2" or "v1"', brief(version)))
         jwk = _field(info, "key", Mapping, "file")
         kty = _field(jwk, "kty", str, "file.key")
         if kty != "oct":
-            raise AttachmentError("file.key.kty: " + expected('"oct"', _show(kty)))
+            raise AttachmentError("file.key.kty: " + expected('"oct"', brief(kty)))
         alg = _field(jwk, "alg", str, "file.key")
         if alg != "A256CTR":
-            raise AttachmentError("file.key.alg: " + expected('"A256CTR"', _show(alg)))
+            raise AttachmentError("file.key.alg: " + expected('"A256CTR"', brief(alg)))
         ops = _field(jwk, "key_ops", list, "file.key")
         if not all(isinstance(op, str) for op in ops) or not {"encrypt", "decrypt"} <= set(ops):
             raise AttachmentError(
-                "file.key.key_ops: " + expected('a list with "encrypt" and "decrypt"', _show(ops)))
+                "file.key.key_ops: " + expected('a list with "encrypt" and "decrypt"', brief(ops)))
         if "ext" in jwk and jwk["ext"] is not True:
-            raise AttachmentError("file.key.ext: " + expected("true", _show(jwk["ext"])))
+            raise AttachmentError("file.key.ext: " + expected("true", brief(jwk["ext"])))
         key = _decode(_field(jwk, "k", str, "file.key"), "file.key.k", KEY_LEN, urlsafe=True)
         iv = _decode(_field(info, "iv", str, "file"), "file.iv", IV_LEN)
         hashes = _field(info, "hashes", Mapping, "file")
@@ -239,7 +230,7 @@ def _check_chunk(chunk_size: int) -> None:
     if (not isinstance(chunk_size, int) or isinstance(chunk_size, bool)
             or not 1 <= chunk_size <= MAX_CHUNK_SIZE):
         raise UsageError("chunk_size: " + expected(f"a positive int up to {MAX_CHUNK_SIZE}",
-                                                   _show(chunk_size)))
+                                                   brief(chunk_size)))
 
 
 def _check_io(src: object, dst: object) -> None:

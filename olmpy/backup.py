@@ -29,13 +29,12 @@ and the unauthenticated ``first_message_index``, ``forwarded_count`` and
 from __future__ import annotations
 
 import json
-import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from olmpy import _b64
-from olmpy.errors import DecodeError, DecryptionError, UsageError, expected
+from olmpy.errors import DecodeError, DecryptionError, UsageError, brief, expected
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey
 from olmpy.megolm.inbound_group_session import InboundGroupSession
 from olmpy.megolm.session_keys import ExportedSessionKey
@@ -77,16 +76,7 @@ class BackupKeyMismatchError(DecryptionError):
     """A backup decryption key is not the one ``auth_data.public_key`` names."""
 
 
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
 
-
-def _show(value: object) -> str:
-    """A short repr of an untrusted value for error messages; never raises."""
-    try:
-        return _REPR.repr(value)
-    except (ValueError, RecursionError):  # an int past str()'s digit limit, say
-        return type(value).__name__
 
 
 def _key_b64(key: Curve25519PublicKey | str, what: str) -> str:
@@ -170,7 +160,7 @@ class BackedUpRoomKey:
             if isinstance(value, Ed25519PublicKey):
                 value = value.to_base64()
             if not isinstance(name, str) or not isinstance(value, str):
-                got = f"{type(name).__name__} {_show(name)}: {type(value).__name__}"
+                got = f"{type(name).__name__} {brief(name)}: {type(value).__name__}"
                 raise UsageError(
                     "sender_claimed_keys: " + expected("str names and str or key values", got)
                 )
@@ -186,7 +176,7 @@ class BackedUpRoomKey:
             for k in forwarding_curve25519_key_chain
         ]
         if type(shared_history) is not bool:
-            raise UsageError("shared_history: " + expected("a bool", _show(shared_history)))
+            raise UsageError("shared_history: " + expected("a bool", brief(shared_history)))
         return cls(
             session_key=session.export_at_first_known_index(),
             sender_key=_key_b64(sender_key, "sender_key"),
@@ -209,19 +199,19 @@ class BackedUpRoomKey:
         algorithm = value.get("algorithm")
         if algorithm != MEGOLM_ALGORITHM:
             raise BackupDataError(
-                f"{what} algorithm: " + expected(repr(MEGOLM_ALGORITHM), _show(algorithm))
+                f"{what} algorithm: " + expected(repr(MEGOLM_ALGORITHM), brief(algorithm))
             )
         sender_key = value.get("sender_key")
         if not isinstance(sender_key, str):
             raise BackupDataError(
-                f"{what} sender_key: " + expected("a base64 string", _show(sender_key))
+                f"{what} sender_key: " + expected("a base64 string", brief(sender_key))
             )
         Curve25519PublicKey.from_base64(sender_key)  # a Base64Error or KeyDecodeError
         claimed = value.get("sender_claimed_keys", {})
         if not isinstance(claimed, dict) or not all(isinstance(v, str) for v in claimed.values()):
             raise BackupDataError(
                 f"{what} sender_claimed_keys: "
-                + expected("an object of strings", _show(claimed))
+                + expected("an object of strings", brief(claimed))
             )
         chain = value.get("forwarding_curve25519_key_chain", [])
         if (
@@ -231,7 +221,7 @@ class BackedUpRoomKey:
         ):
             raise BackupDataError(
                 f"{what} forwarding_curve25519_key_chain: "
-                + expected(f"an array of at most {_MAX_CHAIN} strings", _show(chain))
+                + expected(f"an array of at most {_MAX_CHAIN} strings", brief(chain))
             )
         session_key = value.get("session_key")
         if not isinstance(session_key, str):
@@ -347,7 +337,7 @@ def key_backup_data(
     device verified the device the key came from (the caller knows; default false).
     """
     if type(is_verified) is not bool:
-        raise UsageError("is_verified: " + expected("a bool", _show(is_verified)))
+        raise UsageError("is_verified: " + expected("a bool", brief(is_verified)))
     room_key = BackedUpRoomKey.from_session(
         session,
         sender_key=sender_key,
@@ -375,12 +365,12 @@ def decrypt_key_backup_data(
         number = data.get(name)
         if type(number) is not int or not 0 <= number <= _U32:
             raise BackupDataError(
-                f"{what} {name}: " + expected("an integer in 0..2**32-1", _show(number))
+                f"{what} {name}: " + expected("an integer in 0..2**32-1", brief(number))
             )
         numbers.append(number)
     verified = data.get("is_verified")
     if type(verified) is not bool:
-        raise BackupDataError(f"{what} is_verified: " + expected("a boolean", _show(verified)))
+        raise BackupDataError(f"{what} is_verified: " + expected("a boolean", brief(verified)))
     session_data = data.get("session_data")
     if not isinstance(session_data, Mapping):
         got = "none" if session_data is None else type(session_data).__name__
@@ -452,7 +442,7 @@ def auth_data_public_key(value: Mapping[str, Any]) -> Curve25519PublicKey:
         algorithm = value.get("algorithm")
         if algorithm != ALGORITHM:
             raise BackupDataError(
-                "backup version algorithm: " + expected(repr(ALGORITHM), _show(algorithm))
+                "backup version algorithm: " + expected(repr(ALGORITHM), brief(algorithm))
             )
         value = value["auth_data"]
         if not isinstance(value, Mapping):
@@ -460,7 +450,7 @@ def auth_data_public_key(value: Mapping[str, Any]) -> Curve25519PublicKey:
     public = value.get("public_key")
     if not isinstance(public, str):
         raise BackupDataError(
-            "auth_data public_key: " + expected("a base64 string", _show(public))
+            "auth_data public_key: " + expected("a base64 string", brief(public))
         )
     return Curve25519PublicKey.from_base64(public)
 

@@ -9,6 +9,8 @@ what arrived.
 
 from __future__ import annotations
 
+import reprlib
+
 
 class OlmpyError(Exception):
     """Base class of every error olmpy raises; never raised directly."""
@@ -109,3 +111,16 @@ def shown(value: object) -> str:
     if isinstance(value, (bytes, bytearray, list, tuple, dict)):
         return f"{type(value).__name__} of length {len(value)}"
     return type(value).__name__
+
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxlevel, _BRIEF.maxstring, _BRIEF.maxother = 2, 40, 40
+
+
+def brief(value: object) -> str:
+    """A short repr of an untrusted, non-secret value for an error message; never raises
+    (an int past str()'s digit limit or a structure too deep shows as its type)."""
+    try:
+        return _BRIEF.repr(value)
+    except (ValueError, RecursionError):
+        return type(value).__name__

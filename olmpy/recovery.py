@@ -21,7 +21,6 @@ key (not even the parity byte).
 
 from __future__ import annotations
 
-import reprlib
 import secrets
 import string
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from olmpy.errors import DecodeError, UsageError, expected
+from olmpy.errors import DecodeError, UsageError, brief, expected
 
 __all__ = [
     "DEFAULT_ITERATIONS",
@@ -71,16 +70,7 @@ class PassphraseInfoError(DecodeError):
     """A ``passphrase`` object (m.pbkdf2 parameters from account data) is malformed."""
 
 
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
 
-
-def _show(value: object) -> str:
-    """A short repr of an untrusted value for error messages; never raises."""
-    try:
-        return _REPR.repr(value)
-    except (ValueError, RecursionError):  # an int past str()'s digit limit, say
-        return type(value).__name__
 
 
 # --- base58 -------------------------------------------------------------------------------
@@ -198,7 +188,7 @@ def _check_iterations(iterations: object, minimum: int = 1) -> int:
     if type(iterations) is not int or not minimum <= iterations <= MAX_ITERATIONS:
         raise UsageError(
             "PBKDF2 iterations: "
-            + expected(f"an int in {minimum}..{MAX_ITERATIONS}", _show(iterations))
+            + expected(f"an int in {minimum}..{MAX_ITERATIONS}", brief(iterations))
         )
     return iterations
 
@@ -206,7 +196,7 @@ def _check_iterations(iterations: object, minimum: int = 1) -> int:
 def _check_bits(bits: object) -> int:
     if type(bits) is not int or not 8 <= bits <= _MAX_BITS or bits % 8:
         raise UsageError(
-            "PBKDF2 bits: " + expected(f"a multiple of 8 in 8..{_MAX_BITS}", _show(bits))
+            "PBKDF2 bits: " + expected(f"a multiple of 8 in 8..{_MAX_BITS}", brief(bits))
         )
     return bits
 
@@ -263,22 +253,22 @@ def key_from_passphrase_info(passphrase: str, info: dict[str, Any]) -> bytes:
     algorithm = info.get("algorithm")
     if algorithm != PBKDF2_ALGORITHM:
         raise PassphraseInfoError(
-            f"{what} algorithm: " + expected(repr(PBKDF2_ALGORITHM), _show(algorithm))
+            f"{what} algorithm: " + expected(repr(PBKDF2_ALGORITHM), brief(algorithm))
         )
     salt = info.get("salt")
     if not isinstance(salt, str) or not salt:
-        raise PassphraseInfoError(f"{what} salt: " + expected("a non-empty string", _show(salt)))
+        raise PassphraseInfoError(f"{what} salt: " + expected("a non-empty string", brief(salt)))
     iterations = info.get("iterations")
     if type(iterations) is not int or not 1 <= iterations <= MAX_ITERATIONS:
         raise PassphraseInfoError(
             f"{what} iterations: "
-            + expected(f"an integer in 1..{MAX_ITERATIONS}", _show(iterations))
+            + expected(f"an integer in 1..{MAX_ITERATIONS}", brief(iterations))
         )
     bits = info.get("bits")
     if bits is not None and (type(bits) is not int or bits != 256):
         # matrix-js-sdk derives bits / 8 bytes, matrix-rust-sdk always 32: any other value
         # would open differently in the two, so olmpy refuses to pick one.
         raise PassphraseInfoError(
-            f"{what} bits: " + expected("256, null or absent", _show(bits))
+            f"{what} bits: " + expected("256, null or absent", brief(bits))
         )
     return key_from_passphrase(passphrase, salt, iterations)

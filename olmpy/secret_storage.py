@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hmac
 import os
-import reprlib
 import secrets
 import string
 from collections.abc import Mapping
@@ -41,6 +40,7 @@ from olmpy.errors import (
     MacError,
     UsageError,
     VersionError,
+    brief,
     expected,
 )
 
@@ -93,16 +93,7 @@ class SecretStorageKeyMismatchError(MacError):
 
 # --- small helpers ------------------------------------------------------------------------
 
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
 
-
-def _show(value: object) -> str:
-    """A short repr of an untrusted value for error messages; never raises."""
-    try:
-        return _REPR.repr(value)
-    except (ValueError, RecursionError):  # an int past str()'s digit limit, say
-        return type(value).__name__
 
 
 def _bytes_field(owner: object, name: str, length: int | None, *, optional: bool = False
@@ -271,21 +262,21 @@ class PassphraseInfo:
         if algorithm != recovery.PBKDF2_ALGORITHM:
             raise SecretStorageAlgorithmError(
                 f"{where}.algorithm: " + expected(repr(recovery.PBKDF2_ALGORITHM),
-                                                  _show(algorithm)))
+                                                  brief(algorithm)))
         salt = data.get("salt")
         if not isinstance(salt, str) or not salt:
             raise SecretStorageError(f"{where}.salt: " + expected("a non-empty string",
-                                                                  _show(salt)))
+                                                                  brief(salt)))
         iterations = data.get("iterations")
         if type(iterations) is not int or not 1 <= iterations <= recovery.MAX_ITERATIONS:
             raise SecretStorageError(
                 f"{where}.iterations: "
-                + expected(f"an integer in 1..{recovery.MAX_ITERATIONS}", _show(iterations)))
+                + expected(f"an integer in 1..{recovery.MAX_ITERATIONS}", brief(iterations)))
         bits = data.get("bits", 256)
         if bits is None:
             bits = 256
         if type(bits) is not int or bits != 256:
-            raise SecretStorageError(f"{where}.bits: " + expected("256", _show(bits)))
+            raise SecretStorageError(f"{where}.bits: " + expected("256", brief(bits)))
         return cls(salt, iterations, bits)
 
     def to_json(self) -> dict[str, Any]:
@@ -330,7 +321,7 @@ class KeyDescription:
         algorithm = data.get("algorithm")
         if algorithm != ALGORITHM:
             raise SecretStorageAlgorithmError(
-                f"{where}.algorithm: " + expected(repr(ALGORITHM), _show(algorithm)))
+                f"{where}.algorithm: " + expected(repr(ALGORITHM), brief(algorithm)))
         name = data.get("name")
         if name is not None and not isinstance(name, str):
             raise SecretStorageError(f"{where}.name: " + expected("a string",
@@ -399,7 +390,7 @@ def _key_id_arg(key_id: object) -> str:
     if key_id is None:
         return "".join(secrets.choice(_KEY_ID_ALPHABET) for _ in range(_KEY_ID_LEN))
     if not isinstance(key_id, str) or not key_id:
-        raise UsageError("key id: " + expected("a non-empty str", _show(key_id)))
+        raise UsageError("key id: " + expected("a non-empty str", brief(key_id)))
     return key_id
 
 
@@ -418,7 +409,7 @@ class SecretStorageKey:
         """Opens ``key`` under ``description``; raises ``SecretStorageKeyMismatchError``."""
         raw_key = _key(key)
         if not isinstance(key_id, str) or not key_id:
-            raise UsageError("key id: " + expected("a non-empty str", _show(key_id)))
+            raise UsageError("key id: " + expected("a non-empty str", brief(key_id)))
         parsed = (description if isinstance(description, KeyDescription)
                   else KeyDescription.from_json(description))
         if not check_key(raw_key, parsed):
@@ -500,5 +491,5 @@ class SecretStorageKey:
         if self.key_id not in encrypted:
             raise SecretStorageError(
                 f"{name} content.encrypted: " + expected(f"an entry for key {self.key_id!r}",
-                                                         f"keys {_show(list(encrypted))}"))
+                                                         f"keys {brief(list(encrypted))}"))
         return self.decrypt(name, encrypted[self.key_id])
