@@ -47,6 +47,7 @@ __all__ = [
     "BackedUpRoomKey",
     "BackupDataError",
     "BackupKeyMismatchError",
+    "BackupSessionMismatchError",
     "DecryptedKeyBackupData",
     "auth_data_public_key",
     "backup_key_matches",
@@ -74,6 +75,10 @@ class BackupDataError(DecodeError):
 
 class BackupKeyMismatchError(DecryptionError):
     """A backup decryption key is not the one ``auth_data.public_key`` names."""
+
+
+class BackupSessionMismatchError(DecryptionError):
+    """A backup entry holds another session than the one it was fetched for."""
 
 
 
@@ -295,13 +300,16 @@ def encrypt_session(
 
 
 def decrypt_session_data(
-    decryption: PkDecryption, session_data: Mapping[str, Any]
+    decryption: PkDecryption, session_data: Mapping[str, Any], *, session_id: str | None = None
 ) -> BackedUpRoomKey:
     """Decrypts ``session_data`` with the backup key and parses the room key.
 
     Raises MessageDecodeError, Base64Error or KeyDecodeError for malformed parts,
     MacError when it was encrypted for another key, CiphertextError for a bad
     length or padding, and BackupDataError (or a key error) for a bad plaintext.
+    With ``session_id`` (the id the entry was fetched under), an entry holding another
+    session raises BackupSessionMismatchError: the PK MAC does not authenticate the
+    ciphertext, so a server could otherwise serve one session's entry for another.
     """
     if not isinstance(decryption, PkDecryption):
         raise UsageError(
@@ -314,7 +322,15 @@ def decrypt_session_data(
         raise BackupDataError(
             "backed-up session data: expected UTF-8 JSON, got bytes that do not parse"
         ) from None
-    return BackedUpRoomKey.from_json(value)
+    room_key = BackedUpRoomKey.from_json(value)
+    if session_id is not None and not isinstance(session_id, str):
+        raise UsageError("session_id: " + expected("a str", type(session_id).__name__))
+    if session_id is not None and room_key.session_id != session_id:  # public ids
+        raise BackupSessionMismatchError(
+            f"backed-up session: expected session {brief(session_id)}, "
+            f"got {room_key.session_id}"
+        )
+    return room_key
 
 
 # --- KeyBackupData ------------------------------------------------------------------------
@@ -354,9 +370,11 @@ def key_backup_data(
 
 
 def decrypt_key_backup_data(
-    decryption: PkDecryption, data: Mapping[str, Any]
+    decryption: PkDecryption, data: Mapping[str, Any], *, session_id: str | None = None
 ) -> DecryptedKeyBackupData:
-    """Checks the ``KeyBackupData`` fields and decrypts its ``session_data``."""
+    """Checks the ``KeyBackupData`` fields and decrypts its ``session_data``; pass the
+    ``session_id`` the entry was fetched under to have it checked (see
+    ``decrypt_session_data``)."""
     what = "KeyBackupData"
     if not isinstance(data, Mapping):
         raise BackupDataError(f"{what}: " + expected("a JSON object", type(data).__name__))
@@ -375,7 +393,7 @@ def decrypt_key_backup_data(
     if not isinstance(session_data, Mapping):
         got = "none" if session_data is None else type(session_data).__name__
         raise BackupDataError(f"{what} session_data: " + expected("a JSON object", got))
-    room_key = decrypt_session_data(decryption, session_data)
+    room_key = decrypt_session_data(decryption, session_data, session_id=session_id)
     return DecryptedKeyBackupData(room_key, numbers[0], numbers[1], verified)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from types import ModuleType
 from typing import Any
 
@@ -496,3 +497,22 @@ def test_random_plaintext_objects_give_typed_errors(
 def test_mac_errors_are_not_backup_errors() -> None:
     assert issubclass(BackupDataError, DecodeError) and not issubclass(MacError, DecodeError)
     assert issubclass(MessageDecodeError, DecodeError)
+
+
+def test_entry_for_another_session_is_refused(backend: ModuleType) -> None:
+    """Anyone with the backup's public key can write session_data (the PK MAC covers the
+    empty string), so a restore checks the session id the entry was fetched under."""
+    from olmpy.backup import BackupSessionMismatchError
+
+    dec = PkDecryption()
+    _, first = _session(advance=0)
+    _, second = _session(advance=0)
+    body = key_backup_data(dec.public_key, first, sender_key=SENDER, sender_claimed_keys=CLAIMED)
+    ok = decrypt_key_backup_data(dec, body, session_id=first.session_id)
+    assert ok.room_key.session_id == first.session_id
+    with pytest.raises(BackupSessionMismatchError, match=re.escape(first.session_id)):
+        decrypt_key_backup_data(dec, body, session_id=second.session_id)
+    with pytest.raises(BackupSessionMismatchError):
+        decrypt_session_data(dec, body["session_data"], session_id=second.session_id)
+    with pytest.raises(UsageError):
+        decrypt_key_backup_data(dec, body, session_id=5)  # type: ignore[arg-type]
