@@ -111,6 +111,8 @@ def test_demo_runs_and_tells_the_story() -> None:
         assert "now reads: 'Carol is joining us soon.'" in out
         assert "Bob rejects it: SignatureError" in out
         assert "the untouched message still decrypts" in out
+        assert "the restored session reads Alice's next message: 'Backups work too.'" in out
+        assert "Bob sees the same: True" in out and "Bob checks Alice's key MAC: it verifies" in out
 
 
 def test_without_aesni_the_pure_backend_takes_over() -> None:
