@@ -32,10 +32,21 @@ from olmpy.errors import (
 try:
     from olmpy._native import ffi, lib
 except ImportError as exc:  # pragma: no cover - exercised by packaging tests
+    from pathlib import Path
+
+    # Run from a source checkout, the checkout's olmpy/ (no compiled core unless built in
+    # place) shadows an installed copy.
+    checkout = (Path(__file__).resolve().parent.parent / "_native" / "build.py").exists()
+    hint = (
+        " This olmpy is a source checkout's: build it in place with `pip install -e .`,"
+        " or run from another directory to use the installed olmpy."
+        if checkout
+        else ""
+    )
     raise BackendError(
         "olmpy's compiled core (olmpy._native) could not be imported: "
         f"{exc}. Reinstall olmpy with a C compiler available, or set "
-        "OLMPY_BACKEND=python to use the pure-Python backend."
+        f"OLMPY_BACKEND=python to use the pure-Python backend.{hint}"
     ) from exc
 
 _NATIVE_VERSION = ffi.string(lib.olmpy_version()).decode("ascii")
