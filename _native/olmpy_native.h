@@ -184,3 +184,15 @@ long olmpy_pk_encrypt(const uint8_t *eph_secret, const uint8_t *recipient, const
                       size_t ptlen, uint8_t *eph_public, uint8_t *mac, uint8_t *ct);
 long olmpy_pk_decrypt(const uint8_t *secret, const uint8_t *eph_public, const uint8_t *ct,
                       size_t ctlen, const uint8_t *mac, size_t maclen, uint8_t *out);
+/* vodozemac's InboundGroupSession pickle in its exact serde layout (pickle.c):
+ * {"initial_ratchet":{"inner":[128 bytes],"counter":n},"signing_key":[32 bytes],
+ *  "signing_key_verified":b,"config":{"version":"V1"}}.  seal writes it from the
+ * 132-byte initial state (R || counter BE) and the public key (out: olmpy_igs_vodozemac_cap
+ * bytes); open returns 0 and fills state, pub and *verified when the pickle opens and is in
+ * exactly that layout, 1 when it opens but is not (callers use a general parser), or the
+ * negative codes of olmpy_pickle_open. */
+size_t olmpy_igs_vodozemac_cap(void);
+long olmpy_igs_vodozemac_seal(const uint8_t *key, size_t keylen, const uint8_t *state,
+                              const uint8_t *pub, int verified, char *out, size_t outcap);
+long olmpy_igs_vodozemac_open(const uint8_t *key, size_t keylen, const char *text,
+                              size_t textlen, uint8_t *state, uint8_t *pub, int *verified);

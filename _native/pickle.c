@@ -186,6 +186,18 @@ size_t olmpy_json_arrays_to_hex(const uint8_t *in, size_t len, uint8_t *out)
     return o;
 }
 
+/* v (0..255) in decimal without a branch: writes 3 bytes, returns how many count. */
+static size_t put_decimal(uint8_t *out, unsigned v)
+{
+    unsigned ge10 = (9u - v) >> 31, ge100 = (99u - v) >> 31;
+    unsigned m10 = 0u - ge10, m100 = 0u - ge100;
+    unsigned c2 = '0' + v / 100, c1 = '0' + v / 10 % 10, c0 = '0' + v % 10;
+    out[0] = (uint8_t)((c2 & m100) | (~m100 & ((c1 & m10) | (~m10 & c0))));
+    out[1] = (uint8_t)((c1 & m100) | (~m100 & c0));
+    out[2] = (uint8_t)c0;
+    return 1 + ge10 + ge100;
+}
+
 static int hex_value(uint8_t c, unsigned *bad)
 {
     unsigned d = (unsigned)c - '0', l = (unsigned)c - 'a';
@@ -220,13 +232,7 @@ size_t olmpy_json_hex_to_arrays(const uint8_t *in, size_t len, uint8_t *out)
                         unsigned dummy = 0;
                         unsigned v = (unsigned)(hex_value(in[k], &dummy) << 4 |
                                                 hex_value(in[k + 1], &dummy));
-                        unsigned ge10 = (9u - v) >> 31, ge100 = (99u - v) >> 31;
-                        unsigned m10 = 0u - ge10, m100 = 0u - ge100;
-                        unsigned c2 = '0' + v / 100, c1 = '0' + v / 10 % 10, c0 = '0' + v % 10;
-                        out[o] = (uint8_t)((c2 & m100) | (~m100 & ((c1 & m10) | (~m10 & c0))));
-                        out[o + 1] = (uint8_t)((c1 & m100) | (~m100 & c0));
-                        out[o + 2] = (uint8_t)c0;
-                        o += 1 + ge10 + ge100;
+                        o += put_decimal(out + o, v);
                         out[o++] = ',';
                     }
                     if (n) o--; /* the last comma */
@@ -279,4 +285,155 @@ long olmpy_pickle_open_json(const uint8_t *key, size_t keylen, const char *text,
     }
     olmpy_secret_free(raw);
     return n;
+}
+
+/* --- vodozemac's InboundGroupSession pickle, in its exact serde layout ------------------ */
+
+#define IGS_JSON_CAP 1024
+static const char IGS_HEAD[] = "{\"initial_ratchet\":{\"inner\":[";
+static const char IGS_COUNTER[] = "],\"counter\":";
+static const char IGS_KEY[] = "},\"signing_key\":[";
+static const char IGS_VERIFIED[] = "],\"signing_key_verified\":";
+static const char IGS_TAIL[] = ",\"config\":{\"version\":\"V1\"}}";
+
+static size_t put_literal(uint8_t *out, const char *lit)
+{
+    size_t n = strlen(lit);
+    memcpy(out, lit, n);
+    return n;
+}
+
+static size_t put_array(uint8_t *out, const uint8_t *data, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        o += put_decimal(out + o, data[i]);
+        out[o++] = ',';
+    }
+    return o - 1; /* the last comma */
+}
+
+size_t olmpy_igs_vodozemac_cap(void)
+{
+    return olmpy_pickle_sealed_len(IGS_JSON_CAP) + 4;
+}
+
+long olmpy_igs_vodozemac_seal(const uint8_t *key, size_t keylen, const uint8_t *state,
+                              const uint8_t *pub, int verified, char *out, size_t outcap)
+{
+    uint8_t json[IGS_JSON_CAP];
+    size_t o = put_literal(json, IGS_HEAD);
+    o += put_array(json + o, state, 128);
+    o += put_literal(json + o, IGS_COUNTER);
+    uint32_t counter = (uint32_t)state[128] << 24 | (uint32_t)state[129] << 16 |
+                       (uint32_t)state[130] << 8 | state[131];
+    char digits[11];
+    int n = 0;
+    do { /* the counter is public (the first known message index) */
+        digits[n++] = (char)('0' + counter % 10);
+        counter /= 10;
+    } while (counter);
+    while (n) json[o++] = (uint8_t)digits[--n];
+    o += put_literal(json + o, IGS_KEY);
+    o += put_array(json + o, pub, 32);
+    o += put_literal(json + o, IGS_VERIFIED);
+    o += put_literal(json + o, verified ? "true" : "false");
+    o += put_literal(json + o, IGS_TAIL);
+    long written = olmpy_pickle_seal(key, keylen, json, o, out, outcap);
+    olmpy_wipe(json, sizeof json);
+    return written;
+}
+
+static const uint8_t *take_literal(const uint8_t *p, const uint8_t *end, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (p == NULL || (size_t)(end - p) < n || memcmp(p, lit, n) != 0) return NULL;
+    return p + n;
+}
+
+/* n comma-separated integers 0..255 (no leading zeros, no whitespace) into dst. */
+static const uint8_t *take_array(const uint8_t *p, const uint8_t *end, uint8_t *dst, size_t n)
+{
+    for (size_t i = 0; p != NULL && i < n; i++) {
+        if (i > 0) {
+            p = (p < end && *p == ',') ? p + 1 : NULL;
+            if (p == NULL) break;
+        }
+        if (p >= end || *p < '0' || *p > '9') return NULL;
+        unsigned v = 0, digits = 0;
+        if (*p == '0') {
+            p++;
+            digits = 1;
+        } else {
+            while (p < end && *p >= '0' && *p <= '9' && digits < 4) {
+                v = v * 10 + (unsigned)(*p - '0');
+                p++;
+                digits++;
+            }
+        }
+        if (digits > 3 || v > 255 || (p < end && *p >= '0' && *p <= '9')) return NULL;
+        dst[i] = (uint8_t)v;
+    }
+    return p;
+}
+
+long olmpy_igs_vodozemac_open(const uint8_t *key, size_t keylen, const char *text,
+                              size_t textlen, uint8_t *state, uint8_t *pub, int *verified)
+{
+    size_t cap = textlen / 4 * 3 + 16;
+    uint8_t *json = olmpy_secret_alloc(cap);
+    if (json == NULL) return OLMPY_E_NOMEM;
+    long n = olmpy_pickle_open(key, keylen, text, textlen, json, cap);
+    if (n < 0) {
+        olmpy_secret_free(json);
+        return n;
+    }
+    const uint8_t *end = json + n, *p = take_literal(json, end, IGS_HEAD);
+    uint8_t inner[128];
+    p = p ? take_array(p, end, inner, 128) : NULL;
+    p = take_literal(p, end, IGS_COUNTER);
+    uint64_t counter = 0;
+    int digits = 0;
+    if (p != NULL && p < end && *p == '0') {
+        p++;
+        digits = 1;
+    } else {
+        while (p != NULL && p < end && *p >= '0' && *p <= '9' && digits < 11) {
+            counter = counter * 10 + (uint64_t)(*p - '0');
+            p++;
+            digits++;
+        }
+    }
+    if (digits == 0 || digits > 10 || counter > 0xFFFFFFFFu ||
+        (p != NULL && p < end && *p >= '0' && *p <= '9'))
+        p = NULL;
+    p = take_literal(p, end, IGS_KEY);
+    uint8_t key_bytes[32];
+    p = p ? take_array(p, end, key_bytes, 32) : NULL;
+    p = take_literal(p, end, IGS_VERIFIED);
+    int flag = -1;
+    if (take_literal(p, end, "true") != NULL) {
+        flag = 1;
+        p += 4;
+    } else if (take_literal(p, end, "false") != NULL) {
+        flag = 0;
+        p += 5;
+    } else {
+        p = NULL;
+    }
+    p = take_literal(p, end, IGS_TAIL);
+    long result = 1; /* opened, but not in the exact layout */
+    if (p == end) {
+        memcpy(state, inner, 128);
+        state[128] = (uint8_t)(counter >> 24);
+        state[129] = (uint8_t)(counter >> 16);
+        state[130] = (uint8_t)(counter >> 8);
+        state[131] = (uint8_t)counter;
+        memcpy(pub, key_bytes, 32);
+        *verified = flag;
+        result = 0;
+    }
+    olmpy_wipe(inner, sizeof inner);
+    olmpy_secret_free(json);
+    return result;
 }

@@ -557,6 +557,43 @@ def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
     return _buffer(out, written)[:]
 
 
+def igs_vodozemac_seal(key: bytes, state: Any, public: bytes, verified: bool) -> str:
+    """vodozemac's InboundGroupSession pickle, exactly as its serde writes it, of a
+    132-byte initial state (R || counter) and the signing key."""
+    if len(state) != 132 or len(public) != 32:
+        return _pure.igs_vodozemac_seal(key, state, public, verified)
+    cap = lib.olmpy_igs_vodozemac_cap()
+    out = _scratch("char[]", cap)
+    written = lib.olmpy_igs_vodozemac_seal(key, len(key), state, public, int(verified), out, cap)
+    if written < 0:  # pragma: no cover - only without memory
+        return _pure.igs_vodozemac_seal(key, state, public, verified)
+    return str(cast(bytes, _buffer(out, written)), "ascii")
+
+
+def igs_vodozemac_open(
+    key: bytes, text: str | bytes, what: str
+) -> tuple[bytes, bytes, bool] | None:
+    """(initial state, signing key, verified) of a pickle in exactly that layout; None when it
+    opens but is laid out otherwise (the caller's general parser decides); PickleError when
+    it does not open."""
+    if type(text) is str and text.isascii():
+        data = text.encode("ascii")
+    elif isinstance(text, bytes):
+        data = text
+    else:
+        return _pure.igs_vodozemac_open(key, text, what)  # raises the precise error
+    state = _secret_alloc("uint8_t[132]")
+    public = _scratch("uint8_t[32]")
+    verified = _scratch("int *")
+    result = lib.olmpy_igs_vodozemac_open(key, len(key), data, len(data), state, public, verified)
+    if result < 0:
+        _pure.pickle_open(key, text, what)  # names the failure precisely
+        raise PickleError(f"{what}: expected a valid pickle, got another")  # pragma: no cover
+    if result == 1:
+        return None
+    return _buffer(state)[:], _buffer(public)[:], bool(verified[0])
+
+
 # --- PK encryption (SPEC.md section 16) ------------------------------------------------
 
 

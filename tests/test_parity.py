@@ -141,6 +141,7 @@ COVERED = {
     "x25519", "x25519_public_batch", "identity_new",
     "pickle_seal", "pickle_open", "json_arrays_to_hex", "json_hex_to_arrays",
     "pickle_seal_json", "pickle_open_json", "pk_encrypt", "pk_decrypt",
+    "igs_vodozemac_seal", "igs_vodozemac_open",
 }
 # Reports about the machine, not computations: they differ by design (the pure
 # backend's AES is OpenSSL's, so it reports no AES-NI of its own).
@@ -1159,3 +1160,58 @@ def test_pk_encrypt_and_decrypt(eph: bytes, secret: bytes, plaintext: bytes,
     if kind in ("mac", "short mac", "key", "zero"):
         assert result[0] == "err", kind
     both("pk_encrypt", eph, bytes(32), plaintext)  # an all-zero shared secret is refused
+
+
+# --- vodozemac inbound group session pickles in their exact layout -----------------------
+
+
+@SETTINGS
+@given(key=st.binary(min_size=32, max_size=32), ratchet=st.binary(min_size=128, max_size=128),
+       counter=st.integers(0, U32), public=st.binary(min_size=32, max_size=32),
+       verified=st.booleans(), data=st.data())
+def test_igs_vodozemac_exact_layout(key: bytes, ratchet: bytes, counter: int, public: bytes,
+                                    verified: bool, data: st.DataObject) -> None:
+    """Both backends write the same pickle, which is serde's compact JSON (checked against
+    json.dumps), and read it back; any other spelling of the document opens as None (the
+    caller's general parser), and damaged pickles fail the same way."""
+    import json
+
+    state = ratchet + counter.to_bytes(4, "big")
+    sealed = both("igs_vodozemac_seal", key, state, public, verified)[1]
+    text = P.pickle_open(key, sealed, "p")
+    assert json.loads(text) == {
+        "initial_ratchet": {"inner": list(ratchet), "counter": counter},
+        "signing_key": list(public), "signing_key_verified": verified,
+        "config": {"version": "V1"},
+    }
+    assert b" " not in text
+    assert both("igs_vodozemac_open", key, sealed, "p") == ("ok", (state, public, verified))
+    document = json.loads(text)
+    variant = data.draw(st.sampled_from(["spaced", "reordered", "extra", "big counter", "bad byte",
+                                         "leading zero", "v2", "cut", "wrong key"]))
+    if variant == "spaced":
+        other = json.dumps(document).encode()
+    elif variant == "reordered":
+        other = json.dumps(dict(reversed(list(document.items()))), separators=(",", ":")).encode()
+    elif variant == "extra":
+        other = text[:-1] + b',"x":1}'
+    elif variant == "big counter":
+        other = text.replace(b'"counter":%d' % counter, b'"counter":%d' % (U32 + 1 + counter))
+    elif variant == "bad byte":
+        other = text.replace(b'"inner":[', b'"inner":[256,', 1)
+    elif variant == "leading zero":
+        other = text.replace(b'"signing_key":[', b'"signing_key":[0', 1)
+    elif variant == "v2":
+        other = text.replace(b'"V1"', b'"V2"')
+    else:
+        other = text
+    resealed = P.pickle_seal(key, other)
+    if variant == "cut":
+        resealed = resealed[: data.draw(st.integers(0, len(resealed) - 1))]
+    if variant == "wrong key":
+        key = bytes(b ^ 1 for b in key)
+    result = both("igs_vodozemac_open", key, resealed, "p")
+    if variant in ("cut", "wrong key"):
+        assert result[0] == "err"
+    else:
+        assert result == ("ok", None), variant

@@ -641,6 +641,50 @@ def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
     return json_arrays_to_hex(pickle_open(key, text, what))
 
 
+# vodozemac's InboundGroupSession pickle in its exact serde layout (SPEC.md section 13).
+_BYTE = rb"(?:0|[1-9][0-9]{0,2})"
+_IGS_EXACT = re.compile(
+    rb'\{"initial_ratchet":\{"inner":\[((?:' + _BYTE + rb",){127}" + _BYTE + rb')\],'
+    rb'"counter":(0|[1-9][0-9]{0,9})\},"signing_key":\[((?:' + _BYTE + rb",){31}" + _BYTE
+    + rb')\],"signing_key_verified":(true|false),"config":\{"version":"V1"\}\}',
+)
+
+
+def _igs_array(data: bytes) -> bytes:
+    return b",".join(b"%d" % v for v in data)
+
+
+def igs_vodozemac_seal(key: bytes, state: bytes, public: bytes, verified: bool) -> str:
+    """vodozemac's InboundGroupSession pickle, exactly as its serde writes it, of a
+    132-byte initial state (R || counter) and the signing key."""
+    state = bytes(state)
+    text = (
+        b'{"initial_ratchet":{"inner":[' + _igs_array(state[:128]) + b'],"counter":'
+        + b"%d" % int.from_bytes(state[128:132], "big") + b'},"signing_key":['
+        + _igs_array(public) + b'],"signing_key_verified":' + (b"true" if verified else b"false")
+        + b',"config":{"version":"V1"}}'
+    )
+    return pickle_seal(key, text)
+
+
+def igs_vodozemac_open(
+    key: bytes, text: str | bytes, what: str
+) -> tuple[bytes, bytes, bool] | None:
+    """(initial state, signing key, verified) of a pickle in exactly that layout; None when it
+    opens but is laid out otherwise (the caller's general parser decides); PickleError when
+    it does not open."""
+    match = _IGS_EXACT.fullmatch(pickle_open(key, text, what))
+    if match is None:
+        return None
+    inner, counter, public, verified = match.groups()
+    ratchet = [int(v) for v in inner.split(b",")]
+    signing = [int(v) for v in public.split(b",")]
+    number = int(counter)
+    if max(ratchet) > 255 or max(signing) > 255 or number > 0xFFFFFFFF:
+        return None
+    return bytes(ratchet) + number.to_bytes(4, "big"), bytes(signing), verified == b"true"
+
+
 # --- PK encryption (SPEC.md section 16) ------------------------------------------------
 
 _PK_MAC_ERROR = (

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 import hmac
-import re
 from typing import Any, NamedTuple
 
 from olmpy import _b64, _backend
@@ -55,19 +54,6 @@ def _ahead(index: int, base: int) -> int:
     """
     d = (index - base) & 0xFFFFFFFF
     return d if d < 0x80000000 else -1
-
-
-# vodozemac's InboundGroupSession pickle as its serde writes it (compact, fields in
-# declaration order), with byte strings as the marked hex strings vodozemac.open_text makes.
-_VODOZEMAC_TEMPLATE = (
-    b'{"initial_ratchet":{"inner":"\\u0000%s","counter":%d},"signing_key":"\\u0000%s",'
-    b'"signing_key_verified":%s,"config":{"version":"V1"}}'
-)
-_VODOZEMAC_EXACT = re.compile(
-    rb'\{"initial_ratchet":\{"inner":"\\u0000([0-9a-f]{256})","counter":(0|[1-9][0-9]*)\},'
-    rb'"signing_key":"\\u0000([0-9a-f]{64})","signing_key_verified":(true|false),'
-    rb'"config":\{"version":"V1"\}\}'
-)
 
 
 class InboundGroupSession:
@@ -253,31 +239,26 @@ class InboundGroupSession:
 
     def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
         """This session as a vodozemac ``InboundGroupSession`` pickle (32-byte key)."""
-        # The exact compact text vodozemac's serde writes, byte strings as marked hex
-        # (SPEC.md section 13); a template is several times faster than a JSON encoder.
-        state = self._b.read_secret(self._initial)
-        text = _VODOZEMAC_TEMPLATE % (
-            state[:128].hex().encode(),
-            int.from_bytes(state[128:132], "big"),
-            self._public.hex().encode(),
-            b"true" if self._verified else b"false",
+        # The exact compact text vodozemac's serde writes, built and sealed in one native
+        # call (SPEC.md section 13).
+        sealed: str = self._b.igs_vodozemac_seal(
+            vodozemac.pickle_key(pickle_key), self._initial, self._public, self._verified
         )
-        return vodozemac.seal_text(text, pickle_key)
+        return sealed
 
     @classmethod
     def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> InboundGroupSession:
         """Loads a vodozemac ``InboundGroupSession`` pickle."""
         what = "vodozemac inbound group session pickle"
-        marked = vodozemac.open_text(pickle, pickle_key, what)
-        fast = _VODOZEMAC_EXACT.fullmatch(marked)
-        if fast is not None and len(fast.group(2)) <= 9:  # counter < 10^9 < 2^32
-            ratchet, counter, public, verified = fast.groups()
-            initial = bytes.fromhex(ratchet.decode()) + int(counter).to_bytes(4, "big")
-            public = bytes.fromhex(public.decode())
-            return cls._from_states(initial, initial, public, verified == b"true")
+        if not isinstance(pickle, (str, bytes)):
+            raise UsageError(f"{what}: " + expected("a pickle str", type(pickle).__name__))
+        exact = _backend.impl.igs_vodozemac_open(vodozemac.pickle_key(pickle_key), pickle, what)
+        if exact is not None:  # vodozemac's own layout, parsed in the same native call
+            initial, public, verified = exact
+            return cls._from_states(initial, initial, public, verified)
         # Anything else (other field order, whitespace, extra or missing fields): the
         # general, fully checked path.
-        document = vodozemac.parse(marked, what)
+        document = vodozemac.open_sealed(pickle, pickle_key, what)
         vodozemac.config(document, what)
         initial = vodozemac.ratchet(vodozemac.field(document, "initial_ratchet", what), what)
         # vodozemac keeps only the initial ratchet; the latest one is a cache.

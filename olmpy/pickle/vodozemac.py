@@ -14,7 +14,8 @@ from olmpy import _backend
 from olmpy.errors import PickleError, UsageError, expected, shown
 
 
-def _key(key: bytes) -> bytes:
+def pickle_key(key: bytes) -> bytes:
+    """The 32-byte key vodozemac pickles take (UsageError otherwise)."""
     if not isinstance(key, (bytes, bytearray)) or len(key) != 32:
         got = f"{len(key)} bytes" if isinstance(key, (bytes, bytearray)) else type(key).__name__
         raise UsageError("vodozemac pickle key: " + expected("exactly 32 bytes", got))
@@ -40,7 +41,7 @@ def seal(document: dict[str, Any], key: bytes) -> str:
 
 def seal_text(text: bytes, key: bytes) -> str:
     """Seals compact JSON text whose byte strings are marked hex strings."""
-    sealed: str = _backend.impl.pickle_seal_json(_key(key), text)
+    sealed: str = _backend.impl.pickle_seal_json(pickle_key(key), text)
     return sealed
 
 
@@ -50,7 +51,7 @@ def open_text(text: str, key: bytes, what: str) -> bytes:
     byte); PickleError on any failure."""
     if not isinstance(text, (str, bytes)):
         raise UsageError(f"{what}: " + expected("a pickle str", type(text).__name__))
-    marked: bytes = _backend.impl.pickle_open_json(_key(key), text, what)
+    marked: bytes = _backend.impl.pickle_open_json(pickle_key(key), text, what)
     return marked
 
 
