@@ -1215,3 +1215,17 @@ def test_igs_vodozemac_exact_layout(key: bytes, ratchet: bytes, counter: int, pu
         assert result[0] == "err"
     else:
         assert result == ("ok", None), variant
+
+
+def test_igs_vodozemac_open_every_truncation_and_extension() -> None:
+    """The exact-layout parser meets the end of the text at every position (each prefix of
+    a real document, and the document with a byte appended) and answers None, never more."""
+    key = bytes(range(32))
+    sealed = N.igs_vodozemac_seal(key, bytes(range(100, 228)) + b"\x00\x00\x01\x00",
+                                  bytes(range(32)), True)
+    text = P.pickle_open(key, sealed, "p")
+    for cut in range(len(text)):
+        assert both("igs_vodozemac_open", key, P.pickle_seal(key, text[:cut]), "p") == ("ok", None)
+    for extra in (b" ", b"}", b"0", b"\x00"):
+        assert both("igs_vodozemac_open", key, P.pickle_seal(key, text + extra), "p") == (
+            "ok", None)
