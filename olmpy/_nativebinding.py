@@ -488,6 +488,14 @@ def identity_new() -> tuple[Any, bytes, Any, bytes]:
 # --- pickles (SPEC.md sections 11 and 13) ----------------------------------------------
 
 
+def _pickle_text(text: object) -> bytes | None:
+    """A pickle's text as the ASCII bytes the C code reads, or None (then the pure twin
+    names what is wrong with it)."""
+    if type(text) is str and text.isascii():
+        return text.encode("ascii")
+    return text if isinstance(text, bytes) else None
+
+
 def pickle_seal(key: bytes, raw: bytes) -> str:
     """libolm's sealed form of ``raw``: HKDF "Pickle" keys, AES-256-CBC, 8-byte HMAC, base64."""
     cap = lib.olmpy_pickle_sealed_len(len(raw)) + 4
@@ -500,11 +508,8 @@ def pickle_seal(key: bytes, raw: bytes) -> str:
 
 def pickle_open(key: bytes, text: str | bytes, what: str) -> bytes:
     """Checks the MAC (constant time), then decrypts; PickleError naming ``what`` on failure."""
-    if type(text) is str and text.isascii():
-        data = text.encode("ascii")
-    elif isinstance(text, bytes):
-        data = text
-    else:
+    data = _pickle_text(text)
+    if data is None:
         return _pure.pickle_open(key, text, what)  # raises the precise error
     cap = len(data) // 4 * 3 + 16
     out = _secret_alloc("uint8_t[]", cap)
@@ -542,11 +547,8 @@ def pickle_seal_json(key: bytes, text: bytes) -> str:
 
 def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
     """``pickle_open`` then ``json_arrays_to_hex``: a vodozemac pickle's JSON, marked."""
-    if type(text) is str and text.isascii():
-        data = text.encode("ascii")
-    elif isinstance(text, bytes):
-        data = text
-    else:
+    data = _pickle_text(text)
+    if data is None:
         return _pure.pickle_open_json(key, text, what)  # raises the precise error
     cap = 4 * (len(data) // 4 * 3 + 16) + 16
     out = _secret_alloc("uint8_t[]", cap)
@@ -576,11 +578,8 @@ def igs_vodozemac_open(
     """(initial state, signing key, verified) of a pickle in exactly that layout; None when it
     opens but is laid out otherwise (the caller's general parser decides); PickleError when
     it does not open."""
-    if type(text) is str and text.isascii():
-        data = text.encode("ascii")
-    elif isinstance(text, bytes):
-        data = text
-    else:
+    data = _pickle_text(text)
+    if data is None:
         return _pure.igs_vodozemac_open(key, text, what)  # raises the precise error
     state = _secret_alloc("uint8_t[132]")
     public = _scratch("uint8_t[32]")
