@@ -36,28 +36,19 @@ def seal(document: dict[str, Any], key: bytes) -> str:
 
     Python's C JSON encoder writes the byte strings as marked hex strings; one native pass
     turns them into integer arrays and seals the result (SPEC.md section 13)."""
-    return seal_text(_ENCODER.encode(document).encode(), key)
-
-
-def seal_text(text: bytes, key: bytes) -> str:
-    """Seals compact JSON text whose byte strings are marked hex strings."""
+    text = _ENCODER.encode(document).encode()
     sealed: str = _backend.impl.pickle_seal_json(pickle_key(key), text)
     return sealed
 
 
-def open_text(text: str, key: bytes, what: str) -> bytes:
-    """Opens a vodozemac pickle into its JSON text, every array of integers 0..255 turned
-    into a marked hex string (so the parser makes one str per byte string, not one int per
-    byte); PickleError on any failure."""
+def open_sealed(text: str, key: bytes, what: str) -> dict[str, Any]:
+    """Opens a vodozemac pickle and parses its JSON object; PickleError on any failure.
+
+    The native pass that opens it also turns every array of integers 0..255 into a marked
+    hex string, so the parser makes one str per byte string, not one int per byte."""
     if not isinstance(text, (str, bytes)):
         raise UsageError(f"{what}: " + expected("a pickle str", type(text).__name__))
-    marked: bytes = _backend.impl.pickle_open_json(pickle_key(key), text, what)
-    return marked
-
-
-def parse(marked: bytes, what: str) -> dict[str, Any]:
-    """The JSON object of an opened pickle; PickleError if it is not one (nesting too
-    deep for Python's parser included)."""
+    marked = _backend.impl.pickle_open_json(pickle_key(key), text, what)
     try:
         document = json.loads(marked)
     except (ValueError, UnicodeDecodeError):
@@ -67,11 +58,6 @@ def parse(marked: bytes, what: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise PickleError(f"{what}: " + expected("a JSON object", type(document).__name__))
     return document
-
-
-def open_sealed(text: str, key: bytes, what: str) -> dict[str, Any]:
-    """Opens a vodozemac pickle and parses its JSON object; PickleError on any failure."""
-    return parse(open_text(text, key, what), what)
 
 
 def field(document: dict[str, Any], name: str, what: str) -> Any:
