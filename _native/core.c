@@ -88,22 +88,57 @@ int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
     return d == 0;
 }
 
-/* Ed25519 signing (RFC 8032) from libolm's expanded key (clamped scalar a ||
- * prefix), the form every olmpy signing key is brought to:
- *   r = SHA-512(prefix || M) mod L,  R = r*B,  k = SHA-512(R || A || M) mod L,
- *   S = k*a + r mod L.
+/* Ed25519 signing keys (RFC 8032).  A key is 96 bytes: the expanded secret
+ * (scalar a || prefix, libolm's form, which a seed is brought to by SHA-512
+ * and clamping) and then A, the public key.  olmpy_ed25519_key_init is the
+ * only place A comes from: it is (a mod L)*B, computed here, never a value a
+ * caller hands in.  That matters because the nonce r depends only on the
+ * prefix and the message: two signatures of one message under two different
+ * A would share r and differ in k, which gives a away.
+ *
  * The curve and scalar arithmetic is libsodium's (constant time); the hashing
- * is olmpy's SHA-512 (constant time by construction), streamed so the
- * message is never copied.  The result equals libsodium's crypto_sign for
- * the seed the expanded key came from (tested). */
-static int sign_expanded(const uint8_t *expanded, const uint8_t *pub, const uint8_t *msg,
-                         size_t len, uint8_t *sig)
+ * is olmpy's SHA-512 (constant time by construction). */
+int olmpy_ed25519_key_init(const uint8_t *secret, int kind, uint8_t *key)
+{
+    uint8_t a64[64], a[32];
+    int rc = 0;
+    if (!sodium.reduce)
+        return OLMPY_E_NOT_READY;
+    if (kind == OLMPY_KEY_SEED) {
+        olmpy_sha512(secret, 32, key);
+        key[0] &= 248;
+        key[31] &= 127;
+        key[31] |= 64;
+    } else if (kind == OLMPY_KEY_EXPANDED) {
+        memmove(key, secret, 64);
+    } else {
+        return OLMPY_E_ARGUMENT;
+    }
+    memset(a64, 0, sizeof a64);
+    memcpy(a64, key, 32);
+    sodium.reduce(a, a64);
+    /* libsodium refuses a zero scalar (a = 0 mod L): such a key cannot sign. */
+    if (sodium.base_noclamp(key + 64, a) != 0) {
+        olmpy_wipe(key, OLMPY_ED25519_KEY_LEN);
+        rc = OLMPY_E_ARGUMENT;
+    }
+    olmpy_wipe(a64, sizeof a64);
+    olmpy_wipe(a, sizeof a);
+    return rc;
+}
+
+/*   r = SHA-512(prefix || M) mod L,  R = r*B,  k = SHA-512(R || A || M) mod L,
+ *   S = k*a + r mod L, streamed so the message is never copied.  The result
+ * equals libsodium's crypto_sign for the seed the key came from (tested). */
+int olmpy_ed25519_sign(const uint8_t *key, const uint8_t *msg, size_t len, uint8_t *sig)
 {
     olmpy_sha512_ctx c;
     uint8_t h[64], r[32], a64[64], a[32], k[32], ka[32];
     int rc = 0;
+    if (!sodium.reduce)
+        return OLMPY_E_NOT_READY;
     olmpy_sha512_init(&c);
-    olmpy_sha512_update(&c, expanded + 32, 32);
+    olmpy_sha512_update(&c, key + 32, 32);
     olmpy_sha512_update(&c, msg, len);
     olmpy_sha512_final(&c, h);
     sodium.reduce(r, h);
@@ -113,41 +148,22 @@ static int sign_expanded(const uint8_t *expanded, const uint8_t *pub, const uint
     }
     olmpy_sha512_init(&c);
     olmpy_sha512_update(&c, sig, 32);
-    olmpy_sha512_update(&c, pub, 32);
+    olmpy_sha512_update(&c, key + 64, 32);
     olmpy_sha512_update(&c, msg, len);
     olmpy_sha512_final(&c, h);
     sodium.reduce(k, h);
     memset(a64, 0, sizeof a64);
-    memcpy(a64, expanded, 32);
+    memcpy(a64, key, 32);
     sodium.reduce(a, a64);
     sodium.mul(ka, k, a);
     sodium.add(sig + 32, ka, r);
 out:
+    olmpy_wipe(&c, sizeof c);
     olmpy_wipe(h, sizeof h);
     olmpy_wipe(r, sizeof r);
     olmpy_wipe(a64, sizeof a64);
     olmpy_wipe(a, sizeof a);
     olmpy_wipe(ka, sizeof ka);
-    return rc;
-}
-
-int olmpy_ed25519_sign(const uint8_t *secret, int kind, const uint8_t *pub,
-                       const uint8_t *msg, size_t len, uint8_t *sig)
-{
-    if (!sodium.reduce)
-        return OLMPY_E_NOT_READY;
-    if (kind == OLMPY_KEY_EXPANDED)
-        return sign_expanded(secret, pub, msg, len, sig);
-    if (kind != OLMPY_KEY_SEED)
-        return OLMPY_E_ARGUMENT;
-    /* libsodium form: seed || public; expand the seed as RFC 8032 does. */
-    uint8_t expanded[64];
-    olmpy_sha512(secret, 32, expanded);
-    expanded[0] &= 248;
-    expanded[31] &= 127;
-    expanded[31] |= 64;
-    int rc = sign_expanded(expanded, pub, msg, len, sig);
-    olmpy_wipe(expanded, sizeof expanded);
     return rc;
 }
 
@@ -158,17 +174,14 @@ int olmpy_ed25519_verify(const uint8_t *pub, const uint8_t *msg, size_t len,
     return olmpy_ed25519_verify_oneshot(pub, msg, len, sig) == 0 ? 0 : OLMPY_E_SIGNATURE;
 }
 
-int olmpy_megolm_group_new(uint8_t *state, uint8_t *secret, uint8_t *pub)
+int olmpy_megolm_group_new(uint8_t *state, uint8_t *seed, uint8_t *key)
 {
     if (!sodium.random)
         return OLMPY_E_NOT_READY;
-    uint8_t seed[32];
     sodium.random(state, 128);
     memset(state + 128, 0, 4);
-    sodium.random(seed, sizeof seed);
-    int rc = sodium.seed_keypair(pub, secret, seed);
-    olmpy_wipe(seed, sizeof seed);
-    return rc == 0 ? 0 : OLMPY_E_ARGUMENT;
+    sodium.random(seed, 32);
+    return olmpy_ed25519_key_init(seed, OLMPY_KEY_SEED, key);
 }
 
 int olmpy_x25519(const uint8_t *secret, const uint8_t *pub, uint8_t *shared)
@@ -194,17 +207,15 @@ int olmpy_x25519_public_batch(const uint8_t *secrets, size_t n, uint8_t *publics
     return 0;
 }
 
-int olmpy_identity_new(uint8_t *ed_secret, uint8_t *ed_public, uint8_t *curve_secret,
+int olmpy_identity_new(uint8_t *ed_seed, uint8_t *ed_key, uint8_t *curve_secret,
                        uint8_t *curve_public)
 {
     if (!sodium.random)
         return OLMPY_E_NOT_READY;
-    uint8_t seed[32];
-    sodium.random(seed, sizeof seed);
+    sodium.random(ed_seed, 32);
     sodium.random(curve_secret, 32);
-    int rc = sodium.seed_keypair(ed_public, ed_secret, seed);
-    olmpy_wipe(seed, sizeof seed);
-    if (rc != 0 || sodium.x25519_base(curve_public, curve_secret) != 0)
+    if (olmpy_ed25519_key_init(ed_seed, OLMPY_KEY_SEED, ed_key) != 0 ||
+        sodium.x25519_base(curve_public, curve_secret) != 0)
         return OLMPY_E_ARGUMENT;
     return 0;
 }

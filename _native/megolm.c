@@ -116,9 +116,8 @@ size_t olmpy_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
     return 0;
 }
 
-long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *secret, int kind,
-                          const uint8_t *pub, const uint8_t *pt, size_t ptlen,
-                          uint8_t *out, size_t outcap)
+long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *key, const uint8_t *pt,
+                          size_t ptlen, uint8_t *out, size_t outcap)
 {
     uint32_t index = get_counter(state);
     size_t ctlen = (ptlen / 16 + 1) * 16;
@@ -153,7 +152,7 @@ long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *secret, int kind,
     memcpy(p, mac, MAC_LEN);
     p += MAC_LEN;
     olmpy_wipe(&keys, sizeof keys);
-    int rc = olmpy_ed25519_sign(secret, kind, pub, out, (size_t)(p - out), p);
+    int rc = olmpy_ed25519_sign(key, out, (size_t)(p - out), p);
     if (rc < 0)
         return rc;
     olmpy_megolm_advance(state);

@@ -39,9 +39,10 @@ int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar
 int olmpy_x25519(const uint8_t *secret, const uint8_t *pub, uint8_t *shared);
 int olmpy_x25519_public_batch(const uint8_t *secrets, size_t n, uint8_t *publics);
 
-/* A fresh Olm identity in one call: random Ed25519 key as (seed || public)
- * in ed_secret, random Curve25519 secret, and both public keys. */
-int olmpy_identity_new(uint8_t *ed_secret, uint8_t *ed_public, uint8_t *curve_secret,
+/* A fresh Olm identity in one call: a random Ed25519 seed (32 bytes) and its
+ * signing key (OLMPY_ED25519_KEY_LEN bytes, public key at offset 64), a random
+ * Curve25519 secret and its public key. */
+int olmpy_identity_new(uint8_t *ed_seed, uint8_t *ed_key, uint8_t *curve_secret,
                        uint8_t *curve_public);
 int olmpy_has_aesni(void);
 int olmpy_has_shani(void);
@@ -72,11 +73,15 @@ long olmpy_aes256_cbc_encrypt(const uint8_t *key, const uint8_t *iv,
 long olmpy_aes256_cbc_decrypt(const uint8_t *key, const uint8_t *iv,
                               const uint8_t *in, size_t inlen, uint8_t *out);
 
-/* Ed25519 signatures from a 64-byte secret: libsodium form (seed || public)
- * when kind is OLMPY_KEY_SEED, libolm's expanded form (scalar || prefix) when
- * kind is OLMPY_KEY_EXPANDED. */
-int olmpy_ed25519_sign(const uint8_t *secret, int kind, const uint8_t *pub,
-                       const uint8_t *msg, size_t len, uint8_t *sig);
+/* Ed25519 signing keys: expanded secret (scalar || prefix, 64 bytes) then the
+ * public key (32 bytes).  olmpy_ed25519_key_init makes one from a 32-byte seed
+ * (OLMPY_KEY_SEED) or libolm's 64-byte expanded key (OLMPY_KEY_EXPANDED) and
+ * derives the public key itself; it returns OLMPY_E_ARGUMENT for a scalar that
+ * is 0 mod L.  olmpy_ed25519_sign signs with such a key: the public key it
+ * hashes is always the derived one. */
+#define OLMPY_ED25519_KEY_LEN 96
+int olmpy_ed25519_key_init(const uint8_t *secret, int kind, uint8_t *key);
+int olmpy_ed25519_sign(const uint8_t *key, const uint8_t *msg, size_t len, uint8_t *sig);
 int olmpy_ed25519_verify(const uint8_t *pub, const uint8_t *msg, size_t len,
                          const uint8_t *sig);
 
@@ -107,14 +112,13 @@ int olmpy_megolm_parse(const uint8_t *msg, size_t msglen, uint32_t *index,
                        size_t *ct_offset, size_t *ct_len);
 
 /* A fresh outbound session: 128 random ratchet bytes and counter 0 in state,
- * a random Ed25519 key as (seed || public) in secret, the public key in pub. */
-int olmpy_megolm_group_new(uint8_t *state, uint8_t *secret, uint8_t *pub);
+ * a random Ed25519 seed (32 bytes) and its signing key (see above) in key. */
+int olmpy_megolm_group_new(uint8_t *state, uint8_t *seed, uint8_t *key);
 
 /* Encrypts at the state's index, writes the v1 message (MAC and signature
  * included) to out (capacity outcap) and advances the state by one. */
-long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *secret, int kind,
-                          const uint8_t *pub, const uint8_t *pt, size_t ptlen,
-                          uint8_t *out, size_t outcap);
+long olmpy_megolm_encrypt(uint8_t *state, const uint8_t *key, const uint8_t *pt,
+                          size_t ptlen, uint8_t *out, size_t outcap);
 
 /* Checks version, signature (when check_signature: with the precomputed key
  * object vkey when it is not NULL, else one-shot), MAC, then decrypts into

@@ -89,6 +89,7 @@ KEY_SEED = _pure.KEY_SEED
 KEY_EXPANDED = _pure.KEY_EXPANDED
 MEGOLM_STATE_LEN = _pure.MEGOLM_STATE_LEN
 SIGNATURE_LEN = _pure.SIGNATURE_LEN
+ED25519_KEY_LEN = _pure.ED25519_KEY_LEN
 
 SecretBuffer = Any  # a cdata uint8_t[] from the wiping allocator
 
@@ -155,16 +156,26 @@ def wipe(buf: Any) -> None:
 
 
 def b64_encode(data: bytes) -> str:
-    """Unpadded standard base64 of ``data``."""
+    """Unpadded standard base64 of ``data`` (secrets: the scratch text is wiped)."""
+    n = len(data)
+    cap = (n + 2) // 3 * 4 + 1
+    out = _scratch("char[]", cap)
+    written = lib.olmpy_b64_encode(data, n, out)
+    # A cffi buffer has the buffer protocol: one copy, straight into the str.
+    text = str(cast(bytes, _buffer(out, written)), "ascii")
+    lib.olmpy_wipe(out, cap)
+    return text
+
+
+def b64_encode_public(data: bytes) -> str:
+    """Unpadded standard base64 of public ``data`` (nothing to wipe)."""
     n = len(data)
     out = _scratch("char[]", (n + 2) // 3 * 4 + 1)
     written = lib.olmpy_b64_encode(data, n, out)
-    # A cffi buffer has the buffer protocol: one copy, straight into the str.
     return str(cast(bytes, _buffer(out, written)), "ascii")
 
 
-def b64_decode(text: str | bytes, what: str) -> bytes:
-    """Decodes padded or unpadded base64, raising Base64Error that names ``what``."""
+def _b64_decode(text: str | bytes, what: str, secret: bool) -> bytes:
     if type(text) is str:
         if not text.isascii():
             return _pure.b64_decode(text, what)  # raises the precise error
@@ -179,11 +190,24 @@ def b64_decode(text: str | bytes, what: str) -> bytes:
     written = lib.olmpy_b64_decode(raw, n, out)
     if written < 0:
         lib.olmpy_wipe(out, cap)
+        # The twin names the failure; its secret decoder has no table either.
         _pure.b64_decode(text, what)
         raise Base64Error(f"{what}: expected base64, got invalid text")  # pragma: no cover
     decoded = _buffer(out, written)[:]
-    lib.olmpy_wipe(out, cap)  # the text may have been a key
+    if secret:
+        lib.olmpy_wipe(out, cap)
     return decoded
+
+
+def b64_decode(text: str | bytes, what: str) -> bytes:
+    """Decodes padded or unpadded base64, raising Base64Error that names ``what``
+    (secrets: the scratch output is wiped)."""
+    return _b64_decode(text, what, True)
+
+
+def b64_decode_public(text: str | bytes, what: str) -> bytes:
+    """``b64_decode`` for public data (nothing to wipe)."""
+    return _b64_decode(text, what, False)
 
 
 # --- hashes and MACs ---------------------------------------------------------
@@ -244,14 +268,24 @@ def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
 # --- Ed25519 ---------------------------------------------------------------------
 
 
-def ed25519_sign(secret: Any, kind: int, public: bytes, message: bytes) -> bytes:
-    """Signs with a libsodium (seed || public) or libolm expanded (scalar || prefix) key."""
-    if kind not in (KEY_SEED, KEY_EXPANDED):
-        raise UsageError("key kind: " + expected("0 (seed) or 1 (expanded)", kind))
+def ed25519_key(secret: Any, kind: int) -> tuple[Any, bytes]:
+    """A signing key from a 32-byte seed (``KEY_SEED``) or libolm's 64-byte expanded key
+    (``KEY_EXPANDED``): (key buffer, public key).  The public key is derived here; a
+    scalar that is 0 mod L is a KeyDecodeError."""
+    if kind not in (KEY_SEED, KEY_EXPANDED) or len(secret) != (32 if kind == KEY_SEED else 64):
+        return _pure.ed25519_key(secret, kind)  # raises the precise error
+    key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
+    if lib.olmpy_ed25519_key_init(secret, kind, key) != 0:
+        _pure.ed25519_key_refuse()
+    return key, _buffer(key + 64, 32)[:]
+
+
+def ed25519_sign(key: Any, message: bytes) -> bytes:
+    """Signs ``message`` with a key made by ``ed25519_key``."""
     sig = _scratch("uint8_t[64]")
-    rc = lib.olmpy_ed25519_sign(secret, kind, public, message, len(message), sig)
-    if rc != 0:  # pragma: no cover - only on allocation failure
-        raise MemoryError("olmpy_ed25519_sign failed")
+    rc = lib.olmpy_ed25519_sign(key, message, len(message), sig)
+    if rc != 0:  # pragma: no cover - only for a nonce of 0 (probability 2**-252)
+        raise BackendError("olmpy_ed25519_sign failed")
     return _buffer(sig)[:]
 
 
@@ -268,14 +302,14 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
 # --- Megolm ---------------------------------------------------------------------------
 
 
-def megolm_group_new() -> tuple[Any, Any, bytes]:
-    """A fresh outbound session: (state, secret key (seed || public), public key)."""
+def megolm_group_new() -> tuple[Any, Any, Any, bytes]:
+    """A fresh outbound session: (state, Ed25519 seed, signing key, public key)."""
     state = _secret_alloc("uint8_t[]", MEGOLM_STATE_LEN)
-    secret = _secret_alloc("uint8_t[]", 64)
-    public = _scratch("uint8_t[32]")
-    if lib.olmpy_megolm_group_new(state, secret, public) != 0:  # pragma: no cover
+    seed = _secret_alloc("uint8_t[32]")
+    key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
+    if lib.olmpy_megolm_group_new(state, seed, key) != 0:  # pragma: no cover
         raise BackendError("libsodium could not make an Ed25519 key")
-    return state, secret, _buffer(public)[:]
+    return state, seed, key, _buffer(key + 64, 32)[:]
 
 
 def megolm_advance(state: Any) -> None:
@@ -301,12 +335,13 @@ def megolm_parse(message: bytes) -> tuple[int, int, int]:
     return index[0], off[0], length[0]
 
 
-def megolm_encrypt(state: Any, secret: Any, kind: int, public: bytes, plaintext: bytes) -> bytes:
-    """Encrypts and signs one v1 message at the state's index, then advances the state."""
+def megolm_encrypt(state: Any, key: Any, plaintext: bytes) -> bytes:
+    """Encrypts and signs (with a key from ``ed25519_key``) one v1 message at the state's
+    index, then advances the state."""
     n = len(plaintext)
     cap = n + 16 + 96
     out = _scratch("uint8_t[]", cap)
-    written = lib.olmpy_megolm_encrypt(state, secret, kind, public, plaintext, n, out, cap)
+    written = lib.olmpy_megolm_encrypt(state, key, plaintext, n, out, cap)
     if written < 0:  # pragma: no cover
         raise MemoryError(f"olmpy_megolm_encrypt failed ({written})")
     return _buffer(out, written)[:]
@@ -473,16 +508,16 @@ def x25519_public_batch(secrets: Any) -> bytes:
     return _buffer(out, 32 * n)[:]
 
 
-def identity_new() -> tuple[Any, bytes, Any, bytes]:
-    """A fresh Olm identity: (Ed25519 seed || public, Ed25519 public, Curve25519 secret,
-    Curve25519 public), secrets in wiping buffers."""
-    ed_secret = _secret_alloc("uint8_t[64]")
+def identity_new() -> tuple[Any, Any, bytes, Any, bytes]:
+    """A fresh Olm identity: (Ed25519 seed, Ed25519 signing key, Ed25519 public key,
+    Curve25519 secret, Curve25519 public key), secrets in wiping buffers."""
+    ed_seed = _secret_alloc("uint8_t[32]")
+    ed_key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
     curve_secret = _secret_alloc("uint8_t[32]")
-    publics = _scratch("uint8_t[64]")
-    if lib.olmpy_identity_new(ed_secret, publics, curve_secret, publics + 32) != 0:
+    curve_public = _scratch("uint8_t[32]")
+    if lib.olmpy_identity_new(ed_seed, ed_key, curve_secret, curve_public) != 0:
         raise BackendError("libsodium could not make the identity keys")  # pragma: no cover
-    raw = _buffer(publics)[:]
-    return ed_secret, raw[:32], curve_secret, raw[32:]
+    return ed_seed, ed_key, _buffer(ed_key + 64, 32)[:], curve_secret, _buffer(curve_public)[:]
 
 
 # --- pickles (SPEC.md sections 11 and 13) ----------------------------------------------

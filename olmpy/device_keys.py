@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from olmpy.errors import DecodeError, UsageError, expected
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
-from olmpy.signed_json import PkSigning, Signer, sign_json, verify_json
+from olmpy.signed_json import PkSigning, Signer, _names, sign_json, verify_json
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
@@ -129,12 +129,6 @@ def _require_str(what: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise UsageError(f"{what}: " + expected("a non-empty str", type(value).__name__))
     return value
-
-
-def _names(mapping: Mapping[Any, object]) -> str:
-    """The keys of ``mapping`` for an error message: sorted, whatever their types."""
-    text = repr(sorted(mapping, key=lambda k: (not isinstance(k, str), str(k))))
-    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def _field(obj: Mapping[str, object], name: str, kind: type, what: str) -> object:

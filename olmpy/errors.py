@@ -40,6 +40,10 @@ class PickleError(DecodeError):
     """A pickle is malformed, of another type or version, or the key is wrong."""
 
 
+class PublicKeyMismatchError(PickleError):
+    """A pickle stores a public key that its own secret key does not give."""
+
+
 class DecryptionError(OlmpyError, ValueError):
     """A well-formed message could not be authenticated or decrypted."""
 

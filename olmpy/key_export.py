@@ -210,7 +210,7 @@ class ExportedRoomKey:
                 "session_key: " + expected("ExportedSessionKey", type(self.session_key).__name__)
             )
         _curve_key(self.sender_key, "sender_key")
-        named = _b64.decode(self.session_id, "session_id")
+        named = _b64.decode_public(self.session_id, "session_id")
         if named != self.session_key.to_bytes()[133:165]:
             raise UsageError(
                 "session_id: "

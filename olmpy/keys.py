@@ -23,7 +23,7 @@ class Ed25519Signature:
     @classmethod
     def from_base64(cls, signature: str) -> Ed25519Signature:
         """Parses an unpadded (or padded) base64 signature."""
-        return cls(_b64.decode(signature, "Ed25519 signature"))
+        return cls(_b64.decode_public(signature, "Ed25519 signature"))
 
     @classmethod
     def from_bytes(cls, signature: bytes) -> Ed25519Signature:
@@ -63,7 +63,7 @@ class Ed25519PublicKey:
     @classmethod
     def from_base64(cls, key: str) -> Ed25519PublicKey:
         """Parses an unpadded (or padded) base64 key."""
-        return cls(_b64.decode(key, "Ed25519 public key"))
+        return cls(_b64.decode_public(key, "Ed25519 public key"))
 
     @classmethod
     def from_bytes(cls, key: bytes) -> Ed25519PublicKey:
@@ -111,7 +111,7 @@ class Curve25519PublicKey:
     @classmethod
     def from_base64(cls, key: str) -> Curve25519PublicKey:
         """Parses an unpadded (or padded) base64 key."""
-        return cls(_b64.decode(key, "Curve25519 public key"))
+        return cls(_b64.decode_public(key, "Curve25519 public key"))
 
     @classmethod
     def from_bytes(cls, key: bytes) -> Curve25519PublicKey:
@@ -123,7 +123,7 @@ class Curve25519PublicKey:
         if isinstance(key, Curve25519PublicKey):
             return key._bytes
         if isinstance(key, str):
-            raw = _b64.decode(key, what)
+            raw = _b64.decode_public(key, what)
         elif isinstance(key, (bytes, bytearray)):
             raw = bytes(key)
         else:

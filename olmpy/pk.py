@@ -31,7 +31,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from olmpy import _b64, _backend
-from olmpy.errors import MessageDecodeError, PickleError, UsageError, expected
+from olmpy.errors import (
+    MessageDecodeError,
+    PickleError,
+    PublicKeyMismatchError,
+    UsageError,
+    expected,
+)
 from olmpy.keys import Curve25519PublicKey
 from olmpy.pickle import libolm
 from olmpy.pickle import native as native_pickle
@@ -83,8 +89,8 @@ class PkMessage:
             got = type(ephemeral_key).__name__
             raise UsageError("PK message ephemeral key: " + expected("a base64 str", got))
         return cls(
-            _b64.decode(ciphertext, "PK message ciphertext"),
-            _b64.decode(mac, "PK message MAC"),
+            _b64.decode_public(ciphertext, "PK message ciphertext"),
+            _b64.decode_public(mac, "PK message MAC"),
             ephemeral_key,
         )
 
@@ -318,7 +324,7 @@ class PkDecryption:
         if not hmac.compare_digest(self._public, public):
             # libolm trusts the stored public key, vodozemac recomputes it; a mismatch
             # means a damaged or forged pickle, so olmpy refuses it.
-            raise PickleError(
+            raise PublicKeyMismatchError(
                 f"{what}: expected the public key of the stored private key, got another"
             )
         return self

@@ -17,11 +17,14 @@ Non-contributory X25519 results (all zeros) are rejected.
 
 from __future__ import annotations
 
+import hmac
+from typing import Any
+
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from nacl import bindings as _sodium
 
-from olmpy import _backend
-from olmpy.errors import UsageError, expected
+from olmpy import _b64, _backend
+from olmpy.errors import PublicKeyMismatchError, UsageError, expected
 
 
 def require_bytes(name: str, value: object, length: int) -> bytes:
@@ -76,6 +79,96 @@ def x25519(secret: bytes, public: bytes) -> bytes:
     return out
 
 
+class Ed25519SigningKey:
+    """An Ed25519 secret key and the public key derived from it.
+
+    The public key that a signature hashes is always computed from the secret
+    (libsodium's fixed-base multiplication), never taken from a caller or a
+    pickle: RFC 8032's nonce depends only on the secret prefix and the message,
+    so two signatures of one message under two different public keys would give
+    the secret scalar away.  Loaders compare a stored public key with
+    ``public`` and refuse a mismatch.  The secret lives in a wiping buffer of the
+    backend that was active when the key was made.
+    """
+
+    __slots__ = ("_b", "_key", "_seed", "public")
+
+    _b: Any
+    _key: Any
+    _seed: Any
+    public: bytes
+
+    @classmethod
+    def _make(cls, secret: bytes, kind: int, seed: Any) -> Ed25519SigningKey:
+        self = cls.__new__(cls)
+        self._b = _backend.impl
+        self._key, self.public = self._b.ed25519_key(secret, kind)
+        self._seed = seed
+        return self
+
+    @classmethod
+    def from_seed(cls, seed: bytes) -> Ed25519SigningKey:
+        """The key of a 32-byte seed (RFC 8032, vodozemac's and libsodium's form)."""
+        seed = require_bytes("Ed25519 seed", seed, 32)
+        return cls._make(seed, _backend.impl.KEY_SEED, _backend.impl.secret_buffer(seed))
+
+    @classmethod
+    def from_expanded(cls, expanded: bytes) -> Ed25519SigningKey:
+        """The key of libolm's 64-byte expanded form (scalar || prefix), as libolm
+        pickles store it; ``KeyDecodeError`` for a scalar that is 0 mod L."""
+        expanded = require_bytes("expanded Ed25519 key", expanded, 64)
+        return cls._make(expanded, _backend.impl.KEY_EXPANDED, None)
+
+    @classmethod
+    def _adopt(cls, seed: Any, key: Any, public: bytes) -> Ed25519SigningKey:
+        """Wraps a seed and key just made together by the backend (fresh identities)."""
+        self = cls.__new__(cls)
+        self._b = _backend.impl
+        self._seed, self._key, self.public = seed, key, public
+        return self
+
+    @property
+    def seed(self) -> bytes | None:
+        """The 32-byte seed, or None for a key that came in libolm's expanded form."""
+        return None if self._seed is None else bytes(self._b.read_secret(self._seed))
+
+    @property
+    def expanded(self) -> bytes:
+        """libolm's expanded form: clamped scalar || prefix (64 bytes)."""
+        return bytes(self._b.read_secret(self._key)[:64])
+
+    def sign(self, message: bytes) -> bytes:
+        """The 64-byte RFC 8032 signature of ``message``."""
+        out: bytes = self._b.ed25519_sign(self._key, message)
+        return out
+
+    def check_public(self, stored: bytes, what: str) -> None:
+        """PublicKeyMismatchError unless ``stored`` is this key's public key."""
+        if not hmac.compare_digest(stored, self.public):
+            raise PublicKeyMismatchError(
+                f"{what}: expected the Ed25519 public key of the stored secret key, got another"
+            )
+
+    def __repr__(self) -> str:
+        return f"Ed25519SigningKey(public={_b64.encode_public(self.public)}, secret=<hidden>)"
+
+
+def check_x25519_publics(
+    secrets: list[bytes], stored: list[bytes], what: str, names: list[str] | None = None
+) -> bytes:
+    """The public keys of ``secrets`` (one backend call), compared with ``stored`` where it
+    is not empty: PublicKeyMismatchError naming ``what`` and the key on a mismatch."""
+    derived: bytes = _backend.impl.x25519_public_batch(b"".join(secrets)) if secrets else b""
+    for i, public in enumerate(stored):
+        if public and not hmac.compare_digest(public, derived[32 * i : 32 * i + 32]):
+            which = names[i] if names else f"key {i + 1} of {len(stored)}"
+            raise PublicKeyMismatchError(
+                f"{what} ({which}): expected the Curve25519 public key of the stored secret "
+                "key, got another"
+            )
+    return derived
+
+
 def ed25519_public_from_seed(seed: bytes) -> bytes:
     """The Ed25519 public key of a 32-byte seed."""
     pk, _ = _sodium.crypto_sign_seed_keypair(require_bytes("Ed25519 seed", seed, 32))
@@ -84,20 +177,13 @@ def ed25519_public_from_seed(seed: bytes) -> bytes:
 
 def ed25519_sign(seed: bytes, message: bytes) -> bytes:
     """Ed25519 signature (RFC 8032) of ``message`` by the key with this seed."""
-    pk, sk = _sodium.crypto_sign_seed_keypair(require_bytes("Ed25519 seed", seed, 32))
-    out: bytes = _backend.impl.ed25519_sign(sk, 0, pk, bytes(message))
-    return out
+    return Ed25519SigningKey.from_seed(seed).sign(bytes(message))
 
 
-def ed25519_sign_expanded(expanded: bytes, public: bytes, message: bytes) -> bytes:
-    """Ed25519 signature from libolm's expanded key (clamped scalar || prefix)."""
-    out: bytes = _backend.impl.ed25519_sign(
-        require_bytes("expanded Ed25519 key", expanded, 64),
-        1,
-        require_bytes("Ed25519 public key", public, 32),
-        bytes(message),
-    )
-    return out
+def ed25519_sign_expanded(expanded: bytes, message: bytes) -> bytes:
+    """Ed25519 signature from libolm's expanded key (clamped scalar || prefix); the public
+    key it hashes is derived from the scalar."""
+    return Ed25519SigningKey.from_expanded(expanded).sign(bytes(message))
 
 
 def ed25519_expand_seed(seed: bytes) -> bytes:
@@ -111,10 +197,7 @@ def ed25519_expand_seed(seed: bytes) -> bytes:
 
 def ed25519_public_from_expanded(expanded: bytes) -> bytes:
     """The public key of libolm's expanded Ed25519 key: (scalar mod L) times the base point."""
-    scalar = _sodium.crypto_core_ed25519_scalar_reduce(
-        require_bytes("expanded Ed25519 key", expanded, 64)[:32] + bytes(32)
-    )
-    return bytes(_sodium.crypto_scalarmult_ed25519_base_noclamp(scalar))
+    return Ed25519SigningKey.from_expanded(expanded).public
 
 
 def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:

@@ -366,7 +366,7 @@ class EstablishedSas:
         """
         name = mac_method(method)
         if name == MAC_HKDF_HMAC_SHA256_V2:
-            return _b64.encode(self._mac_bytes(input, info, _MAC_LEN))
+            return _b64.encode_public(self._mac_bytes(input, info, _MAC_LEN))
         if name == MAC_HKDF_HMAC_SHA256:
             return _libolm_base64(self._mac_bytes(input, info, _MAC_LEN))
         return _libolm_base64(self._mac_bytes(input, info, _LONG_KDF_KEY_LEN))
@@ -396,7 +396,7 @@ class EstablishedSas:
             raise UsageError("SAS MAC tag: " + expected("str", type(tag).__name__))
         name = mac_method(method)
         if name == MAC_HKDF_HMAC_SHA256_V2:
-            given = _b64.decode(tag, "SAS MAC tag")
+            given = _b64.decode_public(tag, "SAS MAC tag")
             want = self._mac_bytes(input, info, _MAC_LEN)
         else:
             want = self.calculate_mac(input, info, name).encode("ascii")

@@ -152,7 +152,7 @@ def _b64field(obj: Mapping[str, Any], name: str, where: str, length: int | None,
         raise SecretStorageError(
             f"{where}.{name}: " + expected("a base64 string", type(value).__name__))
     try:
-        raw = _b64.decode(value, f"{where}.{name}")
+        raw = _b64.decode_public(value, f"{where}.{name}")
     except Base64Error as exc:
         raise SecretStorageError(str(exc)) from exc
     if length is not None and len(raw) != length:

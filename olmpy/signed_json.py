@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring as _quote
 from typing import Any, Protocol, TypeAlias
@@ -107,9 +107,11 @@ def _format_path(path: _Path) -> str:
     return "$" + "".join(reversed(parts))
 
 
-def _names(mapping: dict[Any, Any]) -> str:
-    """The keys of ``mapping`` for an error message: sorted, whatever their types."""
-    text = repr(sorted(mapping, key=lambda k: (not isinstance(k, str), str(k))))
+def _names(mapping: Mapping[Any, object]) -> str:
+    """The keys of ``mapping`` for an error message: sorted, whatever their types (a key
+    that is not a str, even an int past str()'s digit limit, shows as ``_describe`` does)."""
+    shown = sorted((0, repr(k)) if isinstance(k, str) else (1, _describe(k)) for k in mapping)
+    text = "[" + ", ".join(name for _, name in shown) + "]"
     return text if len(text) <= 200 else text[:200] + "..."
 
 
@@ -509,14 +511,15 @@ class PkSigning:
     ``Ed25519Signature`` rather than a base64 str.
     """
 
-    __slots__ = ("_public", "_seed")
+    __slots__ = ("_key", "_public", "_seed")
 
     SEED_LENGTH = 32
     """The length of a seed in bytes."""
 
     def __init__(self, seed: bytes) -> None:
         self._seed = primitives.require_bytes("PkSigning seed", seed, self.SEED_LENGTH)
-        self._public = primitives.ed25519_public_from_seed(self._seed)
+        self._key = primitives.Ed25519SigningKey.from_seed(self._seed)
+        self._public = self._key.public
 
     @staticmethod
     def generate_seed() -> bytes:
@@ -549,7 +552,7 @@ class PkSigning:
                 ) from None
         elif not isinstance(message, (bytes, bytearray, memoryview)):
             raise UsageError("message to sign: " + expected("bytes or str", type(message).__name__))
-        return Ed25519Signature(primitives.ed25519_sign(self._seed, bytes(message)))
+        return Ed25519Signature(self._key.sign(bytes(message)))
 
     def __repr__(self) -> str:
         return f"PkSigning(public_key=ed25519:{_b64.encode_public(self._public)})"

@@ -92,3 +92,61 @@ def test_padded_and_unpadded_both_accepted() -> None:
         assert module.b64_decode("AA==", "v") == b"\x00"
         assert module.b64_decode("AA", "v") == b"\x00"
         assert module.b64_decode(b"AAA=", "v") == b"\x00\x00"
+
+
+# --- secret and public codecs (issue 9, item 4) ---------------------------------------
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_public_codecs_match_secret_codecs(data: bytes) -> None:
+    """The public codecs (table-driven in the pure twin) give exactly what the secret ones
+    give, on both backends."""
+    text = base64.b64encode(data).decode()
+    for module in (NATIVE, PURE):
+        assert module.b64_encode_public(data) == module.b64_encode(data)
+        assert module.b64_decode_public(text, "v") == module.b64_decode(text, "v") == data
+
+
+@given(st.text(alphabet=ALPHABET + "=-_ \n*é\x00\x7f", max_size=60) | st.binary(max_size=60))
+@settings(max_examples=600, deadline=None)
+def test_public_and_secret_decoders_fail_alike(text: str | bytes) -> None:
+    """For any input the public and secret decoders of both backends agree, errors included."""
+    def public(module: ModuleType) -> object:
+        try:
+            return module.b64_decode_public(text, "value")
+        except Base64Error as exc:
+            return ("Base64Error", str(exc))
+
+    outcomes = {repr(f(m)) for m in (NATIVE, PURE) for f in (public, lambda m: _outcome(m, text))}
+    assert len(outcomes) == 1, outcomes
+
+
+def test_secret_codec_uses_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Secrets never reach the stdlib's table-driven codec or a per-character dict: with
+    those replaced by traps, both backends still encode and decode secrets, and a bad
+    secret text (the native decoder's retry, for the precise error) is still named."""
+    import olmpy._pure as pure_module
+
+    class Trap:
+        def __getattr__(self, name: str) -> object:
+            raise AssertionError(f"binascii.{name} used on a secret")
+
+    class TrapDict(dict[str, int]):
+        def get(self, *args: object) -> int:  # type: ignore[override]
+            raise AssertionError("dict lookup on a secret character")
+
+        def __getitem__(self, key: str) -> int:
+            raise AssertionError("dict lookup on a secret character")
+
+    monkeypatch.setattr(pure_module, "binascii", Trap())
+    monkeypatch.setattr(pure_module, "_VALUE", TrapDict())
+    secret = bytes(range(32, 97))
+    text = base64.b64encode(secret).decode().rstrip("=")
+    for module in (NATIVE, PURE):
+        assert module.b64_encode(secret) == text
+        assert module.b64_decode(text, "key") == secret
+        with pytest.raises(Base64Error, match="zero trailing bits"):
+            module.b64_decode(text[:-1] + "B", "key")
+        with pytest.raises(Base64Error, match="outside the alphabet"):
+            module.b64_decode("*" + text[1:], "key")

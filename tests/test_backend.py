@@ -125,3 +125,22 @@ def test_without_aesni_the_pure_backend_takes_over() -> None:
     result = _run(code, OLMPY_NO_AESNI="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["python (no AES-NI)", "no aes-ni"]
+
+
+@pytest.mark.parametrize("backend", ["native", "python"])
+@pytest.mark.parametrize("feature", ["has_crypto_core_ed25519", "has_crypto_scalarmult_ed25519"])
+def test_minimal_libsodium_fails_at_import(backend: str, feature: str) -> None:
+    """A PyNaCl whose libsodium lacks the low-level Ed25519 functions is refused when olmpy
+    is imported (BackendError naming the missing feature), not at the first signature."""
+    code = (
+        f"import nacl.bindings; nacl.bindings.{feature} = False\n"
+        "try:\n"
+        "    import olmpy\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc)\n"
+        "else:\n"
+        "    print('imported')\n"
+    )
+    result = _run(code, OLMPY_BACKEND=backend)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("BackendError") and feature in result.stdout

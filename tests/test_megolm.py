@@ -160,7 +160,7 @@ def test_mac_checked_after_signature(backend: ModuleType) -> None:
     raw = bytearray(out.encrypt(b"payload").to_bytes())
     raw[-65] ^= 1  # last MAC byte
     body = bytes(raw[:-64])
-    sig = backend.ed25519_sign(out._secret, out._kind, out._public, body)
+    sig = out._signing.sign(body)
     with pytest.raises(olmpy.MacError):
         inbound.decrypt(MegolmMessage.from_bytes(body + sig))
 
@@ -279,10 +279,12 @@ def test_expanded_key_signs_like_seed(backend: ModuleType) -> None:
     public = olmpy.primitives.ed25519_public_from_seed(seed)
     expanded = olmpy.primitives.ed25519_expand_seed(seed)
     for msg in (b"", b"x", bytes(1000)):
-        assert olmpy.primitives.ed25519_sign_expanded(expanded, public, msg) == (
+        assert olmpy.primitives.ed25519_sign_expanded(expanded, msg) == (
             olmpy.primitives.ed25519_sign(seed, msg)
         )
-    session = GroupSession._from_expanded(bytes(128), 0, expanded, public)
+    signing = olmpy.primitives.Ed25519SigningKey.from_expanded(expanded)
+    assert signing.public == public and signing.seed is None and signing.expanded == expanded
+    session = GroupSession._from_key(bytes(128), 0, signing)
     inbound = InboundGroupSession(session.session_key)
     assert inbound.decrypt(session.encrypt(b"hi")).plaintext == b"hi"
 
@@ -300,12 +302,12 @@ def test_new_session_key_material(backend: ModuleType) -> None:
     """A fresh session starts at 0 with a random ratchet and a consistent Ed25519 pair."""
     import nacl.bindings
 
-    state, secret, public = backend.megolm_group_new()
+    state, seed, key, public = backend.megolm_group_new()
     raw_state = backend.read_secret(state)
-    raw_secret = backend.read_secret(secret)
+    raw_seed = backend.read_secret(seed)
     assert len(raw_state) == 132 and raw_state[128:] == bytes(4)
     assert raw_state[:128] != bytes(128)
-    assert raw_secret[32:] == public
-    assert nacl.bindings.crypto_sign_seed_keypair(raw_secret[:32])[0] == public
-    other_state, _, other_public = backend.megolm_group_new()
+    assert backend.read_secret(key)[64:] == public
+    assert nacl.bindings.crypto_sign_seed_keypair(raw_seed)[0] == public
+    other_state, _, _, other_public = backend.megolm_group_new()
     assert backend.read_secret(other_state) != raw_state and other_public != public

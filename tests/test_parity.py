@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from olmpy import _backend
-from olmpy.errors import OlmpyError, UsageError
+from olmpy.errors import KeyDecodeError, OlmpyError, UsageError
 from olmpy.primitives import ed25519_expand_seed
 
 N = _backend.load("native")
@@ -84,6 +84,11 @@ def seed_keypair(seed: bytes) -> tuple[bytes, bytes]:
     return bytes(pk), bytes(sk)
 
 
+def pkey(sk: bytes) -> Any:
+    """The pure backend's signing key for libsodium's (seed || public) secret key."""
+    return P.ed25519_key(sk[:32], P.KEY_SEED)[0]
+
+
 # --- strategies ------------------------------------------------------------------------
 
 small_bytes = st.binary(max_size=64)
@@ -132,9 +137,10 @@ def mutations(draw: st.DrawFn, data: bytes, others: tuple[bytes, ...] = ()) -> b
 
 COVERED = {
     "secret_buffer", "secret_state_pair", "read_secret", "wipe", "b64_encode", "b64_decode",
+    "b64_encode_public", "b64_decode_public",
     "sha256", "hmac_sha256", "hkdf_sha256",
     "aes256_cbc_encrypt", "aes256_cbc_decrypt",
-    "ed25519_sign", "ed25519_verify",
+    "ed25519_key", "ed25519_sign", "ed25519_verify",
     "megolm_group_new", "megolm_advance", "megolm_advance_to", "megolm_parse",
     "megolm_encrypt", "megolm_decrypt", "write_secret",
     "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message", "olm_decrypt_next",
@@ -164,10 +170,10 @@ def test_every_shared_function_is_covered() -> None:
     for name in COVERED:
         assert (inspect.signature(getattr(N, name)).parameters.keys()
                 == inspect.signature(getattr(P, name)).parameters.keys()), name
-    for const in ("NAME", "KEY_SEED", "KEY_EXPANDED", "MEGOLM_STATE_LEN", "SIGNATURE_LEN"):
+    consts = ("KEY_SEED", "KEY_EXPANDED", "MEGOLM_STATE_LEN", "SIGNATURE_LEN", "ED25519_KEY_LEN")
+    for const in ("NAME", *consts):
         assert hasattr(N, const) and hasattr(P, const)
-    assert (N.KEY_SEED, N.KEY_EXPANDED, N.MEGOLM_STATE_LEN, N.SIGNATURE_LEN) == (
-        P.KEY_SEED, P.KEY_EXPANDED, P.MEGOLM_STATE_LEN, P.SIGNATURE_LEN)
+    assert [getattr(N, c) for c in consts] == [getattr(P, c) for c in consts]
 
 
 # --- secret buffers ----------------------------------------------------------------------
@@ -348,41 +354,73 @@ def test_aes_bad_key_or_iv(key: bytes, iv: bytes, data: bytes) -> None:
 # --- Ed25519 --------------------------------------------------------------------------------
 
 
+def keys_both(secret: bytes, kind: int) -> tuple[Any, Any, bytes]:
+    """(native key, pure key, public key) from both backends, which must agree."""
+    nk, npub = N.ed25519_key(secret, kind)
+    pk_, ppub = P.ed25519_key(secret, kind)
+    assert N.read_secret(nk) == P.read_secret(pk_) and npub == ppub
+    assert len(N.read_secret(nk)) == N.ED25519_KEY_LEN and N.read_secret(nk)[64:] == npub
+    return nk, pk_, npub
+
+
 @SETTINGS
 @given(seeds, data_bytes)
 def test_ed25519_sign_seed_and_expanded(seed: bytes, message: bytes) -> None:
-    """Seed and expanded keys sign identically on both backends, and the result verifies."""
+    """Seed and expanded keys derive the same public key and sign identically on both
+    backends, exactly as libsodium signs with the seed."""
     pk, sk = seed_keypair(seed)
-    ok, sig0 = both("ed25519_sign", sk, 0, pk, message)
-    assert ok == "ok"
+    nk, pk_, public = keys_both(seed, 0)
+    assert public == pk
+    sig0 = N.ed25519_sign(nk, message)
+    assert sig0 == P.ed25519_sign(pk_, message)
     assert sig0 == bytes(nacl.bindings.crypto_sign(message, sk)[:64])
 
     expanded = ed25519_expand_seed(seed)
-    ok, sig1 = both("ed25519_sign", expanded, 1, pk, message)
-    assert ok == "ok"
-    assert nacl.bindings.crypto_sign_open(sig1 + message, pk) == message
+    nk1, pk1, public1 = keys_both(expanded, 1)
+    assert public1 == pk and N.read_secret(nk1) == N.read_secret(nk)
     # Ed25519 is deterministic and the expanded key is SHA-512(seed) clamped,
     # so libolm-style signing must give the RFC 8032 signature exactly.
-    assert sig1 == sig0
+    assert N.ed25519_sign(nk1, message) == P.ed25519_sign(pk1, message) == sig0
     # Secret buffers are accepted as well as bytes.
     for b in (N, P):
-        assert b.ed25519_sign(b.secret_buffer(expanded), 1, pk, message) == sig1
-        assert b.ed25519_sign(b.secret_buffer(sk), 0, pk, message) == sig0
+        assert b.read_secret(b.ed25519_key(b.secret_buffer(expanded), 1)[0]) == expanded + pk
+        assert b.read_secret(b.ed25519_key(b.secret_buffer(seed), 0)[0]) == expanded + pk
 
 
 @SETTINGS
-@given(st.binary(min_size=64, max_size=64), st.binary(min_size=32, max_size=32), small_bytes)
-def test_ed25519_sign_arbitrary_expanded(secret: bytes, public: bytes, message: bytes) -> None:
-    """Any 64-byte expanded key (even unclamped) and any public key sign identically."""
-    both("ed25519_sign", secret, 1, public, message)
+@given(st.binary(min_size=64, max_size=64), small_bytes)
+def test_ed25519_sign_arbitrary_expanded(secret: bytes, message: bytes) -> None:
+    """Any 64-byte expanded key (even unclamped, as a libolm pickle may hold) gets the same
+    derived public key on both backends, and its signatures verify under that key."""
+    if int.from_bytes(secret[:32], "little") % ED25519_L == 0:  # pragma: no cover - 2**-252
+        return
+    nk, pk_, public = keys_both(secret, 1)
+    assert public == bytes(nacl.bindings.crypto_scalarmult_ed25519_base_noclamp(
+        nacl.bindings.crypto_core_ed25519_scalar_reduce(secret[:32] + bytes(32))))
+    sig = N.ed25519_sign(nk, message)
+    assert sig == P.ed25519_sign(pk_, message)
+    assert nacl.bindings.crypto_sign_open(sig + message, public) == message
+
+
+ED25519_L = 2**252 + 27742317777372353535851937790883648493
+
+
+@pytest.mark.parametrize("multiple", [0, 1, 7])
+def test_ed25519_key_zero_scalar(multiple: int) -> None:
+    """A scalar that is 0 mod L cannot sign: the same KeyDecodeError on both backends."""
+    scalar = (multiple * ED25519_L).to_bytes(32, "little")
+    result = both("ed25519_key", scalar + os.urandom(32), 1)
+    assert result[0] == "err" and result[1] is KeyDecodeError
 
 
 @SETTINGS
-@given(seeds, small_bytes, st.integers().filter(lambda k: k not in (0, 1)))
-def test_ed25519_sign_bad_kind(seed: bytes, message: bytes, kind: int) -> None:
-    """A key kind other than 0 or 1 is refused identically."""
-    pk, sk = seed_keypair(seed)
-    assert both("ed25519_sign", sk, kind, pk, message)[0] == "err"
+@given(seeds, st.integers().filter(lambda k: k not in (0, 1)), st.binary(max_size=70))
+def test_ed25519_key_bad_kind_or_length(seed: bytes, kind: int, secret: bytes) -> None:
+    """A key kind other than 0 or 1, or a secret of the wrong length, is refused identically."""
+    assert both("ed25519_key", seed, kind)[0] == "err"
+    assume(len(secret) not in (32, 64))
+    assert both("ed25519_key", secret, 0)[1] is UsageError
+    assert both("ed25519_key", secret, 1)[1] is UsageError
 
 
 @st.composite
@@ -431,16 +469,16 @@ def test_megolm_group_new(maker: str, plaintext: bytes) -> None:
     """A fresh session (random, so compared by shape) has a zero counter, a seed||public key
     that matches its public key, and encrypts identically on both backends."""
     made = _backend.load(maker)
-    state_buf, secret_buf, public = made.megolm_group_new()
-    state, secret = made.read_secret(state_buf), made.read_secret(secret_buf)
+    state_buf, seed_buf, key_buf, public = made.megolm_group_new()
+    state, seed = made.read_secret(state_buf), made.read_secret(seed_buf)
     assert len(state) == 132 and state[128:] == bytes(4)
-    assert len(secret) == 64 and secret[32:] == public
-    assert seed_keypair(secret[:32]) == (public, secret)
+    assert made.read_secret(key_buf) == ed25519_expand_seed(seed) + public
+    assert seed_keypair(seed)[0] == public
     again = made.megolm_group_new()
-    assert made.read_secret(again[0])[:128] != state[:128] and again[2] != public
+    assert made.read_secret(again[0])[:128] != state[:128] and again[3] != public
     n, p = N.secret_buffer(state), P.secret_buffer(state)
-    mn = N.megolm_encrypt(n, N.secret_buffer(secret), 0, public, plaintext)
-    mp = P.megolm_encrypt(p, P.secret_buffer(secret), 0, public, plaintext)
+    mn = N.megolm_encrypt(n, N.ed25519_key(seed, 0)[0], plaintext)
+    mp = P.megolm_encrypt(p, P.ed25519_key(seed, 0)[0], plaintext)
     assert mn == mp and N.read_secret(n) == P.read_secret(p)
     nacl.bindings.crypto_sign_open(mn[-64:] + mn[:-64], public)
 
@@ -573,14 +611,14 @@ def test_megolm_parse_finds_fields(case: tuple[bytes, int, bytes]) -> None:
 def test_megolm_encrypt(ratchet: bytes, counter: int, seed: bytes, plaintext: bytes,
                         expanded: bool, count: int) -> None:
     """Encryption yields identical message bytes and identical advanced states."""
-    pk, sk = seed_keypair(seed)
-    secret, kind = (ed25519_expand_seed(seed), 1) if expanded else (sk, 0)
+    pk, _ = seed_keypair(seed)
+    secret, kind = (ed25519_expand_seed(seed), 1) if expanded else (seed, 0)
     start = state_at(ratchet, counter)
     n, p = N.secret_buffer(start), P.secret_buffer(start)
-    ns, ps = N.secret_buffer(secret), P.secret_buffer(secret)
+    ns, ps = N.ed25519_key(secret, kind)[0], P.ed25519_key(secret, kind)[0]
     for i in range(count):
-        mn = N.megolm_encrypt(n, ns, kind, pk, plaintext)
-        mp = P.megolm_encrypt(p, ps, kind, pk, plaintext)
+        mn = N.megolm_encrypt(n, ns, plaintext)
+        mp = P.megolm_encrypt(p, ps, plaintext)
         assert mn == mp
         assert N.read_secret(n) == P.read_secret(p)
         assert int.from_bytes(P.read_secret(p)[128:], "big") == (counter + i + 1) & U32
@@ -613,10 +651,10 @@ def decrypt_cases(draw: st.DrawFn) -> dict[str, Any]:
     index = (c0 + m) & U32
     plaintext = draw(st.binary(max_size=100))
     buf = P.secret_buffer(sender)
-    message = P.megolm_encrypt(buf, sk, 0, pk, plaintext)
+    message = P.megolm_encrypt(buf, pkey(sk), plaintext)
     check = draw(st.booleans())
     if kind == "mutated":
-        other = P.megolm_encrypt(buf, sk, 0, pk, plaintext)
+        other = P.megolm_encrypt(buf, pkey(sk), plaintext)
         message = draw(mutations(message, (other,)))
     elif kind == "truncated":
         message = message[: draw(st.integers(0, len(message) - 1))]
@@ -660,8 +698,8 @@ def decrypt_cases(draw: st.DrawFn) -> dict[str, Any]:
         check = True
     elif kind == "spliced":
         other_seed = draw(seeds)
-        opk, osk = seed_keypair(other_seed)
-        other = P.megolm_encrypt(P.secret_buffer(advanced(base, c0 + m)), osk, 0, opk, b"x")
+        _, osk = seed_keypair(other_seed)
+        other = P.megolm_encrypt(P.secret_buffer(advanced(base, c0 + m)), pkey(osk), b"x")
         cut = draw(st.integers(0, min(len(message), len(other)) - 1))
         message = message[:cut] + other[cut:]
     return {"kind": kind, "initial": initial, "latest": latest, "public": pk, "message": message,
@@ -695,7 +733,7 @@ def test_megolm_decrypt_sequences(ratchet: bytes, seed: bytes, c0: int,
     """Decrypting a series out of order moves ``latest`` identically on both backends."""
     pk, sk = seed_keypair(seed)
     sender = P.secret_buffer(state_at(ratchet, c0))
-    messages = [P.megolm_encrypt(sender, sk, 0, pk, bytes([i])) for i in range(41)]
+    messages = [P.megolm_encrypt(sender, pkey(sk), bytes([i])) for i in range(41)]
     start = state_at(ratchet, c0)
     ni, nl = N.secret_buffer(start), N.secret_buffer(start)
     pi, pl = P.secret_buffer(start), P.secret_buffer(start)
@@ -889,13 +927,13 @@ def test_x25519_public_batch_parity(secrets: list[bytes]) -> None:
 def test_identity_new_shape() -> None:
     """Both backends make fresh, consistent identities: the publics match the secrets."""
     for module in (N, P):
-        ed_secret, ed_public, curve_secret, curve_public = module.identity_new()
-        raw_ed = module.read_secret(ed_secret)
+        ed_seed, ed_key, ed_public, curve_secret, curve_public = module.identity_new()
+        seed = module.read_secret(ed_seed)
         raw_curve = module.read_secret(curve_secret)
-        assert raw_ed[32:] == ed_public
-        assert nacl.bindings.crypto_sign_seed_keypair(raw_ed[:32])[0] == ed_public
+        assert module.read_secret(ed_key) == ed25519_expand_seed(seed) + ed_public
+        assert nacl.bindings.crypto_sign_seed_keypair(seed)[0] == ed_public
         assert bytes(nacl.bindings.crypto_scalarmult_base(raw_curve)) == curve_public
-        assert module.identity_new()[1] != ed_public
+        assert module.identity_new()[2] != ed_public
 
 
 # --- pickles --------------------------------------------------------------------------

@@ -535,3 +535,26 @@ def test_parse_json_exponent_beyond_decimal_range(text: str) -> None:
     """Exponents beyond Decimal's range are out-of-range integers, said so."""
     with pytest.raises(JsonDecodeError, match=r"expected an integer within"):
         parse_json(text)
+
+
+def test_huge_integer_keys_give_typed_errors() -> None:
+    """An integer key past str()'s 4,300-digit limit where a user id or key id belongs is a
+    typed olmpy error naming it by size, never the bare ValueError that str() raises."""
+    from olmpy.device_keys import device_keys, verify_device_keys
+
+    account = olmpy.Account()
+    big = 10**5000
+    signed = sign_json({"a": 1}, "@u:x", "ed25519:D", account)
+    device = device_keys(account, "@u:x", "D")
+    calls = [
+        lambda: verify_json({**signed, "signatures": {"@u:x": {big: "x"}}}, "@u:x",
+                            "ed25519:D", account.ed25519_key),
+        lambda: verify_json({**signed, "signatures": {big: {}}}, "@u:x", "ed25519:D",
+                            account.ed25519_key),
+        lambda: verify_device_keys({**device, "signatures": {"@u:x": {big: "x"}}}, "@u:x", "D"),
+        lambda: verify_device_keys({**device, "signatures": {big: {}}}, "@u:x", "D"),
+        lambda: verify_device_keys({**device, "keys": {big: "x"}}, "@u:x", "D"),
+    ]
+    for call in calls:
+        with pytest.raises(olmpy.OlmpyError, match="integer of 16610 bits"):
+            call()

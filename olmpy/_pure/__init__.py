@@ -26,6 +26,7 @@ from nacl.exceptions import BadSignatureError
 from olmpy._wire import fields as wire_fields
 from olmpy._wire import read_varint, varint
 from olmpy.errors import (
+    BackendError,
     Base64Error,
     CiphertextError,
     KeyDecodeError,
@@ -37,7 +38,20 @@ from olmpy.errors import (
     UsageError,
     VersionError,
     expected,
+    shown,
 )
+
+# Ed25519 signing from libolm's expanded keys needs libsodium's low-level scalar and point
+# functions, which a "minimal" libsodium build (SODIUM_INSTALL=system with a minimal
+# library) leaves out.  Both backends use them, so say so now rather than at the first
+# signature.
+for _feature in ("has_crypto_core_ed25519", "has_crypto_scalarmult_ed25519"):
+    if not getattr(_sodium, _feature, False):
+        raise BackendError(
+            f"PyNaCl's libsodium lacks the optional Ed25519 functions olmpy signs with "
+            f"(nacl.bindings.{_feature} is false: a minimal libsodium build); install PyNaCl "
+            "with its bundled libsodium."
+        )
 
 NAME = "python"
 KEY_SEED = 0
@@ -45,6 +59,7 @@ KEY_EXPANDED = 1
 MEGOLM_STATE_LEN = 132
 MEGOLM_MAC_LEN = 8
 SIGNATURE_LEN = 64
+ED25519_KEY_LEN = 96  # expanded secret (scalar || prefix) || public key
 _MEGOLM_KEYS = b"MEGOLM_KEYS"
 
 
@@ -94,47 +109,160 @@ def wipe(buf: bytearray) -> None:
 
 # --- base64 (SPEC.md section 1) ---------------------------------------------------
 
+# Two codecs.  The one for secrets (``b64_encode`` / ``b64_decode``: keys, session keys,
+# pickled state) has no table and no branch per character: characters and sextets are
+# converted by arithmetic on 16-bit lanes of one Python integer (SWAR), so that which
+# characters a key has does not pick cache lines or code paths.  CPython's integers are
+# not constant time in every respect (an operation's cost follows the number of
+# significant digits), which SPEC.md section 1 states; there is no table-driven step.  The
+# one for public data (``*_public``: messages, public keys, signatures, ciphertexts) is the
+# stdlib's table-driven binascii, several times faster on long inputs.
+
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _VALUE = {c: i for i, c in enumerate(_ALPHABET)}
 _STRICT = sys.version_info >= (3, 11)
 
 
+def _lanes(pattern: bytes, count: int) -> int:
+    """The little-endian integer of ``pattern`` repeated ``count`` times."""
+    return int.from_bytes(pattern * count, "little")
+
+
 def b64_encode(data: bytes) -> str:
-    """Unpadded standard base64 of ``data``."""
-    return binascii.b2a_base64(data, newline=False).decode("ascii").rstrip("=")
+    """Unpadded standard base64 of ``data`` (secrets: no table, no per-character branch)."""
+    n = len(data)
+    if n == 0:
+        return ""
+    groups = (n + 2) // 3
+    padded = bytes(data) + bytes(3 * groups - n)
+    # One 24-bit group per 64-bit slot, its bytes placed by slicing.
+    slots = bytearray(8 * groups)
+    slots[2::8] = padded[0::3]
+    slots[1::8] = padded[1::3]
+    slots[0::8] = padded[2::3]
+    g = int.from_bytes(slots, "little")
+    wipe(slots)
+    # Group -> two 12-bit halves in 32-bit slots -> four sextets in 16-bit lanes, in order.
+    m12 = _lanes(b"\xff\x0f" + bytes(6), groups)
+    pairs = ((g >> 12) & m12) | ((g & m12) << 32)
+    m6 = _lanes(b"\x3f\x00\x00\x00", 2 * groups)
+    v = ((pairs >> 6) & m6) | ((pairs & m6) << 16)
+    # Sextet -> character: 'A' + v, then +6 from 26 on, -75 from 52, -15 from 62, +3 at 63
+    # (mod 256 in the low byte of each lane; a lane never exceeds 16 bits).
+    ones = _lanes(b"\x01\x00", 4 * groups)
+    w = v + ones * (0x8000 - 26)
+    ge26 = (w >> 15) & ones
+    ge52 = ((w - ones * 26) >> 15) & ones
+    ge62 = ((w - ones * 36) >> 15) & ones
+    ge63 = ((w - ones * 37) >> 15) & ones
+    chars = v + ones * 65 + ge26 * 6 + ge52 * 181 + ge62 * 241 + ge63 * 3
+    return chars.to_bytes(8 * groups, "little")[0 : 2 * ((4 * n + 2) // 3) : 2].decode("ascii")
+
+
+def _b64_core(text: str | bytes, what: str) -> bytes:
+    """The characters of padded or unpadded base64 ``text`` without the padding, after the
+    checks that depend only on its length and padding (public facts)."""
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raw = bytes(text)
+        if not raw.isascii():
+            raise Base64Error(f"{what}: " + expected("base64 text", "non-ASCII bytes"))
+    elif isinstance(text, str):
+        if not text.isascii():
+            raise Base64Error(
+                f"{what}: " + expected("only base64 characters", "a character outside the alphabet")
+            )
+        raw = text.encode("ascii")
+    else:
+        raise UsageError(f"{what}: " + expected("a base64 str", type(text).__name__))
+    core = raw.rstrip(b"=")
+    pad = len(raw) - len(core)
+    rem = len(core) % 4
+    if rem == 1 or (pad and (len(raw) % 4 or pad != (4 - rem) % 4)):
+        raise Base64Error(
+            f"{what}: " + expected("a valid base64 length and padding", f"{len(raw)} characters")
+        )
+    return core
+
+
+def _bad_character(what: str) -> Base64Error:
+    return Base64Error(
+        f"{what}: " + expected("only base64 characters", "a character outside the alphabet")
+    )
+
+
+def _bad_trailing_bits(what: str) -> Base64Error:
+    return Base64Error(f"{what}: " + expected("zero trailing bits", "non-zero ones"))
 
 
 def b64_decode(text: str | bytes, what: str) -> bytes:
-    """Decodes padded or unpadded base64, raising Base64Error that names ``what``."""
-    if isinstance(text, (bytes, bytearray, memoryview)):
-        try:
-            text = bytes(text).decode("ascii")
-        except UnicodeDecodeError:
-            raise Base64Error(f"{what}: " + expected("base64 text", "non-ASCII bytes")) from None
-    elif not isinstance(text, str):
-        raise UsageError(f"{what}: " + expected("a base64 str", type(text).__name__))
-    core = text.rstrip("=")
-    pad = len(text) - len(core)
+    """Decodes padded or unpadded base64, raising Base64Error that names ``what``
+    (secrets: no table, no per-character branch)."""
+    core = _b64_core(text, what)
+    n = len(core)
+    if n == 0:
+        return b""
+    groups = (n + 3) // 4
+    ones = _lanes(b"\x01\x00", 4 * groups)
+    lanes = bytearray(b"A\x00" * 4 * groups)  # 'A' (sextet 0) fills the last group
+    lanes[0 : 2 * n : 2] = core
+    c = int.from_bytes(lanes, "little")
+    wipe(lanes)
+    # ge(k): 1 in each lane whose character code is at least k (codes are below 128).
+    biased = c + ones * 0x8000
+
+    def ge(k: int) -> int:
+        return ((biased - ones * k) >> 15) & ones
+
+    upper, lower, digit = ge(65) - ge(91), ge(97) - ge(123), ge(48) - ge(58)
+    plus, slash = ge(43) - ge(44), ge(47) - ge(48)
+    if upper + lower + digit + plus + slash != ones:
+        raise _bad_character(what)
+    # Character -> sextet, each class masked to its own lanes (mod 256 per lane).
+    v = (
+        ((c + ones * 191) & (upper * 0xFFFF))
+        + ((c + ones * 185) & (lower * 0xFFFF))
+        + ((c + ones * 4) & (digit * 0xFFFF))
+        + plus * 62
+        + slash * 63
+    ) & (ones * 0xFF)
+    # Sextets -> 12-bit pairs in 32-bit slots -> 24-bit groups in 64-bit slots -> bytes.
+    m6 = _lanes(b"\x3f\x00\x00\x00", 2 * groups)
+    pairs = ((v & m6) << 6) | ((v >> 16) & m6)
+    m12 = _lanes(b"\xff\x0f" + bytes(6), groups)
+    slots = (((pairs & m12) << 12) | ((pairs >> 32) & m12)).to_bytes(8 * groups, "little")
+    out = SecretBuffer(3 * groups)
+    out[0::3] = slots[2::8]
+    out[1::3] = slots[1::8]
+    out[2::3] = slots[0::8]
+    length = n * 3 // 4
+    # A short last group leaves its unused bits in the bytes past ``length``: all zero.
+    if not _hmac.compare_digest(bytes(out[length:]), bytes(3 * groups - length)):
+        raise _bad_trailing_bits(what)
+    return bytes(out[:length])
+
+
+def b64_encode_public(data: bytes) -> str:
+    """Unpadded standard base64 of public ``data`` (the stdlib's table-driven encoder)."""
+    return binascii.b2a_base64(data, newline=False).decode("ascii").rstrip("=")
+
+
+def b64_decode_public(text: str | bytes, what: str) -> bytes:
+    """``b64_decode`` for public data, through the stdlib's table-driven decoder."""
+    core = _b64_core(text, what).decode("ascii")
     rem = len(core) % 4
-    if rem == 1 or (pad and (len(text) % 4 or pad != (4 - rem) % 4)):
-        raise Base64Error(
-            f"{what}: " + expected("a valid base64 length and padding", f"{len(text)} characters")
-        )
-    if rem:
-        last = _VALUE.get(core[-1])
-        if last is not None and last & (0x0F if rem == 2 else 0x03):
-            raise Base64Error(f"{what}: " + expected("zero trailing bits", "non-zero ones"))
     padded = core + "=" * ((4 - rem) % 4)
     try:
         if _STRICT:
-            return binascii.a2b_base64(padded, strict_mode=True)  # type: ignore[call-arg,unused-ignore]
-        if not padded.isascii() or any(c not in _VALUE and c != "=" for c in padded):
+            out = binascii.a2b_base64(padded, strict_mode=True)  # type: ignore[call-arg,unused-ignore]
+        elif any(c not in _VALUE for c in core):
             raise binascii.Error("bad character")
-        return binascii.a2b_base64(padded)
+        else:
+            out = binascii.a2b_base64(padded)
     except (binascii.Error, ValueError):
-        raise Base64Error(
-            f"{what}: " + expected("only base64 characters", "a character outside the alphabet")
-        ) from None
+        raise _bad_character(what) from None
+    if rem and _VALUE[core[-1]] & (0x0F if rem == 2 else 0x03):
+        raise _bad_trailing_bits(what)
+    return out
 
 
 # --- hashes and MACs ---------------------------------------------------------
@@ -207,19 +335,50 @@ def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
 # --- Ed25519 ---------------------------------------------------------------------
 
 
-def ed25519_sign(secret: bytes, kind: int, public: bytes, message: bytes) -> bytes:
-    """Signs with a libsodium (seed || public) or libolm expanded (scalar || prefix) key."""
-    secret = bytes(secret)
+def ed25519_key_refuse() -> None:
+    """Raises the error for an Ed25519 secret whose scalar is 0 mod L."""
+    raise KeyDecodeError(
+        "Ed25519 secret key: " + expected("a scalar that is not 0 mod L", "one that is")
+    )
+
+
+def ed25519_key(secret: bytes | bytearray, kind: int) -> tuple[bytearray, bytes]:
+    """A signing key from a 32-byte seed (``KEY_SEED``) or libolm's 64-byte expanded key
+    (``KEY_EXPANDED``): (key buffer, public key).  The public key is derived here; a
+    scalar that is 0 mod L is a KeyDecodeError."""
+    if kind not in (KEY_SEED, KEY_EXPANDED):
+        raise UsageError("key kind: " + expected("0 (seed) or 1 (expanded)", shown(kind)))
+    size = 32 if kind == KEY_SEED else 64
+    if len(secret) != size:
+        raise UsageError(
+            "Ed25519 secret key: " + expected(f"{size} bytes", f"{len(secret)} bytes")
+        )
     if kind == KEY_SEED:
-        return bytes(_sodium.crypto_sign(message, secret)[:64])
-    if kind != KEY_EXPANDED:
-        raise UsageError("key kind: " + expected("0 (seed) or 1 (expanded)", kind))
-    r = _sodium.crypto_core_ed25519_scalar_reduce(_sodium.crypto_hash_sha512(secret[32:] + message))
+        expanded = bytearray(_sodium.crypto_hash_sha512(bytes(secret)))
+        expanded[0] &= 248
+        expanded[31] &= 127
+        expanded[31] |= 64
+    else:
+        expanded = bytearray(secret)
+    key = SecretBuffer(expanded)
+    wipe(expanded)
+    scalar = _sodium.crypto_core_ed25519_scalar_reduce(bytes(key[:32]) + bytes(32))
+    if _hmac.compare_digest(scalar, bytes(32)):
+        ed25519_key_refuse()
+    public = bytes(_sodium.crypto_scalarmult_ed25519_base_noclamp(scalar))
+    key += public
+    return key, public
+
+
+def ed25519_sign(key: bytearray, message: bytes) -> bytes:
+    """Signs ``message`` with a key made by ``ed25519_key`` (RFC 8032)."""
+    prefix, public = bytes(key[32:64]), bytes(key[64:96])
+    r = _sodium.crypto_core_ed25519_scalar_reduce(_sodium.crypto_hash_sha512(prefix + message))
     big_r = _sodium.crypto_scalarmult_ed25519_base_noclamp(r)
     k = _sodium.crypto_core_ed25519_scalar_reduce(
         _sodium.crypto_hash_sha512(big_r + public + message)
     )
-    a = _sodium.crypto_core_ed25519_scalar_reduce(secret[:32] + bytes(32))
+    a = _sodium.crypto_core_ed25519_scalar_reduce(bytes(key[:32]) + bytes(32))
     s = _sodium.crypto_core_ed25519_scalar_add(_sodium.crypto_core_ed25519_scalar_mul(k, a), r)
     return bytes(big_r + s)
 
@@ -254,10 +413,11 @@ def _rehash_from(state: bytearray, h: int) -> None:
         state[32 * k : 32 * k + 32] = _hmac.digest(key, bytes([k]), "sha256")
 
 
-def megolm_group_new() -> tuple[bytearray, bytearray, bytes]:
-    """A fresh outbound session: (state, secret key (seed || public), public key)."""
-    public, secret = _sodium.crypto_sign_seed_keypair(os.urandom(32))
-    return SecretBuffer(os.urandom(128) + bytes(4)), SecretBuffer(secret), bytes(public)
+def megolm_group_new() -> tuple[bytearray, bytearray, bytearray, bytes]:
+    """A fresh outbound session: (state, Ed25519 seed, signing key, public key)."""
+    seed = SecretBuffer(os.urandom(32))
+    key, public = ed25519_key(seed, KEY_SEED)
+    return SecretBuffer(os.urandom(128) + bytes(4)), seed, key, public
 
 
 def megolm_advance(state: bytearray) -> None:
@@ -358,16 +518,15 @@ def _megolm_keys(state: bytes | bytearray) -> tuple[bytes, bytes, bytes]:
     return okm[:32], okm[32:64], okm[64:80]
 
 
-def megolm_encrypt(
-    state: bytearray, secret: bytes, kind: int, public: bytes, plaintext: bytes
-) -> bytes:
-    """Encrypts and signs one v1 message at the state's index, then advances the state."""
+def megolm_encrypt(state: bytearray, key: bytearray, plaintext: bytes) -> bytes:
+    """Encrypts and signs (with a key from ``ed25519_key``) one v1 message at the state's
+    index, then advances the state."""
     index = _counter(state)
     aes_key, mac_key, iv = _megolm_keys(state)
     ct = aes256_cbc_encrypt(aes_key, iv, plaintext)
     body = b"\x03\x08" + varint(index) + b"\x12" + varint(len(ct)) + ct
     body += _hmac.digest(mac_key, body, "sha256")[:MEGOLM_MAC_LEN]
-    body += ed25519_sign(secret, kind, public, body)
+    body += ed25519_sign(key, body)
     megolm_advance(state)
     return body
 
@@ -544,12 +703,13 @@ def x25519_public_batch(secrets: bytes) -> bytes:
     )
 
 
-def identity_new() -> tuple[bytearray, bytes, bytearray, bytes]:
-    """A fresh Olm identity: (Ed25519 seed || public, Ed25519 public, Curve25519 secret,
-    Curve25519 public), secrets in self-wiping buffers."""
-    public, secret = _sodium.crypto_sign_seed_keypair(os.urandom(32))
-    curve = os.urandom(32)
-    return (SecretBuffer(secret), bytes(public), SecretBuffer(curve), x25519_public_batch(curve))
+def identity_new() -> tuple[bytearray, bytearray, bytes, bytearray, bytes]:
+    """A fresh Olm identity: (Ed25519 seed, Ed25519 signing key, Ed25519 public key,
+    Curve25519 secret, Curve25519 public key), secrets in self-wiping buffers."""
+    seed = SecretBuffer(os.urandom(32))
+    key, public = ed25519_key(seed, KEY_SEED)
+    curve = SecretBuffer(os.urandom(32))
+    return seed, key, public, curve, x25519_public_batch(bytes(curve))
 
 
 # --- pickles (SPEC.md sections 11 and 13) ----------------------------------------------
@@ -561,13 +721,13 @@ def pickle_seal(key: bytes, raw: bytes) -> str:
     """libolm's sealed form of ``raw``: HKDF "Pickle" keys, AES-256-CBC, 8-byte HMAC, base64."""
     okm = hkdf_sha256(b"", key, _PICKLE_INFO, 80)
     ct = aes256_cbc_encrypt(okm[:32], okm[64:80], raw)
-    return b64_encode(ct + hmac_sha256(okm[32:64], ct)[:8])
+    return b64_encode_public(ct + hmac_sha256(okm[32:64], ct)[:8])
 
 
 def pickle_open(key: bytes, text: str | bytes, what: str) -> bytes:
     """Checks the MAC (constant time), then decrypts; PickleError naming ``what`` on failure."""
     try:
-        data = b64_decode(text, what)
+        data = b64_decode_public(text, what)
     except Base64Error as exc:
         raise PickleError(f"{what}: expected base64, got text that is not ({exc})") from None
     if len(data) < 24 or (len(data) - 8) % 16:

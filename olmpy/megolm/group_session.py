@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from nacl import bindings as _sodium
-
 from olmpy import _b64, _backend, primitives
 from olmpy.errors import PickleError, UsageError, expected, shown
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import SIGNED_VERSION, SessionKey
-from olmpy.pickle import libolm, vodozemac
+from olmpy.pickle import libolm, signing_key, vodozemac
 from olmpy.pickle import native as native_pickle
 from olmpy.primitives import require_bytes
 
@@ -27,21 +25,24 @@ from olmpy.primitives import require_bytes
 class GroupSession:
     """An outbound Megolm session (vodozemac: ``GroupSession``; libolm: outbound group session)."""
 
-    __slots__ = ("_b", "_kind", "_public", "_secret", "_state")
+    __slots__ = ("_b", "_key", "_public", "_signing", "_state")
 
     def __init__(self) -> None:
         b = _backend.impl
         self._b = b
-        self._state, self._secret, self._public = b.megolm_group_new()
-        self._kind = b.KEY_SEED
+        self._state, seed, key, public = b.megolm_group_new()
+        self._set_signing(primitives.Ed25519SigningKey._adopt(seed, key, public))
 
-    def _setup(self, ratchet: bytes, counter: int, secret: bytes, kind: int, public: bytes) -> None:
+    def _set_signing(self, signing: primitives.Ed25519SigningKey) -> None:
+        self._signing = signing
+        self._key = signing._key  # the backend's key buffer, handed to megolm_encrypt
+        self._public = signing.public
+
+    def _setup(self, ratchet: bytes, counter: int, signing: primitives.Ed25519SigningKey) -> None:
         b = _backend.impl
         self._b = b
         self._state = b.secret_buffer(ratchet + counter.to_bytes(4, "big"))
-        self._secret = b.secret_buffer(secret)
-        self._kind = kind
-        self._public = public
+        self._set_signing(signing)
 
     @classmethod
     def from_parts(cls, ratchet: bytes, counter: int, ed25519_seed: bytes) -> GroupSession:
@@ -56,30 +57,23 @@ class GroupSession:
         seed = require_bytes("Ed25519 seed", ed25519_seed, 32)
         if not isinstance(counter, int) or not 0 <= counter <= 0xFFFFFFFF:
             raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", shown(counter)))
-        pk, sk = _sodium.crypto_sign_seed_keypair(seed)
         self = cls.__new__(cls)
-        self._setup(ratchet, counter, bytes(sk), _backend.impl.KEY_SEED, bytes(pk))
+        self._setup(ratchet, counter, primitives.Ed25519SigningKey.from_seed(seed))
         return self
 
     @classmethod
-    def _from_expanded(
-        cls, ratchet: bytes, counter: int, expanded: bytes, public: bytes
+    def _from_key(
+        cls, ratchet: bytes, counter: int, signing: primitives.Ed25519SigningKey
     ) -> GroupSession:
-        """Builds a session whose signing key is libolm's expanded form (pickle import)."""
+        """Builds a session around a checked signing key (pickle import)."""
         self = cls.__new__(cls)
-        self._setup(
-            require_bytes("Megolm ratchet", ratchet, 128),
-            counter,
-            require_bytes("expanded Ed25519 key", expanded, 64),
-            _backend.impl.KEY_EXPANDED,
-            require_bytes("Ed25519 public key", public, 32),
-        )
+        self._setup(require_bytes("Megolm ratchet", ratchet, 128), counter, signing)
         return self
 
     @property
     def session_id(self) -> str:
         """The session id: base64 of the Ed25519 public key."""
-        return _b64.encode(self._public)
+        return _b64.encode_public(self._public)
 
     @property
     def signing_key(self) -> Ed25519PublicKey:
@@ -95,8 +89,7 @@ class GroupSession:
     def session_key(self) -> SessionKey:
         """The signed session key at the current index, for m.room_key."""
         body = bytes([SIGNED_VERSION]) + self._state_bytes_for_key() + self._public
-        sig: bytes = self._b.ed25519_sign(self._secret, self._kind, self._public, body)
-        key: SessionKey = SessionKey._trusted(body + sig)
+        key: SessionKey = SessionKey._trusted(body + self._signing.sign(body))
         return key
 
     def _state_bytes_for_key(self) -> bytes:
@@ -112,21 +105,15 @@ class GroupSession:
                 raise UsageError("plaintext: " + expected("bytes or str", type(plaintext).__name__))
             plaintext = bytes(plaintext)
         state: Any = self._state
-        raw = self._b.megolm_encrypt(state, self._secret, self._kind, self._public, plaintext)
+        raw = self._b.megolm_encrypt(state, self._key, plaintext)
         # The index is the varint at byte 2; one byte covers indexes below 128.
         index = raw[2] if raw[2] < 0x80 else self.message_index - 1
         return MegolmMessage._trusted(raw, index & 0xFFFFFFFF)
 
-    def _expanded_key(self) -> bytes:
-        secret: bytes = self._b.read_secret(self._secret)
-        if self._kind == self._b.KEY_EXPANDED:
-            return secret
-        return primitives.ed25519_expand_seed(secret[:32])
-
     def _libolm_body(self) -> bytes:
         """The raw (unsealed) libolm pickle body."""
         state: bytes = self._b.read_secret(self._state)
-        raw = libolm.u32(1) + state + self._public + self._expanded_key()
+        raw = libolm.u32(1) + state + self._public + self._signing.expanded
         return bytes(raw)
 
     def pickle(self, pickle_key: bytes | str) -> str:
@@ -141,11 +128,11 @@ class GroupSession:
 
     def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
         """This session as a vodozemac ``GroupSession`` pickle (32-byte key)."""
-        secret: bytes = self._b.read_secret(self._secret)
+        seed = self._signing.seed
         signing = (
-            {"Normal": vodozemac.byte_json(secret[:32])}
-            if self._kind == self._b.KEY_SEED
-            else {"Expanded": vodozemac.byte_json(secret)}
+            {"Normal": vodozemac.byte_json(seed)}
+            if seed is not None
+            else {"Expanded": vodozemac.byte_json(self._signing.expanded)}
         )
         document = {
             "ratchet": vodozemac.ratchet_json(self._b.read_secret(self._state)),
@@ -167,9 +154,10 @@ class GroupSession:
             return cls.from_parts(state[:128], int.from_bytes(state[128:], "big"), seed)
         if isinstance(signing, dict) and set(signing) == {"Expanded"}:
             expanded = vodozemac.byte_array(signing["Expanded"], 64, what + " signing key")
-            public = primitives.ed25519_public_from_expanded(expanded)
-            return cls._from_expanded(
-                state[:128], int.from_bytes(state[128:], "big"), expanded, public
+            return cls._from_key(
+                state[:128],
+                int.from_bytes(state[128:], "big"),
+                signing_key(expanded, True, None, what),
             )
         raise PickleError(
             f"{what} signing key: "
@@ -195,7 +183,7 @@ class GroupSession:
         public = reader.take(32)
         expanded = reader.take(64)
         reader.end()
-        return cls._from_expanded(ratchet, counter, expanded, public)
+        return cls._from_key(ratchet, counter, signing_key(expanded, True, public, what))
 
     def __repr__(self) -> str:
         return f"GroupSession(session_id={self.session_id}, message_index={self.message_index})"

@@ -108,7 +108,7 @@ class InboundGroupSession:
     @property
     def session_id(self) -> str:
         """The session id: base64 of the sender's Ed25519 key."""
-        return _b64.encode(self._public)
+        return _b64.encode_public(self._public)
 
     @property
     def signing_key(self) -> Ed25519PublicKey:
@@ -130,7 +130,7 @@ class InboundGroupSession:
         if isinstance(message, MegolmMessage):
             raw = message._bytes
         elif isinstance(message, str):
-            raw = _b64.decode(message, "Megolm message")
+            raw = _b64.decode_public(message, "Megolm message")
         else:
             raise UsageError("message: " + expected("MegolmMessage or str", type(message).__name__))
         latest: Any = self._latest

@@ -31,7 +31,7 @@ class MegolmMessage:
     @classmethod
     def from_base64(cls, message: str) -> MegolmMessage:
         """Parses a base64 message as carried in m.room.encrypted."""
-        return cls(_b64.decode(message, "Megolm message"))
+        return cls(_b64.decode_public(message, "Megolm message"))
 
     @classmethod
     def from_bytes(cls, message: bytes) -> MegolmMessage:

@@ -67,7 +67,7 @@ class _KeyBase:
     @property
     def session_id(self) -> str:
         """The session id (base64 of the Ed25519 key)."""
-        return _b64.encode(self._bytes[133:165])
+        return _b64.encode_public(self._bytes[133:165])
 
     def to_base64(self) -> str:
         """Unpadded base64, as sent over Matrix."""

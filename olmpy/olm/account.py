@@ -20,8 +20,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from nacl import bindings as _sodium
-
 from olmpy import _b64, _backend, primitives
 from olmpy.errors import (
     IdentityKeyMismatchError,
@@ -34,7 +32,7 @@ from olmpy.errors import (
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
-from olmpy.pickle import dehydrated, libolm, vodozemac
+from olmpy.pickle import dehydrated, libolm, signing_key, vodozemac
 from olmpy.pickle import native as native_pickle
 from olmpy.pickle.dehydrated import DehydratedDevice
 from olmpy.pickle.vodozemac import byte_json
@@ -47,7 +45,7 @@ MAX_GENERATE = 10_000
 
 
 def _key_id(counter: int) -> str:
-    return _b64.encode(counter.to_bytes(4, "big"))
+    return _b64.encode_public(counter.to_bytes(4, "big"))
 
 
 class _OneTimeKey:
@@ -69,9 +67,7 @@ class Account:
         "_b",
         "_curve_public",
         "_curve_secret",
-        "_ed_kind",
-        "_ed_public",
-        "_ed_secret",
+        "_ed",
         "_fallback",
         "_next_id",
         "_one_time",
@@ -81,9 +77,7 @@ class Account:
 
     _b: Any
     _rng: Callable[[int], bytes]
-    _ed_secret: Any
-    _ed_kind: int
-    _ed_public: bytes
+    _ed: primitives.Ed25519SigningKey
     _curve_secret: Any
     _curve_public: bytes
     _one_time: OrderedDict[int, _OneTimeKey]
@@ -95,8 +89,8 @@ class Account:
         b = _backend.impl
         self._b = b
         self._rng = os.urandom
-        self._ed_secret, self._ed_public, self._curve_secret, self._curve_public = b.identity_new()
-        self._ed_kind = b.KEY_SEED
+        ed_seed, ed_key, ed_public, self._curve_secret, self._curve_public = b.identity_new()
+        self._ed = primitives.Ed25519SigningKey._adopt(ed_seed, ed_key, ed_public)
         self._reset_keys()
 
     @classmethod
@@ -124,10 +118,7 @@ class Account:
         b = _backend.impl
         self._b = b
         self._rng = rng
-        pk, sk = _sodium.crypto_sign_seed_keypair(seed)
-        self._ed_secret = b.secret_buffer(bytes(sk))
-        self._ed_public = bytes(pk)
-        self._ed_kind = b.KEY_SEED
+        self._ed = primitives.Ed25519SigningKey.from_seed(seed)
         self._curve_secret = b.secret_buffer(curve_secret)
         self._curve_public = b.x25519_public_batch(curve_secret)
         self._reset_keys()
@@ -143,7 +134,7 @@ class Account:
     @property
     def ed25519_key(self) -> Ed25519PublicKey:
         """The account's Ed25519 identity (fingerprint) key."""
-        return Ed25519PublicKey(self._ed_public)
+        return Ed25519PublicKey(self._ed.public)
 
     @property
     def curve25519_key(self) -> Curve25519PublicKey:
@@ -154,18 +145,15 @@ class Account:
     def identity_keys(self) -> dict[str, str]:
         """``{"curve25519": ..., "ed25519": ...}`` in unpadded base64, as in device keys."""
         return {
-            "curve25519": _b64.encode(self._curve_public),
-            "ed25519": _b64.encode(self._ed_public),
+            "curve25519": _b64.encode_public(self._curve_public),
+            "ed25519": _b64.encode_public(self._ed.public),
         }
 
     def sign(self, message: bytes | str) -> Ed25519Signature:
         """Signs ``message`` (str as UTF-8) with the Ed25519 identity key."""
         if isinstance(message, str):
             message = message.encode("utf-8")
-        sig: bytes = self._b.ed25519_sign(
-            self._ed_secret, self._ed_kind, self._ed_public, bytes(message)
-        )
-        return Ed25519Signature(sig)
+        return Ed25519Signature(self._ed.sign(bytes(message)))
 
     # --- one-time and fallback keys --------------------------------------------------------
 
@@ -257,7 +245,7 @@ class Account:
                 return fallback, False
         raise UnknownOneTimeKeyError(
             "Olm pre-key message: expected one of this account's one-time or fallback keys, "
-            f"got {_b64.encode(public)}"
+            f"got {_b64.encode_public(public)}"
         )
 
     def create_inbound_session(
@@ -280,7 +268,8 @@ class Account:
         if message.identity_key != their_identity:
             raise IdentityKeyMismatchError(
                 "Olm pre-key message: expected identity key "
-                f"{_b64.encode(their_identity)}, got {_b64.encode(message.identity_key)}"
+                f"{_b64.encode_public(their_identity)}, "
+                f"got {_b64.encode_public(message.identity_key)}"
             )
         key, is_one_time = self._find_key(message.one_time_key)
         b = self._b
@@ -304,12 +293,6 @@ class Account:
     def _libolm_body(self) -> bytes:
         """The raw (unsealed) libolm pickle body."""
         b = self._b
-        secret: bytes = b.read_secret(self._ed_secret)
-        expanded = (
-            secret
-            if self._ed_kind == b.KEY_EXPANDED
-            else primitives.ed25519_expand_seed(secret[:32])
-        )
 
         def key_record(key: _OneTimeKey) -> bytes:
             return bytes(
@@ -321,8 +304,8 @@ class Account:
 
         raw = bytearray(
             libolm.u32(4)
-            + self._ed_public
-            + expanded
+            + self._ed.public
+            + self._ed.expanded
             + self._curve_public
             + b.read_secret(self._curve_secret)
         )
@@ -366,11 +349,12 @@ class Account:
         self = cls.__new__(cls)
         self._b = b
         self._rng = os.urandom
-        self._ed_public = reader.take(32)
-        self._ed_secret = b.secret_buffer(reader.take(64))
-        self._ed_kind = b.KEY_EXPANDED
-        self._curve_public = reader.take(32)
-        self._curve_secret = b.secret_buffer(reader.take(32))
+        ed_public = reader.take(32)
+        self._ed = signing_key(reader.take(64), True, ed_public, what)
+        curve_public = reader.take(32)
+        curve_secret = reader.take(32)
+        self._curve_secret = b.secret_buffer(curve_secret)
+        self._curve_public = curve_public
         self._reset_keys()
 
         def key_record() -> _OneTimeKey:
@@ -405,6 +389,14 @@ class Account:
         self._previous_fallback = fallbacks[1] if count == 2 else None
         self._next_id = (reader.u32() + 1) & 0xFFFFFFFF
         reader.end()
+        # Every stored public key must be the one its secret gives (one backend call).
+        keys = [*self._one_time.values(), *fallbacks]
+        primitives.check_x25519_publics(
+            [curve_secret] + [b.read_secret(k.secret) for k in keys],
+            [curve_public] + [k.public for k in keys],
+            what,
+            ["identity key"] + [f"key {k.key_id}" for k in keys],
+        )
         return self
 
     # --- dehydrated devices (MSC3814) -----------------------------------------------------
@@ -417,7 +409,8 @@ class Account:
         has no seed and cannot be dehydrated (``UsageError``), as in vodozemac.
         """
         b = self._b
-        if self._ed_kind != b.KEY_SEED:
+        seed = self._ed.seed
+        if seed is None:
             raise UsageError(
                 "dehydrated device: expected an account with an Ed25519 seed, got one whose "
                 "key came from a libolm pickle (expanded form only)"
@@ -425,7 +418,7 @@ class Account:
         keys = sorted(self._one_time.values(), key=lambda k: k.id)
         contents = dehydrated.Contents(
             b.read_secret(self._curve_secret),
-            b.read_secret(self._ed_secret)[:32],
+            seed,
             [b.read_secret(k.secret) for k in keys],
             None if self._fallback is None else b.read_secret(self._fallback.secret),
         )
@@ -463,11 +456,11 @@ class Account:
         """This account as a vodozemac ``Account`` pickle (32-byte key); key ids keep their
         numbers (SPEC.md section 13)."""
         b = self._b
-        secret: bytes = b.read_secret(self._ed_secret)
+        seed = self._ed.seed
         signing = (
-            {"Normal": byte_json(secret[:32])}
-            if self._ed_kind == b.KEY_SEED
-            else {"Expanded": byte_json(secret)}
+            {"Normal": byte_json(seed)}
+            if seed is not None
+            else {"Expanded": byte_json(self._ed.expanded)}
         )
         keys = sorted(self._one_time.values(), key=lambda k: k.id)
 
@@ -551,31 +544,26 @@ class Account:
         self = cls.__new__(cls)
         self._b = b
         self._rng = os.urandom
-        if kind == "Normal":
-            pk, sk = _sodium.crypto_sign_seed_keypair(signing)
-            self._ed_secret = b.secret_buffer(bytes(sk))
-            self._ed_public = bytes(pk)
-            self._ed_kind = b.KEY_SEED
-        else:
-            self._ed_secret = b.secret_buffer(signing)
-            self._ed_public = primitives.ed25519_public_from_expanded(signing)
-            self._ed_kind = b.KEY_EXPANDED
+        self._ed = signing_key(signing, kind != "Normal", None, what)
         self._curve_secret = b.secret_buffer(curve_secret)
-        self._curve_public = b.x25519_public_batch(curve_secret)
         self._reset_keys()
         # olmpy's store holds 100 keys: the newest (highest ids) are kept.
         kept = sorted(private)[-MAX_STORED_ONE_TIME_KEYS:]
         records = [(i, private[i], i not in unpublished) for i in kept]
         records += [r for r in (current, previous) if r is not None]
-        # Unpublished one-time keys come with their public keys (vodozemac writes them,
-        # and the pickle's MAC vouches for them, as for libolm pickles); only the rest
-        # (published and fallback keys) are derived, in one native call.
-        derive = [n for n, r in enumerate(records) if n >= len(kept) or r[2]]
-        derived = b.x25519_public_batch(b"".join(records[n][1] for n in derive)) if derive else b""
-        public_of = {n: derived[32 * j : 32 * j + 32] for j, n in enumerate(derive)}
+        # Every public key is derived from its secret, in one call; the unpublished
+        # one-time keys' public keys, which vodozemac writes too, must agree.
+        derived = primitives.check_x25519_publics(
+            [curve_secret] + [r[1] for r in records],
+            [b""] + [unpublished.get(r[0], b"") if n < len(kept) else b""
+                     for n, r in enumerate(records)],
+            what,
+            ["identity key"] + [f"key {r[0]}" for r in records],
+        )
+        self._curve_public = derived[:32]
         made = []
         for n, (key_id, key_secret, published) in enumerate(records):
-            public = public_of.get(n) or unpublished[key_id]
+            public = derived[32 * n + 32 : 32 * n + 64]
             key = _OneTimeKey(key_id, b.secret_buffer(key_secret), public)
             key.published = published
             made.append(key)
@@ -590,4 +578,4 @@ class Account:
         return self
 
     def __repr__(self) -> str:
-        return f"Account(curve25519:{_b64.encode(self._curve_public)})"
+        return f"Account(curve25519:{_b64.encode_public(self._curve_public)})"

@@ -18,7 +18,7 @@ NORMAL = 1
 
 def _as_bytes(body: bytes | str, what: str) -> bytes:
     if isinstance(body, str):
-        return _b64.decode(body, what)
+        return _b64.decode_public(body, what)
     if isinstance(body, (bytes, bytearray, memoryview)):
         return bytes(body)
     raise UsageError(f"{what}: " + expected("bytes or base64 str", type(body).__name__))
@@ -39,7 +39,7 @@ class Message:
     @classmethod
     def from_base64(cls, body: str) -> Message:
         """Parses a base64 body."""
-        return cls(_b64.decode(body, "Olm message"))
+        return cls(_b64.decode_public(body, "Olm message"))
 
     @classmethod
     def from_bytes(cls, body: bytes) -> Message:
@@ -114,7 +114,7 @@ class PreKeyMessage:
     @classmethod
     def from_base64(cls, body: str) -> PreKeyMessage:
         """Parses a base64 body."""
-        return cls(_b64.decode(body, "Olm pre-key message"))
+        return cls(_b64.decode_public(body, "Olm pre-key message"))
 
     @classmethod
     def from_bytes(cls, body: bytes) -> PreKeyMessage:
@@ -137,7 +137,8 @@ class PreKeyMessage:
         """The id of the session this message starts (as vodozemac's binding)."""
         from olmpy import primitives
 
-        return _b64.encode(primitives.sha256(self.identity_key + self.base_key + self.one_time_key))
+        ids = self.identity_key + self.base_key + self.one_time_key
+        return _b64.encode_public(primitives.sha256(ids))
 
     def __repr__(self) -> str:
         return f"PreKeyMessage(session_id={self.session_id()}, {len(self._bytes)} bytes)"

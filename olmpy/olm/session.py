@@ -95,7 +95,7 @@ class Session:
         # skipped: [(their ratchet public, index, message key buffer)], oldest first
         self._skipped = []
         self._pre_key = ids  # (identity key A, base key A, one-time key B)
-        self._session_id = _b64.encode(primitives.sha256(ids[0] + ids[1] + ids[2]))
+        self._session_id = _b64.encode_public(primitives.sha256(ids[0] + ids[1] + ids[2]))
         self._received = False
         # DH ratchet steps so far (vodozemac's ratchet_count); None when unknown, as
         # for sessions loaded from libolm's format, which does not record it.
@@ -268,9 +268,10 @@ class Session:
         self._root = b.secret_buffer(reader.take(32))
         senders = reader.count(1)
         if senders:
-            public = reader.take(32)
-            secret = b.secret_buffer(reader.take(32))
-            self._sender = (secret, public, b.secret_buffer(reader.take(36)))
+            stored = reader.take(32)
+            secret = reader.take(32)
+            public = primitives.check_x25519_publics([secret], [stored], what + " ratchet key")
+            self._sender = (b.secret_buffer(secret), public, b.secret_buffer(reader.take(36)))
         for _ in range(reader.count(MAX_RECEIVER_CHAINS)):
             their = reader.take(32)
             self._receivers.append((their, b.secret_buffer(reader.take(36))))

@@ -75,7 +75,7 @@ def seal(contents: Contents, key: bytes) -> DehydratedDevice:
     nonce = os.urandom(12)
     sealed = aead.encrypt(nonce, bytes(raw), None)
     raw[:] = bytes(len(raw))
-    return DehydratedDevice(_b64.encode(sealed), _b64.encode(nonce))
+    return DehydratedDevice(_b64.encode_public(sealed), _b64.encode_public(nonce))
 
 
 def open_sealed(ciphertext: str, nonce: str, key: bytes) -> Contents:
@@ -85,8 +85,8 @@ def open_sealed(ciphertext: str, nonce: str, key: bytes) -> Contents:
         if not isinstance(value, str):
             raise UsageError(f"{WHAT} {name}: " + expected("a base64 str", type(value).__name__))
     try:
-        sealed = _b64.decode(ciphertext, f"{WHAT} ciphertext")
-        iv = _b64.decode(nonce, f"{WHAT} nonce")
+        sealed = _b64.decode_public(ciphertext, f"{WHAT} ciphertext")
+        iv = _b64.decode_public(nonce, f"{WHAT} nonce")
     except DecodeError as e:
         raise PickleError(str(e)) from None
     if len(iv) != 12:

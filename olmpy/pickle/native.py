@@ -60,7 +60,7 @@ def seal(body: bytes, kind: str, key: bytes | str) -> str:
         raise UsageError("pickle key: " + expected("32 bytes or a passphrase str", got))
     nonce = os.urandom(12)
     header += nonce
-    return _b64.encode(header + ChaCha20Poly1305(secret).encrypt(nonce, body, header))
+    return _b64.encode_public(header + ChaCha20Poly1305(secret).encrypt(nonce, body, header))
 
 
 def open_sealed(text: str, kind: str, key: bytes | str) -> bytes:
@@ -69,7 +69,7 @@ def open_sealed(text: str, kind: str, key: bytes | str) -> bytes:
     if not isinstance(text, str):
         raise UsageError(f"{what}: " + expected("a pickle str", type(text).__name__))
     try:
-        data = _b64.decode(text, what)
+        data = _b64.decode_public(text, what)
     except Exception:
         raise PickleError(f"{what}: expected base64, got text that is not") from None
     if data[:5] != MAGIC or len(data) < 8:
