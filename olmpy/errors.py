@@ -40,6 +40,12 @@ class PickleError(DecodeError):
     """A pickle is malformed, of another type or version, or the key is wrong."""
 
 
+class KdfCostError(DecodeError):
+    """Stored or received parameters ask for a costlier key derivation (scrypt, PBKDF2)
+    than the caller allows; the message names the limit and how to raise it.  Raised
+    before any derivation runs."""
+
+
 class DecryptionError(OlmpyError, ValueError):
     """A well-formed message could not be authenticated or decrypted."""
 
