@@ -12,7 +12,10 @@ written in base58 with the Bitcoin alphabet, with a space after every 4th charac
 A passphrase key (``m.pbkdf2``) is PBKDF2-HMAC-SHA-512 of the passphrase's UTF-8
 bytes, with the salt string's UTF-8 bytes as salt, ``iterations`` rounds and
 ``bits / 8`` bytes of output (256 bits unless told otherwise).  PBKDF2 runs in
-OpenSSL through ``cryptography``.
+OpenSSL through ``cryptography``.  The iteration count of a stored ``passphrase`` object is
+chosen by whoever wrote the account data, so ``key_from_passphrase_info`` admits at most
+``DEFAULT_MAX_ITERATIONS`` (1,000,000: every client's setting, see SPEC.md section 16)
+unless the caller passes a larger ``max_iterations``.
 
 Base58 is done here with Python integers: it is an encoding step, not a cipher, and
 the only base58 code in reach.  Error messages never quote bytes derived from the
@@ -28,13 +31,15 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from olmpy.errors import DecodeError, UsageError, brief, expected
+from olmpy.errors import DecodeError, KdfCostError, UsageError, brief, expected
 
 __all__ = [
     "DEFAULT_ITERATIONS",
+    "DEFAULT_MAX_ITERATIONS",
     "MAX_ITERATIONS",
     "PBKDF2_ALGORITHM",
     "RECOVERY_KEY_PREFIX",
+    "PassphraseCostError",
     "PassphraseInfoError",
     "RecoveryKeyError",
     "decode_recovery_key",
@@ -55,7 +60,8 @@ _BASE58_VALUE = {c: i for i, c in enumerate(BASE58_ALPHABET)}
 
 PBKDF2_ALGORITHM = "m.pbkdf2"
 DEFAULT_ITERATIONS = 500_000  # what Element and matrix-js-sdk write
-MAX_ITERATIONS = 10_000_000  # refuse parameters that would take minutes of CPU
+MAX_ITERATIONS = 10_000_000  # the most olmpy derives at all (about 4 s here)
+DEFAULT_MAX_ITERATIONS = 1_000_000  # the most stored parameters get unless the caller allows
 _MIN_NEW_ITERATIONS = 100_000  # the spec's example; fresh parameters use at least this
 _MAX_BITS = 4096
 _SALT_ALPHABET = string.ascii_letters + string.digits
@@ -68,6 +74,10 @@ class RecoveryKeyError(DecodeError):
 
 class PassphraseInfoError(DecodeError):
     """A ``passphrase`` object (m.pbkdf2 parameters from account data) is malformed."""
+
+
+class PassphraseCostError(PassphraseInfoError, KdfCostError):
+    """A ``passphrase`` object asks for more PBKDF2 iterations than the caller allows."""
 
 
 
@@ -193,6 +203,26 @@ def _check_iterations(iterations: object, minimum: int = 1) -> int:
     return iterations
 
 
+def check_max_iterations(max_iterations: object) -> int:
+    """Validates a caller's ``max_iterations`` (UsageError unless an int in
+    1..MAX_ITERATIONS)."""
+    if type(max_iterations) is not int or not 1 <= max_iterations <= MAX_ITERATIONS:
+        raise UsageError(
+            "max_iterations: "
+            + expected(f"an int in 1..{MAX_ITERATIONS}", brief(max_iterations))
+        )
+    return max_iterations
+
+
+def iterations_beyond(what: str, iterations: int, max_iterations: int) -> str:
+    """The message for stored parameters that ask for more than ``max_iterations``."""
+    return (
+        f"{what}: " + expected(f"at most {max_iterations} PBKDF2 iterations", iterations)
+        + f" (pass max_iterations= up to {MAX_ITERATIONS} to allow more; the default, "
+        f"{DEFAULT_MAX_ITERATIONS}, admits every known client's setting)"
+    )
+
+
 def _check_bits(bits: object) -> int:
     if type(bits) is not int or not 8 <= bits <= _MAX_BITS or bits % 8:
         raise UsageError(
@@ -238,15 +268,19 @@ def generate_passphrase_info(iterations: int = DEFAULT_ITERATIONS) -> dict[str, 
     }
 
 
-def key_from_passphrase_info(passphrase: str, info: dict[str, Any]) -> bytes:
+def key_from_passphrase_info(
+    passphrase: str, info: dict[str, Any], *, max_iterations: int = DEFAULT_MAX_ITERATIONS
+) -> bytes:
     """The key for ``passphrase`` under a ``passphrase`` object read from account data.
 
     A malformed object (not a dict, another algorithm, a missing, mistyped or empty
     salt, iterations that are not an integer in 1..10,000,000, ``bits`` other than
-    256/null/absent) raises ``PassphraseInfoError``: the object comes from the server,
-    and a server-chosen huge count is refused before any work.  A bad ``passphrase``
-    (the caller's) raises ``UsageError`` as in ``key_from_passphrase``.
+    256/null/absent) raises ``PassphraseInfoError``.  The object comes from the server,
+    so more iterations than ``max_iterations`` (default 1,000,000) raise
+    ``PassphraseCostError`` (a ``PassphraseInfoError`` and a ``KdfCostError``) before any
+    work.  A bad ``passphrase`` or ``max_iterations`` (the caller's) raises ``UsageError``.
     """
+    limit = check_max_iterations(max_iterations)
     what = "passphrase info"
     if not isinstance(info, dict):
         raise PassphraseInfoError(f"{what}: " + expected("a JSON object", type(info).__name__))
@@ -271,4 +305,6 @@ def key_from_passphrase_info(passphrase: str, info: dict[str, Any]) -> bytes:
         raise PassphraseInfoError(
             f"{what} bits: " + expected("256, null or absent", brief(bits))
         )
+    if iterations > limit:
+        raise PassphraseCostError(iterations_beyond(f"{what} iterations", iterations, limit))
     return key_from_passphrase(passphrase, salt, iterations)

@@ -6,9 +6,11 @@ runs, with an explicit opt-in beyond the bound and a typed error that names the 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import pytest
 
@@ -192,7 +194,160 @@ def test_lone_surrogate_passphrases_are_usage_errors() -> None:
         olmpy.GroupSession.from_pickle(group.pickle(PASS), "\ud800")
 
 
-# --- helpers for the PBKDF2 tests ---------------------------------------------------------
+# --- PBKDF2: m.pbkdf2 passphrase parameters ------------------------------------------------
 
 
-Derive = Callable[..., bytes]
+class _FakePbkdf2:
+    """Stands in for cryptography's PBKDF2HMAC: records the iteration count and derives a
+    cheap deterministic key, so the tests never spend seconds (or fail slowly)."""
+
+    calls: ClassVar[list[int]] = []
+
+    def __init__(self, algorithm: Any, length: int, salt: bytes, iterations: int) -> None:
+        self.length, self.salt, self.iterations = length, salt, iterations
+
+    def derive(self, secret: bytes) -> bytes:
+        _FakePbkdf2.calls.append(self.iterations)
+        return hashlib.sha512(secret + b"|" + self.salt).digest()[: self.length]
+
+
+@pytest.fixture
+def pbkdf2_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    _FakePbkdf2.calls = []
+    monkeypatch.setattr(recovery, "PBKDF2HMAC", _FakePbkdf2)
+    monkeypatch.setattr(key_export, "PBKDF2HMAC", _FakePbkdf2)
+    yield _FakePbkdf2.calls
+
+
+def _info(iterations: int) -> dict[str, Any]:
+    return {"algorithm": "m.pbkdf2", "salt": "MmMsAlty", "iterations": iterations}
+
+
+def test_passphrase_info_beyond_the_bound_is_refused_before_pbkdf2(
+    pbkdf2_calls: list[int],
+) -> None:
+    """Account data asking for more than 1,000,000 iterations is a PassphraseCostError
+    (a PassphraseInfoError and a KdfCostError) naming the limit, and PBKDF2 never runs."""
+    for count in (1_000_001, recovery.MAX_ITERATIONS):
+        with pytest.raises(recovery.PassphraseCostError) as err:
+            recovery.key_from_passphrase_info("p", _info(count))
+        assert isinstance(err.value, recovery.PassphraseInfoError)
+        assert isinstance(err.value, KdfCostError) and not isinstance(err.value, UsageError)
+        message = str(err.value)
+        assert "at most 1000000 PBKDF2 iterations" in message and f"got {count}" in message
+        assert "max_iterations" in message
+    assert pbkdf2_calls == []
+
+
+@pytest.mark.parametrize("count", [10_000, 100_000, 500_000, 630_000, 1_000_000])
+def test_every_client_setting_is_admitted(pbkdf2_calls: list[int], count: int) -> None:
+    """nio/mautrix-go exports (10,000/100,000), Element and the SDKs (500,000), Nheko's
+    secret storage (630,000) and the bound itself load without an opt-in."""
+    assert len(recovery.key_from_passphrase_info("p", _info(count))) == 32
+    assert pbkdf2_calls == [count]
+
+
+def test_max_iterations_opts_in(pbkdf2_calls: list[int]) -> None:
+    key = recovery.key_from_passphrase_info("p", _info(3_000_000), max_iterations=3_000_000)
+    assert len(key) == 32 and pbkdf2_calls == [3_000_000]
+    with pytest.raises(recovery.PassphraseCostError, match="at most 20 "):
+        recovery.key_from_passphrase_info("p", _info(21), max_iterations=20)
+    # malformed beats costly: a bad object is reported as malformed first
+    with pytest.raises(recovery.PassphraseInfoError, match="bits") as err:
+        recovery.key_from_passphrase_info("p", {**_info(2_000_000), "bits": 128})
+    assert not isinstance(err.value, KdfCostError)
+
+
+@pytest.mark.parametrize("bad", [0, -1, recovery.MAX_ITERATIONS + 1, True, 5.0, "5", None,
+                                 pytest.param(10**5000, id="5001-digits")])
+def test_silly_max_iterations_are_usage_errors(pbkdf2_calls: list[int], bad: Any) -> None:
+    with pytest.raises(UsageError, match="max_iterations"):
+        recovery.key_from_passphrase_info("p", _info(10), max_iterations=bad)
+    with pytest.raises(UsageError, match="max_iterations"):
+        secret_storage.PassphraseInfo("s", 10).derive("p", max_iterations=bad)
+    assert pbkdf2_calls == []
+
+
+# --- PBKDF2: secret storage key descriptions ------------------------------------------------
+
+
+def _description(iterations: int) -> tuple[bytes, dict[str, Any]]:
+    info = secret_storage.PassphraseInfo("IuLnH7S85YtZmkkBJKwNUKxWF42g9O1H", iterations)
+    key = info.derive("words", max_iterations=iterations)
+    return key, secret_storage.create_key_description(key, passphrase=info).to_json()
+
+
+def test_costly_description_refuses_the_passphrase_not_the_recovery_key(
+    pbkdf2_calls: list[int],
+) -> None:
+    """A description asking for 2,000,000 iterations parses and opens with the raw key or
+    recovery key (no PBKDF2 involved); the passphrase path refuses it before PBKDF2 unless
+    the caller opts in."""
+    key, doc = _description(2_000_000)
+    pbkdf2_calls.clear()
+    parsed = secret_storage.KeyDescription.from_json(doc)
+    assert parsed.passphrase is not None and parsed.passphrase.iterations == 2_000_000
+    assert secret_storage.check_key(key, doc)
+    text = secret_storage.SecretStorageKey(key, "k", doc).to_recovery_key()
+    assert secret_storage.SecretStorageKey.from_recovery_key(text, "k", doc).to_bytes() == key
+    with pytest.raises(secret_storage.SecretStorageKdfCostError) as err:
+        secret_storage.SecretStorageKey.from_passphrase("words", "k", doc)
+    assert isinstance(err.value, secret_storage.SecretStorageError)
+    assert isinstance(err.value, KdfCostError)
+    assert "at most 1000000" in str(err.value) and "max_iterations" in str(err.value)
+    with pytest.raises(secret_storage.SecretStorageKdfCostError):
+        parsed.passphrase.derive("words")
+    assert pbkdf2_calls == []
+    opened = secret_storage.SecretStorageKey.from_passphrase(
+        "words", "k", doc, max_iterations=2_000_000
+    )
+    assert opened.to_bytes() == key and pbkdf2_calls == [2_000_000]
+
+
+def test_new_passphrase_keys_use_the_callers_own_count(pbkdf2_calls: list[int]) -> None:
+    """A writer's explicit count is the caller's choice, not the input's: not bounded."""
+    key = secret_storage.SecretStorageKey.generate_from_passphrase("words", iterations=2_000_000)
+    assert key.description.passphrase is not None
+    assert key.description.passphrase.iterations == 2_000_000 and pbkdf2_calls == [2_000_000]
+
+
+# --- PBKDF2: key export files ---------------------------------------------------------------
+
+
+def _export_with_rounds(rounds: int) -> str:
+    """An export file whose header asks for ``rounds`` (the MAC is junk)."""
+    payload = b"\x01" + bytes(16) + bytes(16) + rounds.to_bytes(4, "big") + b"ct" + bytes(32)
+    return f"{key_export.HEADER}\n{base64.b64encode(payload).decode()}\n{key_export.FOOTER}\n"
+
+
+def test_export_rounds_beyond_the_bound_are_refused_before_pbkdf2(
+    pbkdf2_calls: list[int],
+) -> None:
+    for rounds in (1_000_001, 10_000_000, 2**32 - 1):
+        with pytest.raises(key_export.KeyExportRoundsError) as err:
+            key_export.decrypt_key_file(_export_with_rounds(rounds), "p")
+        assert isinstance(err.value, key_export.KeyExportError)
+        assert isinstance(err.value, KdfCostError)
+        assert "1..1000000" in str(err.value) and "max_rounds" in str(err.value)
+        with pytest.raises(key_export.KeyExportRoundsError):
+            key_export.import_room_keys(_export_with_rounds(rounds), "p")
+        with pytest.raises(key_export.KeyExportRoundsError):
+            key_export.KeyExportReader(_export_with_rounds(rounds), "p")
+    assert pbkdf2_calls == []
+    with pytest.raises(key_export.KeyExportError, match="round count") as zero:
+        key_export.decrypt_key_file(_export_with_rounds(0), "p")
+    assert not isinstance(zero.value, KdfCostError)
+
+
+def test_export_rounds_opt_in(pbkdf2_calls: list[int]) -> None:
+    """Up to the bound the file is read; beyond it ``max_rounds`` lets it through, and a
+    file olmpy wrote with 2,000,000 rounds round-trips with the opt-in."""
+    with pytest.raises(MacError):
+        key_export.decrypt_key_file(_export_with_rounds(1_000_000), "p")
+    with pytest.raises(MacError):
+        key_export.decrypt_key_file(_export_with_rounds(3_000_000), "p", max_rounds=3_000_000)
+    assert pbkdf2_calls == [1_000_000, 3_000_000]
+    armoured = key_export.encrypt_key_file(b"[]", "p", rounds=2_000_000)
+    with pytest.raises(key_export.KeyExportRoundsError):
+        key_export.import_room_keys(armoured, "p")
+    assert key_export.import_room_keys(armoured, "p", max_rounds=2_000_000) == []
