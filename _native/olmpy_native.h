@@ -166,6 +166,11 @@ long olmpy_pickle_open(const uint8_t *key, size_t keylen, const char *text, size
  * + 16 bytes (arrays_to_hex) or 2 * len + 16 bytes (hex_to_arrays). */
 size_t olmpy_json_arrays_to_hex(const uint8_t *in, size_t len, uint8_t *out);
 size_t olmpy_json_hex_to_arrays(const uint8_t *in, size_t len, uint8_t *out);
+/* Lowercase hex pairs (secret bytes, e.g. the marked strings above once parsed) into
+ * out (len / 2 bytes): arithmetic per digit, no table, no branch on a digit's value, no
+ * early exit.  Returns len / 2, or OLMPY_E_DECODE for an odd length or any character
+ * outside 0-9a-f (out is then written but meaningless). */
+long olmpy_hex_decode(const uint8_t *hex, size_t len, uint8_t *out);
 /* Both steps in one call: hex_to_arrays then seal (out: olmpy_pickle_sealed_json_cap
  * bytes), and open then arrays_to_hex (out: 4 * (textlen / 4 * 3 + 16) + 16 bytes). */
 size_t olmpy_pickle_sealed_json_cap(size_t textlen);

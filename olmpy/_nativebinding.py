@@ -559,6 +559,19 @@ def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
     return _buffer(out, written)[:]
 
 
+def hex_decode(digits: bytes) -> bytes:
+    """Lowercase hex pairs as bytes, without tables or branches on the digits (C);
+    PickleError for an odd length or a character outside 0-9a-f."""
+    if type(digits) is not bytes:
+        return _pure.hex_decode(digits)  # converts bytes-likes, refuses the rest
+    n = len(digits)
+    out = _secret_alloc("uint8_t[]", n // 2 + 1)
+    if lib.olmpy_hex_decode(digits, n, out) < 0:
+        _pure.hex_decode(digits)  # raises the precise error
+        raise PickleError("pickle byte string: expected hex digits")  # pragma: no cover
+    return _buffer(out, n // 2)[:]
+
+
 def igs_vodozemac_seal(key: bytes, state: Any, public: bytes, verified: bool) -> str:
     """vodozemac's InboundGroupSession pickle, exactly as its serde writes it, of a
     132-byte initial state (R || counter) and the signing key."""

@@ -641,6 +641,49 @@ def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
     return json_arrays_to_hex(pickle_open(key, text, what))
 
 
+# Secret bytes written as lowercase hex (the marked strings above, once parsed) are decoded
+# without a table and without a branch per digit: one Python integer holds every character
+# in its own 8-bit lane (first character most significant) under a guard lane of 0x01, which
+# keeps the integer's size independent of the digits, and lane-wise arithmetic classifies
+# and converts all of them at once (SPEC.md section 13).
+
+
+def _lanes_at_least(x: int, ones: int, high: int, k: int) -> int:
+    """Bit 7 of each 8-bit lane of ``x`` whose value is >= k (lanes below 0x80, k <= 0x80:
+    c + 0x80 - k stays within its lane)."""
+    return (x + (0x80 - k) * ones) & high
+
+
+def hex_decode(digits: bytes) -> bytes:
+    """Lowercase hex pairs as bytes, by lane arithmetic (no table, no branch per digit);
+    PickleError for an odd length or a character outside 0-9a-f."""
+    if not isinstance(digits, (bytes, bytearray, memoryview)):
+        raise UsageError("hex digits: " + expected("bytes", type(digits).__name__))
+    data = bytes(digits)
+    n = len(data)
+    if n % 2:
+        raise PickleError("pickle byte string: " + expected("hex digits in pairs", f"{n}"))
+    if not n:
+        return b""
+    ones = int.from_bytes(b"\x01" * (n + 1), "big")
+    high = ones << 7
+    x = int.from_bytes(b"\x01" + data, "big")
+    digit = _lanes_at_least(x, ones, high, 0x30) & ~_lanes_at_least(x, ones, high, 0x3A)
+    letter = _lanes_at_least(x, ones, high, 0x61) & ~_lanes_at_least(x, ones, high, 0x67)
+    # A lane of 0x80 or more is bad by itself (its sum may carry into the next lane, whose
+    # flags then do not matter: the verdict is already "bad").
+    bad = ((x & high) | ~(digit | letter)) & (high >> 8)  # every lane but the guard
+    if bad:
+        raise PickleError(
+            "pickle byte string: " + expected("lowercase hex digits (0-9, a-f)", "other text")
+        )
+    # '0'..'9' -> c & 15; 'a'..'f' (bit 6 set) -> (c & 15) + 9.
+    value = (x & (ones * 0x0F)) + 9 * ((x >> 6) & ones)
+    # Each 16-bit unit (high digit, low digit) becomes one byte in its low half.
+    pairs = (value | (value >> 4)) & int.from_bytes(b"\x01" + b"\x00\xff" * (n // 2), "big")
+    return pairs.to_bytes(n + 1, "big")[2::2]
+
+
 # vodozemac's InboundGroupSession pickle in its exact serde layout (SPEC.md section 13).
 _BYTE = rb"(?:0|[1-9][0-9]{0,2})"
 _IGS_EXACT = re.compile(
