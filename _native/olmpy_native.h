@@ -179,6 +179,17 @@ long olmpy_pickle_seal_json(const uint8_t *key, size_t keylen, const uint8_t *te
 long olmpy_pickle_open_json(const uint8_t *key, size_t keylen, const char *text,
                             size_t textlen, uint8_t *out, size_t outcap);
 
+/* Matrix recovery keys (recovery.c): 0x8B 0x01 | key | parity in base58, branch-free on
+ * the key.  decode reads len characters, one byte each (non-ASCII ones already mapped to
+ * 0x20 if whitespace, else 0x7F), ignoring ASCII whitespace (str.isspace); it fills info
+ * with [position of the first character neither base58 nor whitespace, or len; count of
+ * base58 characters; decoded length, or 0 when a character is bad or the count is not
+ * 1..64] and raw with the 35 decoded bytes when that length is 35 (else zeros), and
+ * returns bit 0 = prefix 8b01 matches, bit 1 = parity matches (both 0 unless 35 bytes).
+ * encode writes the 48 characters (no spaces, no terminator) for a 32-byte key. */
+long olmpy_recovery_key_decode(const uint8_t *text, size_t len, uint8_t *raw, size_t *info);
+void olmpy_recovery_key_encode(const uint8_t *key, char *out);
+
 /* PK encryption (pk.c), libolm's scheme: X25519 with an ephemeral key, HKDF(zero salt,
  * shared, "", 80), AES-256-CBC + PKCS#7, MAC = HMAC(mac key, "")[:8].  Encrypt writes the
  * ephemeral public key (32), the MAC (8) and the ciphertext ((ptlen / 16 + 1) * 16 bytes)

@@ -1,7 +1,8 @@
 """Table-free decoders of secrets (issue 9, the libolm CVE-2024-45192 class): the hex
-decoder behind vodozemac pickles' byte strings (SPEC.md section 13) on both backends, and
-their parity.  Ground truth for valid input is the standard library (``bytes.fromhex``,
-used here only as a reference)."""
+decoder behind vodozemac pickles' byte strings (SPEC.md section 13) and base58 recovery keys
+(section 16), on both backends, their parity, and the C under valgrind.  Ground truth is
+the obvious code with tables and Python integers (``bytes.fromhex``, ``str.index``,
+``divmod``), used here only as a reference."""
 
 from __future__ import annotations
 
@@ -236,3 +237,176 @@ def test_random_hex_lengths_both_backends() -> None:
     for n in range(0, 200, 7):
         data = os.urandom(n)
         assert N.hex_decode(data.hex().encode()) == P.hex_decode(data.hex().encode()) == data
+
+
+# --- base58 recovery keys ------------------------------------------------------------------
+
+BITCOIN = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+SPACES = {9, 10, 11, 12, 13, 28, 29, 30, 31, 32}  # str.isspace in ASCII
+
+
+def reference_decode(text: bytes) -> tuple[int, int, int, int, bytes]:
+    """The backends' answer, computed the obvious way (Python integers, an index table)."""
+    first_bad = next((i for i, c in enumerate(text)
+                      if c not in SPACES and chr(c) not in BITCOIN), len(text))
+    digits = [chr(c) for c in text if chr(c) in BITCOIN]
+    nothing = (first_bad, len(digits), 0, 0, bytes(35))
+    if first_bad < len(text) or not 1 <= len(digits) <= 64:
+        return nothing
+    number = 0
+    for char in digits:
+        number = number * 58 + BITCOIN.index(char)
+    zeros = len(digits) - len("".join(digits).lstrip("1"))
+    length = zeros + (number.bit_length() + 7) // 8
+    if length != 35:
+        return first_bad, len(digits), length, 0, bytes(35)
+    raw = number.to_bytes(35, "big")
+    parity = 0
+    for byte in raw:
+        parity ^= byte
+    return first_bad, len(digits), 35, int(raw[:2] == b"\x8b\x01") | (int(parity == 0) << 1), raw
+
+
+def reference_encode(key: bytes) -> str:
+    raw = b"\x8b\x01" + key
+    parity = 0
+    for byte in raw:
+        parity ^= byte
+    number = int.from_bytes(raw + bytes([parity]), "big")
+    out = ""
+    while number:
+        number, digit = divmod(number, 58)
+        out = BITCOIN[digit] + out
+    return out
+
+
+@SETTINGS
+@given(st.binary(min_size=32, max_size=32))
+def test_base58_encode_matches_the_reference(key: bytes) -> None:
+    result = both("recovery_key_encode", key)
+    assert result == ("ok", reference_encode(key)) and len(result[1]) == 48
+    assert both("recovery_key_decode", result[1].encode()) == (
+        "ok", reference_decode(result[1].encode()))
+
+
+@pytest.mark.parametrize("key", [bytes(32), b"\xff" * 32, bytes(31) + b"\x01", b"\x01" + bytes(31)],
+                         ids=["zeros", "ones", "low-bit", "high-byte"])
+def test_base58_extreme_keys(key: bytes) -> None:
+    text = both("recovery_key_encode", key)[1]
+    assert text == reference_encode(key)
+    result = both("recovery_key_decode", text.encode())
+    assert result == ("ok", (48, 48, 35, 3, b"\x8b\x01" + key + result[1][4][34:]))
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([*BITCOIN.encode(), 32, 9, 10, 28, 31]), max_size=90))
+def test_base58_decode_any_layout(chars: list[int]) -> None:
+    """Any mix of base58 characters and whitespace, of any length: both backends give the
+    reference's position, count, length, flags and bytes."""
+    text = bytes(chars)
+    assert both("recovery_key_decode", text) == ("ok", reference_decode(text))
+
+
+@SETTINGS
+@given(st.binary(min_size=32, max_size=32), st.data())
+def test_base58_decode_edited_keys(key: bytes, draw: st.DataObject) -> None:
+    """A real key with one character replaced by any byte (base58, space, punctuation,
+    control or 0x80+), inserted or removed."""
+    text = bytearray(reference_encode(key).encode())
+    position = draw.draw(st.integers(0, len(text) - 1))
+    edit = draw.draw(st.sampled_from(["replace", "insert", "remove"]))
+    value = draw.draw(st.integers(0, 255))
+    if edit == "replace":
+        text[position] = value
+    elif edit == "insert":
+        text.insert(position, value)
+    else:
+        del text[position]
+    assert both("recovery_key_decode", bytes(text)) == ("ok", reference_decode(bytes(text)))
+
+
+def test_base58_decode_edges() -> None:
+    for text in (b"", b" ", b"1", b"1" * 64, b"1" * 65, b"z" * 64, b"z" * 65, b"\x80",
+                 b"\xff" * 10, b" " * 5000 + b"2" + b"\x00", b"EsTc" * 2000):
+        assert both("recovery_key_decode", text) == ("ok", reference_decode(text)), text[:20]
+    big = reference_encode(bytes(range(32))).encode()
+    spread = b" " * 5000 + b"  ".join(big[i:i + 1] for i in range(48)) + b"\t" * 5000
+    assert both("recovery_key_decode", spread)[1][4][2:34] == bytes(range(32))
+    for wrong in ("text", None):
+        assert both("recovery_key_decode", wrong)[1] is UsageError
+    for wrong_key in (bytes(31), bytes(33), "x" * 32, None):
+        assert both("recovery_key_encode", wrong_key)[1] is UsageError
+
+
+@pytest.fixture
+def base58_calls(backend: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    calls: list[str] = []
+    for name in ("recovery_key_decode", "recovery_key_encode"):
+        real = getattr(backend, name)
+
+        def spy(arg: Any, _real: Any = real, _name: str = name) -> Any:
+            calls.append(_name)
+            return _real(arg)
+
+        monkeypatch.setattr(backend, name, spy)
+    yield calls
+
+
+def test_recovery_keys_go_through_the_backend(base58_calls: list[str]) -> None:
+    """olmpy.recovery encodes and decodes with the backend's table-free base58 (it used a
+    dict of character values and Python integers)."""
+    from olmpy import recovery
+
+    key = os.urandom(32)
+    text = recovery.encode_recovery_key(key)
+    assert recovery.decode_recovery_key(text) == key
+    assert base58_calls == ["recovery_key_encode", "recovery_key_decode"]
+
+
+def test_non_ascii_text_keeps_positions(backend: Any) -> None:
+    """Unicode whitespace is ignored like ASCII's; any other non-ASCII character is named
+    with its position in the text as given."""
+    from olmpy import recovery
+
+    key = os.urandom(32)
+    text = recovery.encode_recovery_key(key)
+    assert recovery.decode_recovery_key(text.replace(" ", "\u00a0")) == key
+    assert recovery.decode_recovery_key("\u3000" + text + "\u2029\x85") == key
+    broken = "\u2003\u2003" + text[:5] + "\u00e9" + text[6:]
+    with pytest.raises(recovery.RecoveryKeyError, match=r"'é' at position 7"):
+        recovery.decode_recovery_key(broken)
+    with pytest.raises(recovery.RecoveryKeyError, match=r"'\\ud800' at position 3"):
+        recovery.decode_recovery_key(text[:3] + "\ud800" + text[3:])
+
+
+# --- the native decoders under valgrind -------------------------------------------------------
+
+
+def test_native_decoders_do_not_depend_on_secrets(tmp_path: Any) -> None:
+    """ctgrind's method: tests/ct_harness.c marks keys and texts undefined and runs the
+    native hex and base58 functions under memcheck, which reports any branch or memory
+    address that depends on them (a table lookup or an early exit would be)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    gcc, valgrind = shutil.which("gcc"), shutil.which("valgrind")
+    if gcc is None or valgrind is None or not Path("/usr/include/valgrind/memcheck.h").exists():
+        pytest.skip("needs gcc, valgrind and valgrind's headers")
+    root = Path(__file__).resolve().parent.parent
+    native = root / "_native"
+    binary = tmp_path / "ct_harness"
+    flags = ["-std=c11", f"-I{native}", '-DOLMPY_VERSION_STRING="ct"', "-c"]
+    checked = ["recovery.c", "pickle.c"]  # compiled as the package builds them
+    others = [str(f) for f in sorted(native.glob("*.c")) if f.name not in checked]
+    for args in ([gcc, "-O3", *flags, *(str(native / f) for f in checked),
+                  str(root / "tests" / "ct_harness.c")],
+                 [gcc, "-O0", *flags, *others]):
+        build = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert build.returncode == 0, build.stderr
+    link = subprocess.run([gcc, *map(str, tmp_path.glob("*.o")), "-o", str(binary)],
+                          capture_output=True, text=True, timeout=300)
+    assert link.returncode == 0, link.stderr
+    run = subprocess.run([valgrind, "-q", "--error-exitcode=9", str(binary)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
