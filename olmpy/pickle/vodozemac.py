@@ -204,7 +204,10 @@ def id_map(value: Any, limit: int, what: str) -> dict[int, bytes]:
             raise PickleError(f"{what}: " + expected("key ids that fit a u64", name[:40]))
         if number > limit:
             raise PickleError(f"{what}: " + expected(f"key ids in 0..{limit}", name[:40]))
-        result[number] = byte_array(key, 32, f"{what} key {name}")
+        if type(key) is bytes and len(key) == 32:  # decoded by open_sealed: the usual case
+            result[number] = key
+        else:  # byte_array judges it; its message names the id
+            result[number] = byte_array(key, 32, f"{what} key {name}")
     return result
 
 
