@@ -35,6 +35,7 @@ SOURCES = [
     "olm.c",
     "pickle.c",
     "pk.c",
+    "recovery.c",
 ]
 
 ffibuilder = FFI()

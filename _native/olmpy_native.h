@@ -170,6 +170,11 @@ long olmpy_pickle_open(const uint8_t *key, size_t keylen, const char *text, size
  * + 16 bytes (arrays_to_hex) or 2 * len + 16 bytes (hex_to_arrays). */
 size_t olmpy_json_arrays_to_hex(const uint8_t *in, size_t len, uint8_t *out);
 size_t olmpy_json_hex_to_arrays(const uint8_t *in, size_t len, uint8_t *out);
+/* Lowercase hex pairs (secret bytes, e.g. the marked strings above once parsed) into
+ * out (len / 2 bytes): arithmetic per digit, no table, no branch on a digit's value, no
+ * early exit.  Returns len / 2, or OLMPY_E_DECODE for an odd length or any character
+ * outside 0-9a-f (out is then written but meaningless). */
+long olmpy_hex_decode(const uint8_t *hex, size_t len, uint8_t *out);
 /* Both steps in one call: hex_to_arrays then seal (out: olmpy_pickle_sealed_json_cap
  * bytes), and open then arrays_to_hex (out: 4 * (textlen / 4 * 3 + 16) + 16 bytes). */
 size_t olmpy_pickle_sealed_json_cap(size_t textlen);
@@ -177,6 +182,17 @@ long olmpy_pickle_seal_json(const uint8_t *key, size_t keylen, const uint8_t *te
                             size_t textlen, char *out, size_t outcap);
 long olmpy_pickle_open_json(const uint8_t *key, size_t keylen, const char *text,
                             size_t textlen, uint8_t *out, size_t outcap);
+
+/* Matrix recovery keys (recovery.c): 0x8B 0x01 | key | parity in base58, branch-free on
+ * the key.  decode reads len characters, one byte each (non-ASCII ones already mapped to
+ * 0x20 if whitespace, else 0x7F), ignoring ASCII whitespace (str.isspace); it fills info
+ * with [position of the first character neither base58 nor whitespace, or len; count of
+ * base58 characters; decoded length, or 0 when a character is bad or the count is not
+ * 1..64] and raw with the 35 decoded bytes when that length is 35 (else zeros), and
+ * returns bit 0 = prefix 8b01 matches, bit 1 = parity matches (both 0 unless 35 bytes).
+ * encode writes the 48 characters (no spaces, no terminator) for a 32-byte key. */
+long olmpy_recovery_key_decode(const uint8_t *text, size_t len, uint8_t *raw, size_t *info);
+void olmpy_recovery_key_encode(const uint8_t *key, char *out);
 
 /* PK encryption (pk.c), libolm's scheme: X25519 with an ephemeral key, HKDF(zero salt,
  * shared, "", 80), AES-256-CBC + PKCS#7, MAC = HMAC(mac key, "")[:8].  Encrypt writes the

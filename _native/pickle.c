@@ -21,7 +21,9 @@
  * count and on whether it is a lone 0, so a local timing observer could learn
  * per-byte digit counts (about 1.2 bits a random byte), more than the total length
  * shows; any JSON parser, vodozemac's serde_json included, leaks as much.
- * Digit and hex values themselves go through arithmetic, not tables.
+ * Digit and hex values themselves go through arithmetic, not tables; so does
+ * olmpy_hex_decode, which turns the marked strings back into bytes once Python has
+ * parsed the JSON (one call per pickle).
  */
 #include "olmpy_internal.h"
 
@@ -207,6 +209,24 @@ static int hex_value(uint8_t c, unsigned *bad)
     unsigned is_l = ((l - 6u) >> 31) & (1u ^ (l >> 31));
     *bad |= 1u ^ (is_d | is_l);
     return (int)((d & (0u - is_d)) | ((l + 10u) & (0u - is_l)));
+}
+
+long olmpy_hex_decode(const uint8_t *hex, size_t len, uint8_t *out)
+{
+    /* Every digit goes through hex_value's arithmetic (no table, no branch on its value);
+     * a bad digit only sets a flag, so the loop runs the same for any digits of a given
+     * length, and only the verdict is chosen from the flag, by a mask. */
+    if (len % 2 != 0) {
+        return OLMPY_E_DECODE; /* the length is public */
+    }
+    unsigned bad = 0;
+    for (size_t i = 0; i < len / 2; i++) {
+        unsigned hi = (unsigned)hex_value(hex[2 * i], &bad);
+        unsigned lo = (unsigned)hex_value(hex[2 * i + 1], &bad);
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    long fail = -(long)(bad & 1u); /* all ones when a digit was bad */
+    return ((long)(len / 2) & ~fail) | ((long)OLMPY_E_DECODE & fail);
 }
 
 size_t olmpy_json_hex_to_arrays(const uint8_t *in, size_t len, uint8_t *out)

@@ -594,6 +594,19 @@ def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
     return _buffer(out, written)[:]
 
 
+def hex_decode(digits: bytes) -> bytes:
+    """Lowercase hex pairs as bytes, without tables or branches on the digits (C);
+    PickleError for an odd length or a character outside 0-9a-f."""
+    if type(digits) is not bytes:
+        return _pure.hex_decode(digits)  # converts bytes-likes, refuses the rest
+    n = len(digits)
+    out = _secret_alloc("uint8_t[]", n // 2 + 1)
+    if lib.olmpy_hex_decode(digits, n, out) < 0:
+        _pure.hex_decode(digits)  # raises the precise error
+        raise PickleError("pickle byte string: expected hex digits")  # pragma: no cover
+    return _buffer(out, n // 2)[:]
+
+
 def igs_vodozemac_seal(key: bytes, state: Any, public: bytes, verified: bool) -> str:
     """vodozemac's InboundGroupSession pickle, exactly as its serde writes it, of a
     132-byte initial state (R || counter) and the signing key."""
@@ -626,6 +639,32 @@ def igs_vodozemac_open(
     if result == 1:
         return None
     return _buffer(state)[:], _buffer(public)[:], bool(verified[0])
+
+
+# --- recovery keys (SPEC.md section 16) -------------------------------------------------
+
+
+def recovery_key_decode(text: bytes) -> tuple[int, int, int, int, bytes]:
+    """Decodes recovery key text, one byte per character, branch-free on the key:
+    (first bad position or len, base58 count, decoded length or 0, flags: 1 prefix ok,
+    2 parity ok, the 35 decoded bytes or zeros)."""
+    if type(text) is not bytes:
+        return _pure.recovery_key_decode(text)  # converts bytes-likes, refuses the rest
+    raw = _secret_alloc("uint8_t[35]")
+    info = _scratch("size_t[3]")
+    flags = lib.olmpy_recovery_key_decode(text, len(text), raw, info)
+    return info[0], info[1], info[2], flags, _buffer(raw)[:]
+
+
+def recovery_key_encode(key: bytes) -> str:
+    """The 48 base58 characters of 0x8B 0x01 | key | parity, branch-free on the key."""
+    if type(key) is not bytes or len(key) != 32:
+        return _pure.recovery_key_encode(key)  # converts bytes-likes, refuses the rest
+    out = _scratch("char[48]")
+    lib.olmpy_recovery_key_encode(key, out)
+    text = str(cast(bytes, _buffer(out)), "ascii")
+    lib.olmpy_wipe(out, 48)
+    return text
 
 
 # --- PK encryption (SPEC.md section 16) ------------------------------------------------

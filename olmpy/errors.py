@@ -44,6 +44,12 @@ class PublicKeyMismatchError(PickleError):
     """A pickle stores a public key that its own secret key does not give."""
 
 
+class KdfCostError(DecodeError):
+    """Stored or received parameters ask for a costlier key derivation (scrypt, PBKDF2)
+    than the caller allows; the message names the limit and how to raise it.  Raised
+    before any derivation runs."""
+
+
 class DecryptionError(OlmpyError, ValueError):
     """A well-formed message could not be authenticated or decrypted."""
 

@@ -57,6 +57,7 @@ from olmpy import _b64
 from olmpy.errors import (
     Base64Error,
     DecodeError,
+    KdfCostError,
     KeyDecodeError,
     MacError,
     OlmpyError,
@@ -70,6 +71,7 @@ from olmpy.primitives import AesCtr64
 
 __all__ = [
     "ALGORITHM",
+    "DEFAULT_MAX_ROUNDS",
     "DEFAULT_ROUNDS",
     "FOOTER",
     "HEADER",
@@ -83,6 +85,7 @@ __all__ = [
     "KeyExportEntryError",
     "KeyExportError",
     "KeyExportReader",
+    "KeyExportRoundsError",
     "KeyExportVersionError",
     "KeyExportWriter",
     "Progress",
@@ -106,7 +109,10 @@ DEFAULT_ROUNDS = 500_000
 MIN_ROUNDS = 100_000
 """The least a writer uses unless told ``allow_low_rounds``: the spec's "at least 100,000"."""
 MAX_ROUNDS = 10_000_000
-"""The most a reader accepts by default (20x Element's), so a hostile file cannot stall it."""
+"""The most a writer uses (20x Element's)."""
+DEFAULT_MAX_ROUNDS = 1_000_000
+"""The most a reader accepts unless given a larger ``max_rounds``: 2x Element's 500,000, above
+every client's setting (SPEC.md section 18), so a hostile file costs at most about 0.4 s."""
 
 KDF = "kdf"
 """Progress stage: key derivation, reported as (0, N) and (N, N)."""
@@ -149,6 +155,10 @@ class KeyExportBase64Error(KeyExportError, Base64Error):
 
 class KeyExportVersionError(KeyExportError, VersionError):
     """A key export payload starts with a version byte other than 0x01."""
+
+
+class KeyExportRoundsError(KeyExportError, KdfCostError):
+    """A key export file asks for more PBKDF2 rounds than the reader's ``max_rounds``."""
 
 
 class KeyExportEntryError(KeyExportError):
@@ -813,7 +823,9 @@ class KeyExportReader:
     Iterating yields ``ExportedRoomKey`` records one at a time (constant memory apart
     from one entry); ``plaintext()`` yields the raw decrypted bytes instead.  Either can
     be used once.  A bad entry raises ``KeyExportEntryError`` after the entries before
-    it were yielded; all of them were authenticated.
+    it were yielded; all of them were authenticated.  The file chooses its PBKDF2 round
+    count: more than ``max_rounds`` (default ``DEFAULT_MAX_ROUNDS``, 1,000,000) raises
+    ``KeyExportRoundsError`` (a ``KdfCostError``) before any derivation.
     """
 
     def __init__(
@@ -821,7 +833,7 @@ class KeyExportReader:
         source: Source,
         passphrase: str | bytes,
         *,
-        max_rounds: int = MAX_ROUNDS,
+        max_rounds: int = DEFAULT_MAX_ROUNDS,
         progress: Progress | None = None,
     ) -> None:
         secret = _passphrase_bytes(passphrase)
@@ -873,7 +885,8 @@ class KeyExportReader:
         salt, iv = head[1:17], head[17:33]
         rounds = int.from_bytes(head[33:37], "big")
         if not 1 <= rounds <= max_rounds:
-            raise KeyExportError(
+            error = KeyExportRoundsError if rounds else KeyExportError
+            raise error(
                 "key export round count: "
                 + expected(f"1..{max_rounds} (raise max_rounds to allow more)", rounds)
             )
@@ -1066,7 +1079,7 @@ def decrypt_key_file(
     source: Source,
     passphrase: str | bytes,
     *,
-    max_rounds: int = MAX_ROUNDS,
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
     progress: Progress | None = None,
 ) -> bytes:
     """The whole decrypted payload of an export file, after its MAC verified."""
@@ -1078,7 +1091,7 @@ def import_room_keys(
     source: Source,
     passphrase: str | bytes,
     *,
-    max_rounds: int = MAX_ROUNDS,
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
     progress: Progress | None = None,
 ) -> list[ExportedRoomKey]:
     """Every session of an export file; all or nothing."""

@@ -12,11 +12,18 @@ written in base58 with the Bitcoin alphabet, with a space after every 4th charac
 A passphrase key (``m.pbkdf2``) is PBKDF2-HMAC-SHA-512 of the passphrase's UTF-8
 bytes, with the salt string's UTF-8 bytes as salt, ``iterations`` rounds and
 ``bits / 8`` bytes of output (256 bits unless told otherwise).  PBKDF2 runs in
-OpenSSL through ``cryptography``.
+OpenSSL through ``cryptography``.  The iteration count of a stored ``passphrase`` object is
+chosen by whoever wrote the account data, so ``key_from_passphrase_info`` admits at most
+``DEFAULT_MAX_ITERATIONS`` (1,000,000: every client's setting, see SPEC.md section 16)
+unless the caller passes a larger ``max_iterations``.
 
-Base58 is done here with Python integers: it is an encoding step, not a cipher, and
-the only base58 code in reach.  Error messages never quote bytes derived from the
-key (not even the parity byte).
+Base58 runs on the active backend (``recovery_key_decode`` / ``recovery_key_encode``),
+branch-free on the key in the native core: character values by arithmetic on the
+character code (no alphabet table) and a fixed-width multiply-add over every limb
+(SPEC.md section 16).  What decoding reveals is what it reports: where the first
+character outside the alphabet is, how many base58 characters there are, the decoded
+length and whether prefix and parity match.  Error messages never quote bytes derived
+from the key (not even the parity byte).
 """
 
 from __future__ import annotations
@@ -28,13 +35,16 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from olmpy.errors import DecodeError, UsageError, brief, expected
+from olmpy import _backend
+from olmpy.errors import DecodeError, KdfCostError, UsageError, brief, expected
 
 __all__ = [
     "DEFAULT_ITERATIONS",
+    "DEFAULT_MAX_ITERATIONS",
     "MAX_ITERATIONS",
     "PBKDF2_ALGORITHM",
     "RECOVERY_KEY_PREFIX",
+    "PassphraseCostError",
     "PassphraseInfoError",
     "RecoveryKeyError",
     "decode_recovery_key",
@@ -51,11 +61,11 @@ _GROUP = 4
 _MAX_CHARS = 64  # 35 bytes need at most 48 characters; leading "1"s may add a few
 
 BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_BASE58_VALUE = {c: i for i, c in enumerate(BASE58_ALPHABET)}
 
 PBKDF2_ALGORITHM = "m.pbkdf2"
 DEFAULT_ITERATIONS = 500_000  # what Element and matrix-js-sdk write
-MAX_ITERATIONS = 10_000_000  # refuse parameters that would take minutes of CPU
+MAX_ITERATIONS = 10_000_000  # the most olmpy derives at all (about 4 s here)
+DEFAULT_MAX_ITERATIONS = 1_000_000  # the most stored parameters get unless the caller allows
 _MIN_NEW_ITERATIONS = 100_000  # the spec's example; fresh parameters use at least this
 _MAX_BITS = 4096
 _SALT_ALPHABET = string.ascii_letters + string.digits
@@ -70,70 +80,27 @@ class PassphraseInfoError(DecodeError):
     """A ``passphrase`` object (m.pbkdf2 parameters from account data) is malformed."""
 
 
+class PassphraseCostError(PassphraseInfoError, KdfCostError):
+    """A ``passphrase`` object asks for more PBKDF2 iterations than the caller allows."""
+
+
 
 
 
 # --- base58 -------------------------------------------------------------------------------
 
 
-def _base58_encode(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    digits = []
-    while number:
-        number, rem = divmod(number, 58)
-        digits.append(BASE58_ALPHABET[rem])
-    zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * zeros + "".join(reversed(digits))
-
-
-def _compact(text: str) -> str:
-    """``text`` without whitespace, checked: base58 characters only, at most 64 of them.
-
-    One pass that keeps at most 64 characters, so a huge input costs time linear in
-    its length and no memory beyond a copy of those.
-    """
-    kept: list[str] = []
-    count = 0
-    for position, char in enumerate(text):
-        if char.isspace():
-            continue
-        if char not in _BASE58_VALUE:
-            raise RecoveryKeyError(
-                "recovery key: "
-                + expected(
-                    "base58 characters (no 0, O, I or l)", f"{char!r} at position {position}"
-                )
-            )
-        count += 1
-        if count <= _MAX_CHARS:
-            kept.append(char)
-    if not count:
-        raise RecoveryKeyError("recovery key: " + expected("48 base58 characters", "none"))
-    if count > _MAX_CHARS:  # decoding is quadratic: refuse long text before it
-        raise RecoveryKeyError(
-            "recovery key: " + expected("48 base58 characters", f"{count} characters")
-        )
-    return "".join(kept)
-
-
-def _base58_decode(text: str) -> bytes:
-    """Decodes base58 ``text`` (already checked by ``_compact``)."""
-    number = 0
-    for char in text:
-        number = number * 58 + _BASE58_VALUE[char]
-    zeros = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * zeros + body
+def _characters(text: str) -> bytes:
+    """One byte per character of ``text``, as the backends read it: ASCII as it is; other
+    whitespace (``str.isspace``) as a space and anything else as 0x7F, so positions stay
+    those of the text as given.  A recovery key is ASCII, so only text that is not a
+    well-formed key takes the per-character path."""
+    if text.isascii():
+        return text.encode("ascii")
+    return bytes(c if c < 0x80 else 0x20 if chr(c).isspace() else 0x7F for c in map(ord, text))
 
 
 # --- recovery keys ------------------------------------------------------------------------
-
-
-def _parity(data: bytes) -> int:
-    parity = 0
-    for byte in data:
-        parity ^= byte
-    return parity
 
 
 def encode_recovery_key(key: bytes) -> str:
@@ -143,8 +110,7 @@ def encode_recovery_key(key: bytes) -> str:
     key = bytes(key)
     if len(key) != KEY_LENGTH:
         raise UsageError("recovery key: " + expected("32 bytes", f"{len(key)} bytes"))
-    raw = RECOVERY_KEY_PREFIX + key
-    text = _base58_encode(raw + bytes([_parity(raw)]))
+    text: str = _backend.impl.recovery_key_encode(key)
     return " ".join(text[i : i + _GROUP] for i in range(0, len(text), _GROUP))
 
 
@@ -157,28 +123,43 @@ def decode_recovery_key(text: str) -> bytes:
     """
     if not isinstance(text, str):
         raise UsageError("recovery key: " + expected("a str", type(text).__name__))
-    compact = _compact(text)
-    raw = _base58_decode(compact)
-    if len(raw) != _RAW_LENGTH:
+    data = _characters(text)
+    first_bad, count, length, flags, raw = _backend.impl.recovery_key_decode(data)
+    if first_bad < len(data):
+        raise RecoveryKeyError(
+            "recovery key: "
+            + expected(
+                "base58 characters (no 0, O, I or l)",
+                f"{text[first_bad]!r} at position {first_bad}",
+            )
+        )
+    if not count:
+        raise RecoveryKeyError("recovery key: " + expected("48 base58 characters", "none"))
+    if count > _MAX_CHARS:
+        raise RecoveryKeyError(
+            "recovery key: " + expected("48 base58 characters", f"{count} characters")
+        )
+    if length != _RAW_LENGTH:
         raise RecoveryKeyError(
             "recovery key: "
             + expected(
                 f"{_RAW_LENGTH} bytes once decoded (48 characters)",
-                f"{len(raw)} bytes from {len(compact)} characters",
+                f"{length} bytes from {count} characters",
             )
         )
-    if raw[:2] != RECOVERY_KEY_PREFIX:
+    if not flags & 1:
         raise RecoveryKeyError(
             "recovery key: "
             + expected(f"the prefix {RECOVERY_KEY_PREFIX.hex()}", f"{raw[:2].hex()}")
             + " (not a Matrix recovery key)"
         )
-    if _parity(raw) != 0:
+    if not flags & 2:
         raise RecoveryKeyError(
             "recovery key: expected a matching parity byte, got one that does not match "
             "(a character is mistyped)"
         )
-    return raw[2 : 2 + KEY_LENGTH]
+    key: bytes = raw[2 : 2 + KEY_LENGTH]
+    return key
 
 
 # --- passphrase keys ----------------------------------------------------------------------
@@ -191,6 +172,26 @@ def _check_iterations(iterations: object, minimum: int = 1) -> int:
             + expected(f"an int in {minimum}..{MAX_ITERATIONS}", brief(iterations))
         )
     return iterations
+
+
+def check_max_iterations(max_iterations: object) -> int:
+    """Validates a caller's ``max_iterations`` (UsageError unless an int in
+    1..MAX_ITERATIONS)."""
+    if type(max_iterations) is not int or not 1 <= max_iterations <= MAX_ITERATIONS:
+        raise UsageError(
+            "max_iterations: "
+            + expected(f"an int in 1..{MAX_ITERATIONS}", brief(max_iterations))
+        )
+    return max_iterations
+
+
+def iterations_beyond(what: str, iterations: int, max_iterations: int) -> str:
+    """The message for stored parameters that ask for more than ``max_iterations``."""
+    return (
+        f"{what}: " + expected(f"at most {max_iterations} PBKDF2 iterations", iterations)
+        + f" (pass max_iterations= up to {MAX_ITERATIONS} to allow more; the default, "
+        f"{DEFAULT_MAX_ITERATIONS}, admits every known client's setting)"
+    )
 
 
 def _check_bits(bits: object) -> int:
@@ -238,15 +239,19 @@ def generate_passphrase_info(iterations: int = DEFAULT_ITERATIONS) -> dict[str, 
     }
 
 
-def key_from_passphrase_info(passphrase: str, info: dict[str, Any]) -> bytes:
+def key_from_passphrase_info(
+    passphrase: str, info: dict[str, Any], *, max_iterations: int = DEFAULT_MAX_ITERATIONS
+) -> bytes:
     """The key for ``passphrase`` under a ``passphrase`` object read from account data.
 
     A malformed object (not a dict, another algorithm, a missing, mistyped or empty
     salt, iterations that are not an integer in 1..10,000,000, ``bits`` other than
-    256/null/absent) raises ``PassphraseInfoError``: the object comes from the server,
-    and a server-chosen huge count is refused before any work.  A bad ``passphrase``
-    (the caller's) raises ``UsageError`` as in ``key_from_passphrase``.
+    256/null/absent) raises ``PassphraseInfoError``.  The object comes from the server,
+    so more iterations than ``max_iterations`` (default 1,000,000) raise
+    ``PassphraseCostError`` (a ``PassphraseInfoError`` and a ``KdfCostError``) before any
+    work.  A bad ``passphrase`` or ``max_iterations`` (the caller's) raises ``UsageError``.
     """
+    limit = check_max_iterations(max_iterations)
     what = "passphrase info"
     if not isinstance(info, dict):
         raise PassphraseInfoError(f"{what}: " + expected("a JSON object", type(info).__name__))
@@ -271,4 +276,6 @@ def key_from_passphrase_info(passphrase: str, info: dict[str, Any]) -> bytes:
         raise PassphraseInfoError(
             f"{what} bits: " + expected("256, null or absent", brief(bits))
         )
+    if iterations > limit:
+        raise PassphraseCostError(iterations_beyond(f"{what} iterations", iterations, limit))
     return key_from_passphrase(passphrase, salt, iterations)

@@ -37,6 +37,7 @@ from olmpy import _b64, primitives, recovery
 from olmpy.errors import (
     Base64Error,
     DecodeError,
+    KdfCostError,
     MacError,
     UsageError,
     VersionError,
@@ -53,6 +54,7 @@ __all__ = [
     "PassphraseInfo",
     "SecretStorageAlgorithmError",
     "SecretStorageError",
+    "SecretStorageKdfCostError",
     "SecretStorageKey",
     "SecretStorageKeyMismatchError",
     "SecretStorageMacError",
@@ -81,6 +83,11 @@ class SecretStorageError(DecodeError):
 
 class SecretStorageAlgorithmError(SecretStorageError, VersionError):
     """A key description names an algorithm other than m.secret_storage.v1.aes-hmac-sha2."""
+
+
+class SecretStorageKdfCostError(SecretStorageError, KdfCostError):
+    """A key description's passphrase parameters ask for more PBKDF2 iterations than the
+    caller allows (``max_iterations``)."""
 
 
 class SecretStorageMacError(MacError):
@@ -284,8 +291,19 @@ class PassphraseInfo:
         return {"algorithm": self.algorithm, "salt": self.salt,
                 "iterations": self.iterations, "bits": self.bits}
 
-    def derive(self, passphrase: str) -> bytes:
-        """The 32-byte key for ``passphrase`` (PBKDF2-HMAC-SHA-512 in OpenSSL)."""
+    def derive(
+        self, passphrase: str, *, max_iterations: int = recovery.DEFAULT_MAX_ITERATIONS
+    ) -> bytes:
+        """The 32-byte key for ``passphrase`` (PBKDF2-HMAC-SHA-512 in OpenSSL).
+
+        The iterations come from account data, so more than ``max_iterations`` (default
+        1,000,000, every client's setting) raise ``SecretStorageKdfCostError`` before any
+        work; pass a larger value (up to 10,000,000) to allow more.
+        """
+        limit = recovery.check_max_iterations(max_iterations)
+        if self.iterations > limit:
+            raise SecretStorageKdfCostError(recovery.iterations_beyond(
+                "key description passphrase.iterations", self.iterations, limit))
         return recovery.key_from_passphrase(passphrase, self.salt, self.iterations, self.bits)
 
 
@@ -438,7 +456,7 @@ class SecretStorageKey:
         """A new key derived from ``passphrase`` under fresh m.pbkdf2 parameters."""
         fresh = recovery.generate_passphrase_info(iterations)
         info = PassphraseInfo(fresh["salt"], fresh["iterations"])
-        key = info.derive(passphrase)
+        key = info.derive(passphrase, max_iterations=info.iterations)  # the caller's own count
         return cls(key, _key_id_arg(key_id),
                    create_key_description(key, name=name, passphrase=info))
 
@@ -450,14 +468,18 @@ class SecretStorageKey:
 
     @classmethod
     def from_passphrase(cls, passphrase: str, key_id: str,
-                        description: KeyDescription | Mapping[str, Any]) -> SecretStorageKey:
-        """Opens the key derived from ``passphrase`` with the description's parameters."""
+                        description: KeyDescription | Mapping[str, Any], *,
+                        max_iterations: int = recovery.DEFAULT_MAX_ITERATIONS
+                        ) -> SecretStorageKey:
+        """Opens the key derived from ``passphrase`` with the description's parameters;
+        ``max_iterations`` bounds the server-chosen PBKDF2 count (see ``PassphraseInfo``)."""
         parsed = (description if isinstance(description, KeyDescription)
                   else KeyDescription.from_json(description))
         if parsed.passphrase is None:
             raise UsageError(f"secret storage key {key_id!r}: expected a description with "
                              "passphrase parameters, got one without (use the recovery key)")
-        return cls(parsed.passphrase.derive(passphrase), key_id, parsed)
+        key = parsed.passphrase.derive(passphrase, max_iterations=max_iterations)
+        return cls(key, key_id, parsed)
 
     @property
     def event_type(self) -> str:
