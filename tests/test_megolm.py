@@ -309,3 +309,36 @@ def test_new_session_key_material(backend: ModuleType) -> None:
     assert nacl.bindings.crypto_sign_seed_keypair(raw_secret[:32])[0] == public
     other_state, _, other_public = backend.megolm_group_new()
     assert backend.read_secret(other_state) != raw_state and other_public != public
+
+
+def test_session_keys_compare_secrets_in_constant_time(
+    backend: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Key equality goes through hmac.compare_digest, and a key's hash depends only on its
+    public parts (session id and index): two keys that differ only in the secret ratchet are
+    unequal but hash alike, so a hash table never leaks which ratchet bytes differ."""
+    import hmac
+
+    seed = bytes(range(32))
+    signed_a = GroupSession.from_parts(bytes(128), 7, seed).session_key
+    signed_b = GroupSession.from_parts(bytes([1]) * 128, 7, seed).session_key
+    export_a = InboundGroupSession(signed_a).export_at(7)
+    export_b = InboundGroupSession(signed_b).export_at(7)
+    assert export_a is not None and export_b is not None
+    for a, b in ((signed_a, signed_b), (export_a, export_b)):
+        assert (a.session_id, a.message_index) == (b.session_id, b.message_index)
+        assert a != b
+        assert hash(a) == hash(b)
+        same = type(a).from_bytes(a.to_bytes())
+        assert a == same and hash(a) == hash(same)
+    assert export_a != signed_a  # another kind of key is never equal
+    compared: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def spy(x: bytes, y: bytes) -> bool:
+        compared.append((x, y))
+        return real(x, y)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    assert signed_a != signed_b and export_a == ExportedSessionKey.from_bytes(export_a.to_bytes())
+    assert len(compared) == 2

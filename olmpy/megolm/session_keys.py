@@ -8,6 +8,7 @@ verdict; vodozemac accepts them on exports, see SPEC.md).
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from olmpy import _b64, primitives
@@ -78,10 +79,13 @@ class _KeyBase:
         return self._bytes
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._bytes == self._bytes
+        # The bytes hold the secret ratchet: compare them in constant time.
+        return type(other) is type(self) and hmac.compare_digest(other._bytes, self._bytes)
 
     def __hash__(self) -> int:
-        return hash(self._bytes)
+        # Only public parts (index and Ed25519 key), so equal keys hash alike and the hash
+        # says nothing about the ratchet.
+        return hash((type(self).__name__, self._bytes[1:5], self._bytes[133:165]))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self.session_id}, index={self.message_index})"
