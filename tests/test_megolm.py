@@ -342,3 +342,18 @@ def test_session_keys_compare_secrets_in_constant_time(
     monkeypatch.setattr(hmac, "compare_digest", spy)
     assert signed_a != signed_b and export_a == ExportedSessionKey.from_bytes(export_a.to_bytes())
     assert len(compared) == 2
+
+
+def test_decrypted_message_repr_hides_plaintext(backend: ModuleType) -> None:
+    """A DecryptedMessage shows its index and plaintext length, never the plaintext, and
+    still behaves as the (plaintext, message_index) tuple it is."""
+    out = GroupSession()
+    out.encrypt(b"skip")
+    result = InboundGroupSession(out.session_key).decrypt(out.encrypt(b"the launch code"))
+    for text in (repr(result), str(result), f"{result}", repr([result])):
+        assert "launch" not in text and "code" not in text
+    assert repr(result) == "DecryptedMessage(plaintext=<15 bytes>, message_index=1)"
+    assert isinstance(result, tuple) and result == (b"the launch code", 1)
+    plaintext, index = result
+    assert (plaintext, index) == (result.plaintext, result.message_index)
+    assert result._replace(message_index=2) == (b"the launch code", 2)

@@ -26,10 +26,20 @@ from olmpy.pickle import native as native_pickle
 
 
 class DecryptedMessage(NamedTuple):
-    """A decrypted Megolm message: its plaintext and ratchet index."""
+    """A decrypted Megolm message: its plaintext and ratchet index.
+
+    A tuple ``(plaintext, message_index)``; its repr shows the plaintext's length only, so
+    logging a result never writes the message into a log.
+    """
 
     plaintext: bytes
     message_index: int
+
+    def __repr__(self) -> str:
+        return (
+            f"DecryptedMessage(plaintext=<{len(self.plaintext)} bytes>, "
+            f"message_index={self.message_index})"
+        )
 
 
 class SessionOrdering(enum.Enum):
