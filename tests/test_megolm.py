@@ -357,3 +357,33 @@ def test_decrypted_message_repr_hides_plaintext(backend: ModuleType) -> None:
     plaintext, index = result
     assert (plaintext, index) == (result.plaintext, result.message_index)
     assert result._replace(message_index=2) == (b"the launch code", 2)
+
+
+# y = 2: (y^2 - 1) / (d y^2 + 1) is not a square mod 2^255 - 19, so no x exists.
+NOT_A_POINT = (2).to_bytes(32, "little")
+
+
+def test_session_key_not_a_curve_point_is_refused(backend: ModuleType) -> None:
+    """An exported or signed key whose Ed25519 key is not a curve point is a CurvePointError
+    (a KeyDecodeError) naming what was expected, raised before any signature check."""
+    export = bytes([1]) + (5).to_bytes(4, "big") + bytes(range(128)) + NOT_A_POINT
+    signed = bytes([2]) + export[1:] + bytes(64)
+    attempts = [
+        lambda: InboundGroupSession.import_session(olmpy._b64.encode(export)),
+        lambda: ExportedSessionKey.from_bytes(export),
+        lambda: InboundGroupSession(olmpy._b64.encode(signed)),
+        lambda: SessionKey.from_bytes(signed),
+    ]
+    for attempt in attempts:
+        with pytest.raises(olmpy.CurvePointError) as info:
+            attempt()
+        assert isinstance(info.value, olmpy.KeyDecodeError)
+        assert "expected a point on the Ed25519 curve, got 32 bytes that are not one" in str(
+            info.value
+        )
+    # a key that is a point (even one of small order, which can never verify) imports
+    identity = (1).to_bytes(32, "little")
+    session = InboundGroupSession.import_session(
+        ExportedSessionKey.from_bytes(export[:133] + identity)
+    )
+    assert session.session_id == olmpy._b64.encode(identity)

@@ -3,7 +3,8 @@
 Signed (229 bytes): 0x02 | index u32 BE | R0..R3 (128) | Ed25519 key (32) |
 signature (64) over the first 165 bytes.  Export (165 bytes): 0x01 | index |
 R0..R3 | Ed25519 key.  Lengths are exact: trailing bytes are rejected (libolm's
-verdict; vodozemac accepts them on exports, see SPEC.md).
+verdict; vodozemac accepts them on exports, see SPEC.md).  The Ed25519 key must be a
+curve point (vodozemac's verdict; libolm takes any 32 bytes): CurvePointError.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from olmpy import _b64, primitives
 from olmpy.errors import KeyDecodeError, SignatureError, UsageError, VersionError, expected
+from olmpy.keys import check_ed25519_point
 
 SIGNED_VERSION = 0x02
 EXPORT_VERSION = 0x01
@@ -52,6 +54,7 @@ class _KeyBase:
             raise KeyDecodeError(
                 f"{self._what}: " + expected(f"{self._length} bytes", f"{len(raw)} bytes")
             )
+        check_ed25519_point(raw[133:165], f"{self._what} Ed25519 key")
 
     @classmethod
     def _trusted(cls, raw: bytes) -> Any:

@@ -25,6 +25,8 @@ Peer differences found and pinned here (each asserted, none skipped):
   BAD_MESSAGE_MAC.
 * An exported key with a trailing byte: vodozemac accepts it; libolm and olmpy
   reject it (olmpy: KeyDecodeError).
+* An Ed25519 key that is not a curve point: vodozemac and olmpy (CurvePointError)
+  refuse it in an exported or signed key; libolm imports such an export.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from hypothesis import strategies as st
 import olmpy
 from olmpy.errors import (
     CiphertextError,
+    CurvePointError,
     DecodeError,
     DecryptionError,
     KeyDecodeError,
@@ -88,6 +91,15 @@ def assert_unknown_index(rx: Receiver, message: str) -> None:
     else:
         error = peers.rejection(lambda: rx.decrypt(message))
         assert peers.is_unknown_index_error(rx.lib, error), error
+
+
+def vodozemac_takes_key(ed25519_key: bytes) -> bool:
+    """Whether vodozemac accepts ``ed25519_key`` as a session's signing key (a curve point)."""
+    try:
+        peers.importer("vodozemac", peers.b64encode(bytes([1]) + bytes(132) + ed25519_key))
+    except Exception:  # vodozemac's key decode error
+        return False
+    return True
 
 
 def assert_all_reject(session_key: str, message: str) -> None:
@@ -435,6 +447,8 @@ def test_tampered_session_key_rejected(backend: ModuleType, signer: str) -> None
     for name, offset, error in SESSION_KEY_TAMPERING:
         changed = bytearray(raw)
         changed[offset] ^= 0x01
+        if name == "public-key" and not vodozemac_takes_key(bytes(changed[133:165])):
+            error = CurvePointError  # the flipped bit left the curve: refused before the signature
         variants.append((name, bytes(changed), error))
     variants += [("truncated", raw[:-1], KeyDecodeError), ("extended", raw + b"\0", KeyDecodeError)]
     for name, bad, error in variants:
@@ -481,6 +495,37 @@ def test_tampered_exported_key(backend: ModuleType) -> None:
         b"secret",
         7,
     )
+
+
+def test_ed25519_key_must_be_a_curve_point(backend: ModuleType) -> None:
+    """An exported key whose Ed25519 key is not a curve point: olmpy refuses it exactly when
+    vodozemac does (CurvePointError); libolm imports any 32 bytes.  A signed key with such a
+    key is refused by all three (olmpy: CurvePointError, before the signature)."""
+    rng = random.Random(0x506F696E74)
+    ratchet = rng.randbytes(128)
+    p = 2**255 - 19
+    candidates = [i.to_bytes(32, "little") for i in range(10)]
+    candidates += [v.to_bytes(32, "little") for v in (p - 1, p, p + 1, p + 2, 2**255 - 1)]
+    candidates += [b"\xff" * 32, bytes(31) + b"\x80"]
+    candidates += [rng.randbytes(32) for _ in range(48)]
+    refused = 0
+    for key in candidates:
+        raw = bytes([1]) + (3).to_bytes(4, "big") + ratchet + key
+        text = peers.b64encode(raw)
+        assert peers.importer("libolm", text).first_known_index == 3
+        if vodozemac_takes_key(key):
+            assert peers.importer("vodozemac", text).first_known_index == 3
+            assert olmpy.InboundGroupSession.import_session(text).first_known_index == 3
+            continue
+        refused += 1
+        with pytest.raises(CurvePointError, match="expected a point on the Ed25519 curve"):
+            olmpy.InboundGroupSession.import_session(text)
+        signed = peers.b64encode(bytes([2]) + raw[1:] + rng.randbytes(64))
+        with pytest.raises(CurvePointError):
+            olmpy.InboundGroupSession(signed)
+        for lib in PEERS:
+            peers.rejection(lambda lib=lib, signed=signed: peers.receiver(lib, signed))
+    assert 10 < refused < len(candidates) - 10  # about half of all 32-byte strings
 
 
 @pytest.mark.parametrize("sender_lib", LIBS)
