@@ -387,3 +387,22 @@ def test_session_key_not_a_curve_point_is_refused(backend: ModuleType) -> None:
         ExportedSessionKey.from_bytes(export[:133] + identity)
     )
     assert session.session_id == olmpy._b64.encode(identity)
+
+
+def test_export_at_far_ahead(backend: ModuleType) -> None:
+    """export_at reaches any index at or after the first known one, 2**31 or more ahead
+    included (the peers export there too); only indexes behind it are None."""
+    seed = bytes(range(32))
+    first = 1000
+    sender = GroupSession.from_parts(bytes(range(128)), first, seed)
+    inbound = InboundGroupSession(sender.session_key)
+    near = inbound.export_at(first + 2**31 - 1)
+    assert near is not None
+    stepped = InboundGroupSession.import_session(near)
+    for index in (first + 2**31, first + 2**31 + 1, 0xFFFFFFFF):
+        key = inbound.export_at(index)
+        assert key is not None and key.message_index == index
+        assert key == stepped.export_at(index)  # the same ratchet, reached in two legs
+    for index in (first - 1, 0):
+        assert inbound.export_at(index) is None
+    assert inbound.first_known_index == first  # exporting moves nothing

@@ -149,11 +149,17 @@ class InboundGroupSession:
         return DecryptedMessage(plaintext, index)
 
     def export_at(self, index: int) -> ExportedSessionKey | None:
-        """The exported key at ``index``, or None if ``index`` is below the first known one."""
+        """The exported key at ``index``, or None if ``index`` is below the first known one.
+
+        Any index at or after the first known one exports, however far ahead (as in
+        vodozemac); an index below it exports only when libolm would reach it by following
+        the sender across the u32 wrap (less than 2**31 ahead modulo 2**32).
+        """
         if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
             raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", shown(index)))
         initial: bytes = self._b.read_secret(self._initial)
-        if _ahead(index, _counter(initial)) < 0:
+        first = _counter(initial)
+        if index < first and _ahead(index, first) < 0:
             return None
         work = self._b.secret_buffer(initial)
         try:

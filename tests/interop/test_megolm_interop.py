@@ -13,9 +13,10 @@ Peer differences found and pinned here (each asserted, none skipped):
   post-wrap message as an unknown (earlier) index and exports nothing past it.
   It still decrypts post-wrap messages given a key exported after the wrap.
 * Half-range window.  An index 2**31 or more past the first known one: olmpy
-  and a fresh libolm session treat it as unknown; vodozemac decrypts/exports it.
-  libolm's answer depends on its *latest* ratchet, which ``export_session``
-  moves: after exporting at first+2**31-1 it will export first+2**31.
+  and a fresh libolm session refuse to decrypt it, vodozemac decrypts it.  olmpy
+  and vodozemac export it; libolm's answer depends on its *latest* ratchet, which
+  ``export_session`` moves: after exporting at first+2**31-1 it exports
+  first+2**31 too, with the same bytes.
 * Padding.  With a valid MAC and signature, libolm returns an empty plaintext
   for a zero-length ciphertext, accepts padding whose bytes disagree (it only
   checks that the last byte is at most 16; a 0 byte means "no padding"), and
@@ -315,20 +316,21 @@ def test_u32_wrap_receiving(backend: ModuleType, sender_lib: str, receiver_lib: 
 
 
 def test_half_range_window(backend: ModuleType) -> None:
-    """2**31 past the first known index: olmpy and fresh libolm refuse, vodozemac accepts."""
+    """2**31 past the first known index: olmpy and vodozemac export, a fresh libolm session
+    refuses until its window has moved; only decryption keeps libolm's half-range rule."""
     ratchet0, seed = peers.random_parts()
     first = 1000
     key = peers.export_key(ratchet0, first, seed)
     far = first + HALF
     rxs = {lib: peers.importer(lib, key) for lib in LIBS}
-    # olmpy answers by the first known index alone
-    assert rxs["olmpy"].export_at(far) is None
-    assert rxs["olmpy"].export_at(far - 1) is not None
-    # a fresh libolm session agrees with olmpy; vodozemac does not (plain u32 compare)
-    assert rxs["libolm"].export_at(far) is None
+    # olmpy exports as vodozemac does (plain u32 comparison)
     vodozemac_far = rxs["vodozemac"].export_at(far)
     assert vodozemac_far is not None
-    # ... and libolm's export moves its latest ratchet, which widens its window
+    assert rxs["olmpy"].export_at(far) == vodozemac_far
+    assert rxs["olmpy"].export_at(far - 1) is not None
+    # a fresh libolm session refuses ...
+    assert rxs["libolm"].export_at(far) is None
+    # ... but libolm's export moves its latest ratchet, which widens its window: same bytes
     assert rxs["libolm"].export_at(far - 1) == rxs["olmpy"].export_at(far - 1)
     assert rxs["libolm"].export_at(far) == vodozemac_far
     # a message that far ahead: olmpy refuses it, vodozemac decrypts it
@@ -406,6 +408,30 @@ def test_exports_agree_from_any_start(backend: ModuleType, start: int, delta: in
         assert got["vodozemac"] is None
     if start > 0:
         assert peers.importer("olmpy", key).export_at(start - 1) is None
+
+
+@settings(HYPOTHESIS, max_examples=60)
+@given(start=st.integers(0, HALF - 1), data=st.data())
+def test_exports_far_ahead_match_the_peers(backend: ModuleType, start: int,
+                                           data: st.DataObject) -> None:
+    """2**31 or more past the first known index (up to 2**32 - 1), olmpy exports vodozemac's
+    bytes, and libolm's once its latest ratchet is within half the range; olmpy refuses only
+    indexes behind the first known one, as both peers do."""
+    ratchet, seed = peers.random_parts()
+    key = peers.export_key(ratchet, start, seed)
+    index = data.draw(st.integers(start + HALF, 0xFFFFFFFF), label="index")
+    olmpy_far = peers.importer("olmpy", key).export_at(index)
+    assert olmpy_far is not None
+    assert olmpy_far == peers.importer("vodozemac", key).export_at(index)
+    libolm_rx = peers.importer("libolm", key)
+    assert libolm_rx.export_at(index) is None  # a fresh libolm session refuses ...
+    for hop in (start + HALF - 1, index - 1):  # ... until exports (< 2**31 apart) move it
+        assert libolm_rx.export_at(hop) is not None
+    assert libolm_rx.export_at(index) == olmpy_far
+    if start > 0:
+        behind = data.draw(st.integers(0, start - 1), label="behind")
+        for lib in LIBS:
+            assert peers.importer(lib, key).export_at(behind) is None, lib
 
 
 # --- 7. signed session keys, and tampering ----------------------------------------------
