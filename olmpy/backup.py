@@ -121,7 +121,7 @@ class BackedUpRoomKey:
         return self.session_key.message_index
 
     def session(self) -> InboundGroupSession:
-        """A new InboundGroupSession from the key (unverified until a message decrypts)."""
+        """A new InboundGroupSession from the key (unverified: a backup entry is not signed)."""
         return InboundGroupSession.import_session(self.session_key)
 
     def to_json(self) -> dict[str, Any]:

@@ -547,3 +547,30 @@ def test_session_id_is_required(backend: ModuleType) -> None:
     assert decrypt_session_data(
         dec, body["session_data"], session_id=session.session_id
     ).session_id == session.session_id
+
+
+def test_forged_backup_entry_never_shows_verified(backend: ModuleType) -> None:
+    """The review's attack: knowing only the backup's public key, anyone can write an entry
+    for a session of their own (and claim is_verified).  It restores and decrypts the
+    forger's messages, but the session is never verified, in memory or in any pickle."""
+    backup = PkDecryption()
+    forger = olmpy.GroupSession()
+    body = key_backup_data(
+        backup.public_key,  # all the forger needs
+        olmpy.InboundGroupSession(forger.session_key),
+        sender_key=SENDER,
+        sender_claimed_keys=CLAIMED,
+        is_verified=True,
+    )
+    entry = decrypt_key_backup_data(backup, body, session_id=forger.session_id)
+    assert entry.is_verified is True  # the server-visible claim, only reported
+    session = entry.room_key.session()
+    for text in (b"pay the invoice", b"to this account"):
+        assert session.decrypt(forger.encrypt(text)).plaintext == text
+        assert not session.is_verified
+    key = bytes(range(32))
+    assert not olmpy.InboundGroupSession.from_pickle(session.pickle(key), key).is_verified
+    again = olmpy.InboundGroupSession.from_vodozemac_pickle(session.to_vodozemac_pickle(key), key)
+    assert not again.is_verified
+    libolm_body = olmpy.pickle.libolm.open_sealed(session.to_libolm_pickle(key), key, "test")
+    assert libolm_body[-1] == 0  # libolm's verified flag, written truthfully

@@ -59,7 +59,11 @@ def test_session_key_fields(backend: ModuleType) -> None:
 
 
 def test_verification_state(backend: ModuleType) -> None:
-    """A signed key starts verified; an import becomes verified only after a decrypt."""
+    """Only a signed key verifies a session: an import stays unverified, whatever decrypts.
+
+    A decrypt proves only that the holder of the session's own Ed25519 key sent the message;
+    whoever made an exported key (a forwarding device, anyone who can write to a key
+    backup) holds that key, so a decrypt says nothing about who the sender is."""
     out = GroupSession()
     msg = out.encrypt(b"x")
     assert InboundGroupSession(out.session_key).is_verified
@@ -70,8 +74,16 @@ def test_verification_state(backend: ModuleType) -> None:
     with pytest.raises(olmpy.UnknownMessageIndexError):
         imported.decrypt(msg)
     assert not imported.is_verified
-    imported.decrypt(out.encrypt(b"y"))
-    assert imported.is_verified
+    for i in range(3):
+        assert imported.decrypt(out.encrypt(b"y")).message_index == 1 + i
+        assert not imported.is_verified
+    # a session someone else made, "exported" by its maker: decrypts, never verified
+    forger = GroupSession()
+    forged = InboundGroupSession.import_session(
+        InboundGroupSession(forger.session_key).export_at(0)  # type: ignore[arg-type]
+    )
+    assert forged.decrypt(forger.encrypt(b"I am Alice")).plaintext == b"I am Alice"
+    assert not forged.is_verified
 
 
 def test_export_at(backend: ModuleType) -> None:
@@ -124,6 +136,12 @@ def test_compare_and_merge(backend: ModuleType) -> None:
     assert merged is not None
     assert merged.first_known_index == 0
     assert merged.is_verified
+    # two unverified copies stay unverified, even after one of them decrypted
+    unverified_copy.decrypt(out.encrypt(b"c"))
+    assert unverified_copy.compare(late) is SessionOrdering.BETTER
+    both = late.merge(unverified_copy)
+    assert both is not None and both.first_known_index == 0 and not both.is_verified
+    assert unverified_copy.merge(late).is_verified is False  # type: ignore[union-attr]
 
 
 def test_compare_detects_forged_ratchet(backend: ModuleType) -> None:

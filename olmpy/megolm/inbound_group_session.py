@@ -8,6 +8,12 @@ decrypted from the latest ratchet when i >= latest, otherwise from a copy of
 the initial ratchet advanced to i.  Decrypt checks, in order: version and
 structure, the Ed25519 signature, the MAC; only then AES runs, and only then
 the latest ratchet moves.  A failed decrypt changes nothing.
+
+Trust: ``is_verified`` is set only by a signed session key (``InboundGroupSession(key)``)
+and never by a decrypt.  A message's signature proves only that the holder of the
+session's Ed25519 key sent it, and whoever made an exported key holds that key; so an
+imported session (forwarded, restored from a backup, read from an export file) stays
+unverified however many messages decrypt.  See SPEC.md section 6.
 """
 
 from __future__ import annotations
@@ -90,7 +96,7 @@ class InboundGroupSession:
 
     @classmethod
     def import_session(cls, session_key: ExportedSessionKey | str) -> InboundGroupSession:
-        """Creates a session from an exported key; it is unverified until a message decrypts."""
+        """Creates a session from an exported key; it is unverified, and stays so."""
         if isinstance(session_key, str):
             session_key = ExportedSessionKey(session_key)
         elif not isinstance(session_key, ExportedSessionKey):
@@ -132,7 +138,11 @@ class InboundGroupSession:
 
     @property
     def is_verified(self) -> bool:
-        """True once the signing key is authenticated: by a signed session key or a decrypt."""
+        """True when a signed session key (m.room_key) vouched for the signing key.
+
+        Only ``InboundGroupSession(session_key)``, or a merge with such a session, makes
+        it true; a decrypt never does (as in vodozemac, unlike libolm).
+        """
         return self._verified
 
     def decrypt(self, message: MegolmMessage | str) -> DecryptedMessage:
@@ -145,7 +155,6 @@ class InboundGroupSession:
             raise UsageError("message: " + expected("MegolmMessage or str", type(message).__name__))
         latest: Any = self._latest
         plaintext, index = self._b.megolm_decrypt(self._initial, latest, self._public, raw, True)
-        self._verified = True
         return DecryptedMessage(plaintext, index)
 
     def export_at(self, index: int) -> ExportedSessionKey | None:
@@ -204,7 +213,9 @@ class InboundGroupSession:
             self._b.wipe(work)
 
     def compare(self, other: InboundGroupSession) -> SessionOrdering:
-        """Compares two copies of a session: BETTER means ``self`` can decrypt more."""
+        """Compares two copies of a session: BETTER means ``self`` can decrypt more or, at
+        the same first index, is verified while ``other`` is not (vodozemac calls that
+        EQUAL)."""
         if self._public != other._public or not self._connected(other):
             return SessionOrdering.UNCONNECTED
         a, b = self.first_known_index, other.first_known_index
@@ -215,7 +226,8 @@ class InboundGroupSession:
         return SessionOrdering.EQUAL
 
     def merge(self, other: InboundGroupSession) -> InboundGroupSession | None:
-        """A copy with the lower first index and the union of verification, or None."""
+        """A copy with the lower first index, verified if either copy is, or None when the
+        two are not copies of one session (as vodozemac's ``merge``)."""
         order = self.compare(other)
         if order is SessionOrdering.UNCONNECTED:
             return None

@@ -32,10 +32,13 @@ Peer differences found and pinned here (each asserted, none skipped):
 
 from __future__ import annotations
 
+import json
 import random
 from types import ModuleType
 
+import olm
 import pytest
+import vodozemac
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -227,8 +230,10 @@ def test_export_at_later_index(backend: ModuleType, sender_lib: str, receiver_li
         assert len(set(exports.values())) == 1, exports
 
 
-def test_olmpy_import_is_unverified_until_decrypt(backend: ModuleType) -> None:
-    """An olmpy session imported from a peer's export is unverified until a message decrypts."""
+def test_import_stays_unverified_after_decrypt(backend: ModuleType) -> None:
+    """An olmpy session imported from a peer's export stays unverified after a decrypt, as
+    vodozemac's does (read from its pickle); libolm alone sets its flag on a decrypt."""
+    cipher = peers.PickleCipher(bytes(range(32)))
     for peer in PEERS:
         tx = peers.new_sender(peer)
         key = tx.session_key()
@@ -238,8 +243,17 @@ def test_olmpy_import_is_unverified_until_decrypt(backend: ModuleType) -> None:
         session = olmpy.InboundGroupSession.import_session(exported)
         assert not session.is_verified
         assert session.decrypt(message).plaintext == b"x"
-        assert session.is_verified
+        assert not session.is_verified
         assert olmpy.InboundGroupSession(key).is_verified
+        vz = vodozemac.InboundGroupSession.import_session(vodozemac.ExportedSessionKey(exported))
+        assert bytes(vz.decrypt(vodozemac.MegolmMessage.from_base64(message)).plaintext) == b"x"
+        vz_state = json.loads(cipher.open(vz.pickle(bytes(range(32)))))
+        assert vz_state["signing_key_verified"] is False
+        lib = olm.InboundGroupSession.import_session(exported)
+        libolm_cipher = peers.PickleCipher(b"k")
+        assert libolm_cipher.open(lib.pickle("k")).endswith(b"\x00")  # the flag, last
+        lib.decrypt(message)
+        assert libolm_cipher.open(lib.pickle("k")).endswith(b"\x01")
 
 
 # --- 4. indexes around 2**24 and across the u32 wrap --------------------------------------
