@@ -41,6 +41,7 @@ from olmpy.megolm import (
     ReplayGuard,
     SessionKey,
     SessionOrdering,
+    SessionSource,
 )
 from olmpy.olm import Account, AnyOlmMessage, Message, PreKeyMessage, Session
 from olmpy.pickle.dehydrated import DehydratedDevice
@@ -104,6 +105,7 @@ __all__ = [
     "SessionKey",
     "SessionMismatchError",
     "SessionOrdering",
+    "SessionSource",
     "SignatureError",
     "UnknownMessageIndexError",
     "UnknownOneTimeKeyError",

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 from olmpy import _b64
 from olmpy.errors import DecodeError, DecryptionError, UsageError, brief, expected
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey
-from olmpy.megolm.inbound_group_session import InboundGroupSession
+from olmpy.megolm.inbound_group_session import InboundGroupSession, SessionSource
 from olmpy.megolm.session_keys import ExportedSessionKey
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
 from olmpy.signed_json import Signer, sign_json, verify_json
@@ -122,7 +122,7 @@ class BackedUpRoomKey:
 
     def session(self) -> InboundGroupSession:
         """A new InboundGroupSession from the key (unverified: a backup entry is not signed)."""
-        return InboundGroupSession.import_session(self.session_key)
+        return InboundGroupSession.import_session(self.session_key, source=SessionSource.BACKUP)
 
     def to_json(self) -> dict[str, Any]:
         """The ``BackedUpSessionData`` JSON object."""

@@ -89,6 +89,7 @@ def test_js_sdk_backup_decrypts_to_its_session(backend: ModuleType) -> None:
     assert room_key.first_known_index == 0
     session = room_key.session()
     assert not session.is_verified
+    assert session.source is olmpy.SessionSource.BACKUP
     decrypted = session.decrypt(JS["megolm_message"])
     event = json.loads(decrypted.plaintext)
     assert {k: event[k] for k in JS["clear_event"]} == JS["clear_event"]

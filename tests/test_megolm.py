@@ -17,6 +17,7 @@ from olmpy import (
     ReplayGuard,
     SessionKey,
     SessionOrdering,
+    SessionSource,
 )
 
 
@@ -424,3 +425,53 @@ def test_export_at_far_ahead(backend: ModuleType) -> None:
     for index in (first - 1, 0):
         assert inbound.export_at(index) is None
     assert inbound.first_known_index == first  # exporting moves nothing
+
+
+def test_session_source(backend: ModuleType) -> None:
+    """Each constructor records where the session came from; import_session takes the
+    source (forwarded by default) and refuses to call an unsigned key a room key."""
+    out = GroupSession()
+    signed = InboundGroupSession(out.session_key)
+    assert signed.source is SessionSource.ROOM_KEY and signed.is_verified
+    export = signed.export_at(0)
+    assert export is not None
+    assert InboundGroupSession.import_session(export).source is SessionSource.FORWARDED
+    for source in (SessionSource.FORWARDED, SessionSource.BACKUP, SessionSource.EXPORT_FILE,
+                   SessionSource.UNKNOWN):
+        session = InboundGroupSession.import_session(export.to_base64(), source=source)
+        assert session.source is source and not session.is_verified
+        assert f"source={source.value}" in repr(session)
+    with pytest.raises(olmpy.UsageError, match=r"got SessionSource\.ROOM_KEY"):
+        InboundGroupSession.import_session(export, source=SessionSource.ROOM_KEY)
+    with pytest.raises(olmpy.UsageError, match=r"expected a SessionSource.*, got 'backup'"):
+        InboundGroupSession.import_session(export, source="backup")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        InboundGroupSession.import_session(export, SessionSource.BACKUP)  # type: ignore[misc]
+
+
+def test_merge_keeps_the_source_of_the_kept_ratchet(backend: ModuleType) -> None:
+    """A merge takes the source of the copy whose ratchet it keeps (on a tie the verified
+    one, which compare ranks BETTER) and is verified when either copy is."""
+    out = GroupSession()
+    forwarded = InboundGroupSession.import_session(
+        InboundGroupSession(out.session_key).export_at(0)  # type: ignore[arg-type]
+    )
+    out.encrypt(b"a")
+    out.encrypt(b"b")
+    room_key = InboundGroupSession(out.session_key)  # signed, at index 2
+    for merged in (room_key.merge(forwarded), forwarded.merge(room_key)):
+        assert merged is not None
+        assert merged.first_known_index == 0 and merged.is_verified
+        assert merged.source is SessionSource.FORWARDED
+    backup = InboundGroupSession.import_session(
+        room_key.export_at(2), source=SessionSource.BACKUP  # type: ignore[arg-type]
+    )
+    assert backup.compare(room_key) is SessionOrdering.WORSE
+    for merged in (backup.merge(room_key), room_key.merge(backup)):
+        assert merged is not None
+        assert merged.source is SessionSource.ROOM_KEY and merged.is_verified
+    export_file = InboundGroupSession.import_session(
+        room_key.export_at(2), source=SessionSource.EXPORT_FILE  # type: ignore[arg-type]
+    )
+    assert backup.compare(export_file) is SessionOrdering.EQUAL
+    assert backup.merge(export_file).source is SessionSource.BACKUP  # type: ignore[union-attr]

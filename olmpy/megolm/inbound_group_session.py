@@ -23,7 +23,7 @@ import hmac
 from typing import Any, NamedTuple
 
 from olmpy import _b64, _backend
-from olmpy.errors import PickleError, UsageError, expected, shown
+from olmpy.errors import PickleError, UsageError, brief, expected, shown
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import EXPORT_VERSION, ExportedSessionKey, SessionKey
@@ -46,6 +46,34 @@ class DecryptedMessage(NamedTuple):
             f"DecryptedMessage(plaintext=<{len(self.plaintext)} bytes>, "
             f"message_index={self.message_index})"
         )
+
+
+class SessionSource(enum.Enum):
+    """Where an inbound session's key came from (SPEC.md section 6).
+
+    Only ROOM_KEY sessions start verified; the other sources carry an unsigned exported
+    key.  UNKNOWN marks sessions loaded from a libolm or vodozemac pickle, which do not
+    record it.
+    """
+
+    ROOM_KEY = "room_key"
+    """A signed session key, as sent in ``m.room_key`` (``InboundGroupSession(key)``)."""
+    FORWARDED = "forwarded"
+    """An exported key another device sent (``m.forwarded_room_key``)."""
+    BACKUP = "backup"
+    """An exported key restored from server-side key backup (``olmpy.backup``)."""
+    EXPORT_FILE = "export_file"
+    """An exported key read from a key export file (``olmpy.key_export``)."""
+    UNKNOWN = "unknown"
+    """Not recorded: a session from a peer's pickle format, or a caller that cannot say."""
+
+
+_IMPORT_SOURCES = (
+    SessionSource.FORWARDED,
+    SessionSource.BACKUP,
+    SessionSource.EXPORT_FILE,
+    SessionSource.UNKNOWN,
+)
 
 
 class SessionOrdering(enum.Enum):
@@ -75,7 +103,16 @@ def _ahead(index: int, base: int) -> int:
 class InboundGroupSession:
     """An inbound Megolm session, created from a signed or an exported session key."""
 
-    __slots__ = ("__weakref__", "_b", "_initial", "_latest", "_owner", "_public", "_verified")
+    __slots__ = (
+        "__weakref__",
+        "_b",
+        "_initial",
+        "_latest",
+        "_owner",
+        "_public",
+        "_source",
+        "_verified",
+    )
 
     def __init__(self, session_key: SessionKey | str) -> None:
         if isinstance(session_key, str):
@@ -84,19 +121,31 @@ class InboundGroupSession:
             raise UsageError(
                 "session key: " + expected("SessionKey or str", type(session_key).__name__)
             )
-        self._setup(session_key.to_bytes(), verified=True)
+        self._setup(session_key.to_bytes(), True, SessionSource.ROOM_KEY)
 
-    def _setup(self, raw: bytes, verified: bool) -> None:
+    def _setup(self, raw: bytes, verified: bool, source: SessionSource) -> None:
         b = _backend.impl
         self._b = b
         state = raw[5:133] + raw[1:5]
         self._owner, self._initial, self._latest = b.secret_state_pair(state, state)
         self._public = raw[133:165]
         self._verified = verified
+        self._source = source
 
     @classmethod
-    def import_session(cls, session_key: ExportedSessionKey | str) -> InboundGroupSession:
-        """Creates a session from an exported key; it is unverified, and stays so."""
+    def import_session(
+        cls,
+        session_key: ExportedSessionKey | str,
+        *,
+        source: SessionSource = SessionSource.FORWARDED,
+    ) -> InboundGroupSession:
+        """Creates a session from an exported key; it is unverified, and stays so.
+
+        ``source`` records where the key came from: FORWARDED (the default, the usual use
+        of an import, as in vodozemac), BACKUP, EXPORT_FILE or UNKNOWN.  ROOM_KEY is
+        refused: an exported key carries no signature.  ``olmpy.backup`` and
+        ``olmpy.key_export`` pass their own source.
+        """
         if isinstance(session_key, str):
             session_key = ExportedSessionKey(session_key)
         elif not isinstance(session_key, ExportedSessionKey):
@@ -104,21 +153,35 @@ class InboundGroupSession:
                 "exported session key: "
                 + expected("ExportedSessionKey or str", type(session_key).__name__)
             )
+        if not isinstance(source, SessionSource) or source not in _IMPORT_SOURCES:
+            raise UsageError(
+                "source of an exported key: "
+                + expected(
+                    "a SessionSource other than ROOM_KEY (an exported key is unsigned)",
+                    str(source) if isinstance(source, SessionSource) else brief(source),
+                )
+            )
         self = cls.__new__(cls)
-        self._setup(session_key.to_bytes(), verified=False)
+        self._setup(session_key.to_bytes(), False, source)
         return self
 
     @classmethod
     def _from_states(
-        cls, initial: bytes, latest: bytes, public: bytes, verified: bool
+        cls,
+        initial: bytes,
+        latest: bytes,
+        public: bytes,
+        verified: bool,
+        source: SessionSource = SessionSource.UNKNOWN,
     ) -> InboundGroupSession:
-        """Builds a session from raw 132-byte states (pickle import)."""
+        """Builds a session from raw 132-byte states (pickle import, merge)."""
         self = cls.__new__(cls)
         b = _backend.impl
         self._b = b
         self._owner, self._initial, self._latest = b.secret_state_pair(initial, latest)
         self._public = public
         self._verified = verified
+        self._source = source
         return self
 
     @property
@@ -135,6 +198,11 @@ class InboundGroupSession:
     def first_known_index(self) -> int:
         """The lowest index this session can decrypt."""
         return _counter(self._b.read_secret(self._initial))
+
+    @property
+    def source(self) -> SessionSource:
+        """Where the session's key came from (a ROOM_KEY, FORWARDED, ... SessionSource)."""
+        return self._source
 
     @property
     def is_verified(self) -> bool:
@@ -227,7 +295,8 @@ class InboundGroupSession:
 
     def merge(self, other: InboundGroupSession) -> InboundGroupSession | None:
         """A copy with the lower first index, verified if either copy is, or None when the
-        two are not copies of one session (as vodozemac's ``merge``)."""
+        two are not copies of one session (as vodozemac's ``merge``).  Its ``source`` is
+        that of the copy whose ratchet it keeps (``compare``'s BETTER one, else ``self``)."""
         order = self.compare(other)
         if order is SessionOrdering.UNCONNECTED:
             return None
@@ -242,6 +311,7 @@ class InboundGroupSession:
             latest,
             self._public,
             self._verified or other._verified,
+            best._source,
         )
 
     def _libolm_body(self) -> bytes:
@@ -330,5 +400,6 @@ class InboundGroupSession:
     def __repr__(self) -> str:
         return (
             f"InboundGroupSession(session_id={self.session_id}, "
-            f"first_known_index={self.first_known_index}, verified={self._verified})"
+            f"first_known_index={self.first_known_index}, verified={self._verified}, "
+            f"source={self._source.value})"
         )
