@@ -75,6 +75,18 @@ _IMPORT_SOURCES = (
     SessionSource.UNKNOWN,
 )
 
+# olmpy's pickle: the libolm body, then this extension (SPEC.md section 12):
+# version (1) | source code | verified flag (vodozemac's meaning: a signed key vouched).
+_EXTENSION_VERSION = 1
+_SOURCE_CODES = {
+    SessionSource.UNKNOWN: 0,
+    SessionSource.ROOM_KEY: 1,
+    SessionSource.FORWARDED: 2,
+    SessionSource.BACKUP: 3,
+    SessionSource.EXPORT_FILE: 4,
+}
+_SOURCES = {code: source for source, code in _SOURCE_CODES.items()}
+
 
 class SessionOrdering(enum.Enum):
     """How two copies of one Megolm session compare (as in vodozemac's Rust API)."""
@@ -108,6 +120,7 @@ class InboundGroupSession:
         "_b",
         "_initial",
         "_latest",
+        "_libolm_flag",
         "_owner",
         "_public",
         "_source",
@@ -131,6 +144,7 @@ class InboundGroupSession:
         self._public = raw[133:165]
         self._verified = verified
         self._source = source
+        self._libolm_flag = False
 
     @classmethod
     def import_session(
@@ -173,8 +187,13 @@ class InboundGroupSession:
         public: bytes,
         verified: bool,
         source: SessionSource = SessionSource.UNKNOWN,
+        libolm_flag: bool = False,
     ) -> InboundGroupSession:
-        """Builds a session from raw 132-byte states (pickle import, merge)."""
+        """Builds a session from raw 132-byte states (pickle import, merge).
+
+        ``libolm_flag`` is a libolm-format verified flag read but not trusted; it is only
+        written back to libolm pickles, so they round-trip byte for byte.
+        """
         self = cls.__new__(cls)
         b = _backend.impl
         self._b = b
@@ -182,6 +201,7 @@ class InboundGroupSession:
         self._public = public
         self._verified = verified
         self._source = source
+        self._libolm_flag = libolm_flag
         return self
 
     @property
@@ -312,28 +332,47 @@ class InboundGroupSession:
             self._public,
             self._verified or other._verified,
             best._source,
+            self._libolm_flag or other._libolm_flag,
         )
 
     def _libolm_body(self) -> bytes:
-        """The raw (unsealed) libolm pickle body."""
+        """The raw (unsealed) libolm pickle body.
+
+        Its flag is libolm's: set when a signed key verified the session, or when a libolm
+        pickle this session was loaded from had it set (kept for byte-identical round trips).
+        """
         raw = (
             libolm.u32(2)
             + self._b.read_secret(self._initial)
             + self._b.read_secret(self._latest)
             + self._public
-            + bytes([1 if self._verified else 0])
+            + bytes([1 if self._verified or self._libolm_flag else 0])
         )
         return bytes(raw)
 
     def pickle(self, pickle_key: bytes | str) -> str:
-        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
-        return native_pickle.seal(self._libolm_body(), "inbound_group_session", pickle_key)
+        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt).
+
+        It keeps ``source`` and ``is_verified`` (SPEC.md section 12).
+        """
+        extension = bytes(
+            [_EXTENSION_VERSION, _SOURCE_CODES[self._source], 1 if self._verified else 0]
+        )
+        return native_pickle.seal(
+            self._libolm_body() + extension, "inbound_group_session", pickle_key
+        )
 
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
-        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        """Loads a pickle made by ``pickle`` with the same key or passphrase.
+
+        A pickle from before olmpy recorded the source (no extension) loads unverified,
+        source UNKNOWN: its flag was then set by any decrypt, as libolm's is.
+        """
         body = native_pickle.open_sealed(pickle, "inbound_group_session", pickle_key)
-        return cls._from_libolm_body(body, "olmpy inbound group session pickle body")
+        return cls._from_libolm_body(
+            body, "olmpy inbound group session pickle body", olmpy_extension=True
+        )
 
     def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
         """This session as a vodozemac ``InboundGroupSession`` pickle (32-byte key)."""
@@ -346,7 +385,11 @@ class InboundGroupSession:
 
     @classmethod
     def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> InboundGroupSession:
-        """Loads a vodozemac ``InboundGroupSession`` pickle."""
+        """Loads a vodozemac ``InboundGroupSession`` pickle.
+
+        Its ``signing_key_verified`` means what ``is_verified`` means (set only by a signed
+        key), so it is read as is; the format has no source, so ``source`` is UNKNOWN.
+        """
         what = "vodozemac inbound group session pickle"
         if not isinstance(pickle, (str, bytes)):
             raise UsageError(f"{what}: " + expected("a pickle str", type(pickle).__name__))
@@ -376,26 +419,62 @@ class InboundGroupSession:
         return cls._from_states(initial, latest, public, verified)
 
     def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
-        """This session as a libolm inbound group session pickle (version 2)."""
+        """This session as a libolm inbound group session pickle (version 2).
+
+        The flag is set when the session is verified, or when it came from a libolm pickle
+        whose flag was set; libolm has no field for the source.
+        """
         return libolm.seal(self._libolm_body(), pickle_key)
 
     @classmethod
-    def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
-        """Loads a libolm inbound group session pickle (version 2, or the older 1)."""
+    def from_libolm_pickle(
+        cls, pickle: str, pickle_key: bytes | str, *, trust_verified_flag: bool = False
+    ) -> InboundGroupSession:
+        """Loads a libolm inbound group session pickle (version 2, or the older 1).
+
+        libolm sets its verified flag on the first decrypt of an imported session too, so
+        by default a version-2 session loads unverified whatever the flag says (it is kept
+        and written back by ``to_libolm_pickle``).  ``trust_verified_flag=True`` reads the
+        flag as ``is_verified``, as vodozemac does: right only for a store that never
+        imported a key into libolm.  Version 1 (libolm made those only from signed keys)
+        loads verified.  ``source`` is UNKNOWN.
+        """
         what = "libolm inbound group session pickle"
-        return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
+        if type(trust_verified_flag) is not bool:
+            got = brief(trust_verified_flag)
+            raise UsageError("trust_verified_flag: " + expected("a bool", got))
+        return cls._from_libolm_body(
+            libolm.open_sealed(pickle, pickle_key, what), what, trust_flag=trust_verified_flag
+        )
 
     @classmethod
-    def _from_libolm_body(cls, raw: bytes, what: str) -> InboundGroupSession:
+    def _from_libolm_body(
+        cls, raw: bytes, what: str, *, trust_flag: bool = False, olmpy_extension: bool = False
+    ) -> InboundGroupSession:
         reader = libolm.Reader(raw, what)
         version = libolm.version(reader, (1, 2), what)
         initial = reader.take(132)
         latest = reader.take(132)
         public = reader.take(32)
         # Version 1 had no flag: libolm made every such session from a signed key.
-        verified = True if version == 1 else reader.flag()
+        flag = True if version == 1 else reader.flag()
+        verified = flag and (version == 1 or trust_flag)
+        source = SessionSource.UNKNOWN
+        if olmpy_extension and reader.remaining():
+            extension = reader.u8()
+            if extension != _EXTENSION_VERSION:
+                raise PickleError(
+                    f"{what} extension version: " + expected(str(_EXTENSION_VERSION), extension)
+                )
+            code = reader.u8()
+            if code not in _SOURCES:
+                raise PickleError(
+                    f"{what} source: " + expected(f"a code in 0..{len(_SOURCES) - 1}", code)
+                )
+            source = _SOURCES[code]
+            verified = reader.flag()
         reader.end()
-        return cls._from_states(initial, latest, public, verified)
+        return cls._from_states(initial, latest, public, verified, source, libolm_flag=flag)
 
     def __repr__(self) -> str:
         return (
