@@ -384,7 +384,7 @@ NOT_A_POINT = (2).to_bytes(32, "little")
 
 def test_session_key_not_a_curve_point_is_refused(backend: ModuleType) -> None:
     """An exported or signed key whose Ed25519 key is not a curve point is a CurvePointError
-    (a KeyDecodeError) naming what was expected, raised before any signature check."""
+    (a KeyDecodeError) naming what was expected, whatever the signature."""
     export = bytes([1]) + (5).to_bytes(4, "big") + bytes(range(128)) + NOT_A_POINT
     signed = bytes([2]) + export[1:] + bytes(64)
     attempts = [

@@ -44,6 +44,10 @@ class _KeyBase:
         return bytes(raw)
 
     def _parse(self, raw: bytes) -> None:
+        self._parse_layout(raw)
+        check_ed25519_point(raw[133:165], f"{self._what} Ed25519 key")
+
+    def _parse_layout(self, raw: bytes) -> None:
         if not raw:
             raise KeyDecodeError(f"{self._what}: " + expected(f"{self._length} bytes", "0 bytes"))
         if raw[0] != self._version:
@@ -54,7 +58,6 @@ class _KeyBase:
             raise KeyDecodeError(
                 f"{self._what}: " + expected(f"{self._length} bytes", f"{len(raw)} bytes")
             )
-        check_ed25519_point(raw[133:165], f"{self._what} Ed25519 key")
 
     @classmethod
     def _trusted(cls, raw: bytes) -> Any:
@@ -103,10 +106,14 @@ class SessionKey(_KeyBase):
     _what = "Megolm session key"
 
     def _parse(self, raw: bytes) -> None:
-        super()._parse(raw)
+        self._parse_layout(raw)
         try:
             primitives.ed25519_verify(raw[133:165], raw[:165], raw[165:229])
         except SignatureError:
+            # A key that is not a curve point can verify nothing; name that, as for an
+            # export.  Checked only after a failure: the verdict is the same, and a genuine
+            # key does not pay for a second decompression.
+            check_ed25519_point(raw[133:165], f"{self._what} Ed25519 key")
             raise SignatureError(
                 "Megolm session key: expected a signature by its own key, "
                 "got one that does not verify"

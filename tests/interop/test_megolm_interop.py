@@ -488,7 +488,7 @@ def test_tampered_session_key_rejected(backend: ModuleType, signer: str) -> None
         changed = bytearray(raw)
         changed[offset] ^= 0x01
         if name == "public-key" and not vodozemac_takes_key(bytes(changed[133:165])):
-            error = CurvePointError  # the flipped bit left the curve: refused before the signature
+            error = CurvePointError  # the flipped bit left the curve: no signature can verify
         variants.append((name, bytes(changed), error))
     variants += [("truncated", raw[:-1], KeyDecodeError), ("extended", raw + b"\0", KeyDecodeError)]
     for name, bad, error in variants:
@@ -540,7 +540,7 @@ def test_tampered_exported_key(backend: ModuleType) -> None:
 def test_ed25519_key_must_be_a_curve_point(backend: ModuleType) -> None:
     """An exported key whose Ed25519 key is not a curve point: olmpy refuses it exactly when
     vodozemac does (CurvePointError); libolm imports any 32 bytes.  A signed key with such a
-    key is refused by all three (olmpy: CurvePointError, before the signature)."""
+    key is refused by all three (olmpy: CurvePointError, not SignatureError)."""
     rng = random.Random(0x506F696E74)
     ratchet = rng.randbytes(128)
     p = 2**255 - 19
