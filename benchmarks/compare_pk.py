@@ -128,7 +128,9 @@ def rows() -> list[tuple[str, dict[str, Runner]]]:
         (
             "restore one session (decrypt + import)",
             {
-                "olmpy": lambda: decrypt_key_backup_data(mine, my_body).room_key.session(),
+                "olmpy": lambda: decrypt_key_backup_data(
+                    mine, my_body, session_id=my_session.session_id
+                ).room_key.session(),
                 "python-olm": olm_restore,
                 "vodozemac": vodo_restore,
             },

@@ -14,6 +14,7 @@ from olmpy.errors import (
     BackendError,
     Base64Error,
     CiphertextError,
+    CurvePointError,
     DecodeError,
     DecryptionError,
     IdentityKeyMismatchError,
@@ -40,6 +41,7 @@ from olmpy.megolm import (
     ReplayGuard,
     SessionKey,
     SessionOrdering,
+    SessionSource,
 )
 from olmpy.olm import Account, AnyOlmMessage, Message, PreKeyMessage, Session
 from olmpy.pickle.dehydrated import DehydratedDevice
@@ -71,6 +73,7 @@ __all__ = [
     "Base64Error",
     "CiphertextError",
     "Curve25519PublicKey",
+    "CurvePointError",
     "DecodeError",
     "DecryptedMessage",
     "DecryptionError",
@@ -102,6 +105,7 @@ __all__ = [
     "SessionKey",
     "SessionMismatchError",
     "SessionOrdering",
+    "SessionSource",
     "SignatureError",
     "UnknownMessageIndexError",
     "UnknownOneTimeKeyError",

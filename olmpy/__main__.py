@@ -100,6 +100,8 @@ def demo() -> int:
     print(f"   imported at index {late.first_known_index}, verified: {late.is_verified}")
     text = late.decrypt(history[2][1]).plaintext.decode()
     print(f"   Alice's message at index 1 now reads: {text!r}; verified: {late.is_verified}")
+    print("   (an exported key is unsigned and anyone could have made it, so decrypting")
+    print("   never makes the session verified; only a signed m.room_key does)")
     try:
         late.decrypt(history[0][1])
     except DecryptionError as exc:

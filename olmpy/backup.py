@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 from olmpy import _b64
 from olmpy.errors import DecodeError, DecryptionError, UsageError, brief, expected
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey
-from olmpy.megolm.inbound_group_session import InboundGroupSession
+from olmpy.megolm.inbound_group_session import InboundGroupSession, SessionSource
 from olmpy.megolm.session_keys import ExportedSessionKey
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
 from olmpy.signed_json import Signer, sign_json, verify_json
@@ -121,8 +121,8 @@ class BackedUpRoomKey:
         return self.session_key.message_index
 
     def session(self) -> InboundGroupSession:
-        """A new InboundGroupSession from the key (unverified until a message decrypts)."""
-        return InboundGroupSession.import_session(self.session_key)
+        """A new InboundGroupSession from the key (unverified: a backup entry is not signed)."""
+        return InboundGroupSession.import_session(self.session_key, source=SessionSource.BACKUP)
 
     def to_json(self) -> dict[str, Any]:
         """The ``BackedUpSessionData`` JSON object."""
@@ -299,22 +299,29 @@ def encrypt_session(
     return encrypt_room_key(recipient, room_key)
 
 
+def _check_session_id(session_id: object) -> str:
+    if not isinstance(session_id, str):
+        raise UsageError("session_id: " + expected("a str", type(session_id).__name__))
+    return session_id
+
+
 def decrypt_session_data(
-    decryption: PkDecryption, session_data: Mapping[str, Any], *, session_id: str | None = None
+    decryption: PkDecryption, session_data: Mapping[str, Any], *, session_id: str
 ) -> BackedUpRoomKey:
     """Decrypts ``session_data`` with the backup key and parses the room key.
 
-    Raises MessageDecodeError, Base64Error or KeyDecodeError for malformed parts,
-    MacError when it was encrypted for another key, CiphertextError for a bad
+    ``session_id`` is the id the entry was fetched under (required): an entry holding
+    another session raises BackupSessionMismatchError, because the PK MAC does not
+    authenticate the ciphertext and a server could otherwise serve one session's entry
+    for another.  Raises MessageDecodeError, Base64Error or KeyDecodeError for malformed
+    parts, MacError when it was encrypted for another key, CiphertextError for a bad
     length or padding, and BackupDataError (or a key error) for a bad plaintext.
-    With ``session_id`` (the id the entry was fetched under), an entry holding another
-    session raises BackupSessionMismatchError: the PK MAC does not authenticate the
-    ciphertext, so a server could otherwise serve one session's entry for another.
     """
     if not isinstance(decryption, PkDecryption):
         raise UsageError(
             "backup decryption key: " + expected("a PkDecryption", type(decryption).__name__)
         )
+    session_id = _check_session_id(session_id)
     plaintext = decryption.decrypt(PkMessage.from_dict(session_data))
     try:
         value = json.loads(plaintext.decode("utf-8"))
@@ -323,9 +330,7 @@ def decrypt_session_data(
             "backed-up session data: expected UTF-8 JSON, got bytes that do not parse"
         ) from None
     room_key = BackedUpRoomKey.from_json(value)
-    if session_id is not None and not isinstance(session_id, str):
-        raise UsageError("session_id: " + expected("a str", type(session_id).__name__))
-    if session_id is not None and room_key.session_id != session_id:  # public ids
+    if room_key.session_id != session_id:  # public ids
         raise BackupSessionMismatchError(
             f"backed-up session: expected session {brief(session_id)}, "
             f"got {room_key.session_id}"
@@ -370,12 +375,15 @@ def key_backup_data(
 
 
 def decrypt_key_backup_data(
-    decryption: PkDecryption, data: Mapping[str, Any], *, session_id: str | None = None
+    decryption: PkDecryption, data: Mapping[str, Any], *, session_id: str
 ) -> DecryptedKeyBackupData:
-    """Checks the ``KeyBackupData`` fields and decrypts its ``session_data``; pass the
-    ``session_id`` the entry was fetched under to have it checked (see
-    ``decrypt_session_data``)."""
+    """Checks the ``KeyBackupData`` fields and decrypts its ``session_data``.
+
+    ``session_id`` is the id the entry was fetched under (required); an entry holding
+    another session raises BackupSessionMismatchError (see ``decrypt_session_data``).
+    """
     what = "KeyBackupData"
+    session_id = _check_session_id(session_id)
     if not isinstance(data, Mapping):
         raise BackupDataError(f"{what}: " + expected("a JSON object", type(data).__name__))
     numbers = []

@@ -32,6 +32,10 @@ class KeyDecodeError(DecodeError):
     """A key or session key has the wrong length, form or contents."""
 
 
+class CurvePointError(KeyDecodeError):
+    """A public key's 32 bytes do not encode a point on its curve."""
+
+
 class MessageDecodeError(DecodeError):
     """A message's structure is malformed (truncated, bad varint, missing field)."""
 

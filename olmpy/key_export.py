@@ -66,7 +66,7 @@ from olmpy.errors import (
     expected,
 )
 from olmpy.keys import Curve25519PublicKey
-from olmpy.megolm import ExportedSessionKey, InboundGroupSession
+from olmpy.megolm import ExportedSessionKey, InboundGroupSession, SessionSource
 from olmpy.primitives import AesCtr64
 
 __all__ = [
@@ -289,8 +289,10 @@ class ExportedRoomKey:
         )
 
     def to_inbound_group_session(self) -> InboundGroupSession:
-        """A new (unverified) inbound session from the exported key."""
-        return InboundGroupSession.import_session(self.session_key)
+        """A new (unverified) inbound session from the exported key (source EXPORT_FILE)."""
+        return InboundGroupSession.import_session(
+            self.session_key, source=SessionSource.EXPORT_FILE
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object written into the export (spec field names and order)."""

@@ -2,8 +2,32 @@
 
 from __future__ import annotations
 
+from nacl import bindings as _sodium
+from nacl.exceptions import CryptoError as _SodiumError
+
 from olmpy import _b64, primitives
-from olmpy.errors import KeyDecodeError, UsageError, expected
+from olmpy.errors import CurvePointError, KeyDecodeError, UsageError, expected
+
+# The Ed25519 base point's encoding (y = 4/5, x even).
+_BASE_POINT = bytes([0x58]) + bytes([0x66]) * 31
+
+
+def check_ed25519_point(key: bytes, what: str) -> None:
+    """Raises CurvePointError unless the 32 bytes ``key`` decode to a point on Ed25519.
+
+    The check is vodozemac's (ed25519-dalek's ``VerifyingKey::from_bytes``): the encoding
+    must decompress, i.e. (y^2 - 1) / (d y^2 + 1) must be a square.  Non-canonical
+    encodings and points of small order pass, as in vodozemac; signature verification
+    (libsodium's rules, SPEC.md section 2) refuses them later.  No curve code of olmpy's
+    own: libsodium's point addition decompresses both operands and fails exactly when one
+    does not decompress, so adding the base point is the test.  Public data only.
+    """
+    try:
+        _sodium.crypto_core_ed25519_add(bytes(key), _BASE_POINT)
+    except _SodiumError:
+        raise CurvePointError(
+            f"{what}: expected a point on the Ed25519 curve, got 32 bytes that are not one"
+        ) from None
 
 
 class Ed25519Signature:

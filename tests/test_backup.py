@@ -49,6 +49,7 @@ from olmpy.errors import (
     SignatureError,
     UsageError,
 )
+from olmpy.megolm import ExportedSessionKey
 from olmpy.pk import PkDecryption, PkEncryption
 from olmpy.signed_json import PkSigning, canonical_json
 
@@ -58,6 +59,7 @@ RUST = next(r for r in PK["published_backups"] if r["id"] == "matrix-rust-sdk")
 HYPO = settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+JS_ID = JS["room_key"]["session_id"]
 SENDER = "WimPd2udAU/1S/+YBpPbmr9L+0H5H+BnAVHSwDxlPGc"
 CLAIMED = {"ed25519": "Bhbpt6hqMZlSH4sJV7xiEEEiPVeTWz4Vkujl1EMdIPI"}
 
@@ -72,7 +74,7 @@ def _key(record: dict[str, Any]) -> PkDecryption:
 
 def test_js_sdk_backup_decrypts_to_its_session(backend: ModuleType) -> None:
     """js-sdk's entry yields MEGOLM_SESSION_DATA, whose session decrypts ENCRYPTED_EVENT."""
-    result = decrypt_key_backup_data(_key(JS), JS["key_backup_data"])
+    result = decrypt_key_backup_data(_key(JS), JS["key_backup_data"], session_id=JS_ID)
     room_key = result.room_key
     expected = JS["room_key"]
     assert room_key.algorithm == expected["algorithm"]
@@ -87,6 +89,7 @@ def test_js_sdk_backup_decrypts_to_its_session(backend: ModuleType) -> None:
     assert room_key.first_known_index == 0
     session = room_key.session()
     assert not session.is_verified
+    assert session.source is olmpy.SessionSource.BACKUP
     decrypted = session.decrypt(JS["megolm_message"])
     event = json.loads(decrypted.plaintext)
     assert {k: event[k] for k in JS["clear_event"]} == JS["clear_event"]
@@ -98,7 +101,8 @@ def test_rust_sdk_backup_decrypts_like_the_peers(backend: ModuleType) -> None:
     assert dec.public_key.to_base64() == RUST["public_key"]
     plaintext = dec.decrypt(RUST["key_backup_data"]["session_data"])
     assert plaintext.decode() == RUST["plaintext_by_peers"]
-    room_key = decrypt_key_backup_data(dec, RUST["key_backup_data"]).room_key
+    rust_id = ExportedSessionKey(json.loads(plaintext)["session_key"]).session_id
+    room_key = decrypt_key_backup_data(dec, RUST["key_backup_data"], session_id=rust_id).room_key
     assert room_key.to_json()["session_key"] == json.loads(plaintext)["session_key"]
 
 
@@ -141,7 +145,7 @@ def test_backup_key_mismatch(backend: ModuleType) -> None:
 
 def test_rust_key_cannot_open_js_entry(backend: ModuleType) -> None:
     with pytest.raises(MacError):
-        decrypt_key_backup_data(_key(RUST), JS["key_backup_data"])
+        decrypt_key_backup_data(_key(RUST), JS["key_backup_data"], session_id=JS_ID)
 
 
 # --- peer-made backups ----------------------------------------------------------------------
@@ -152,7 +156,9 @@ def test_peer_backup_entry_restores_a_working_session(backend: ModuleType, secti
     """A peer's session, backed up by the peer's PkEncryption, decrypts the peer's messages."""
     record = PK[section]
     dec = PkDecryption.from_key(unhex(record["recipient_private_key_hex"]))
-    result = decrypt_key_backup_data(dec, record["key_backup_data"])
+    result = decrypt_key_backup_data(
+        dec, record["key_backup_data"], session_id=record["session_id"]
+    )
     assert result.room_key.to_json() == {**json.loads(record["plaintext"]), "shared_history": False}
     assert result.room_key.session_id == record["session_id"]
     assert result.first_message_index == result.room_key.first_known_index
@@ -193,7 +199,7 @@ def test_key_backup_data_fields(backend: ModuleType) -> None:
     assert body["is_verified"] is True
     assert set(body["session_data"]) == {"ephemeral", "ciphertext", "mac"}
     assert all("=" not in v for v in body["session_data"].values())
-    result = decrypt_key_backup_data(dec, body)
+    result = decrypt_key_backup_data(dec, body, session_id=inbound.session_id)
     assert result.first_message_index == result.room_key.first_known_index == 3
     assert result.room_key.sender_key == SENDER
     assert result.room_key.forwarding_curve25519_key_chain == [SENDER, dec.public_key.to_base64()]
@@ -220,14 +226,16 @@ def test_encrypt_session_and_room_key_round_trip(backend: ModuleType) -> None:
     data = encrypt_session(
         enc, inbound, sender_key=SENDER, sender_claimed_keys=CLAIMED, shared_history=True
     )
-    room_key = decrypt_session_data(dec, data)
+    room_key = decrypt_session_data(dec, data, session_id=inbound.session_id)
     assert room_key.shared_history is True and room_key.session_id == inbound.session_id
-    again = decrypt_session_data(dec, encrypt_room_key(dec.public_key.to_base64(), room_key))
+    again = decrypt_session_data(
+        dec, encrypt_room_key(dec.public_key.to_base64(), room_key), session_id=room_key.session_id
+    )
     assert again == room_key
 
 
 def test_room_key_repr_hides_the_session_key(backend: ModuleType) -> None:
-    room_key = decrypt_key_backup_data(_key(JS), JS["key_backup_data"]).room_key
+    room_key = decrypt_key_backup_data(_key(JS), JS["key_backup_data"], session_id=JS_ID).room_key
     assert JS["room_key"]["session_key"] not in repr(room_key)
     assert JS["room_key"]["session_key"][:20] not in str(room_key)
 
@@ -284,7 +292,7 @@ def _entry(**changes: Any) -> dict[str, Any]:
 )
 def test_malformed_key_backup_data(backend: ModuleType, body: Any) -> None:
     with pytest.raises(BackupDataError):
-        decrypt_key_backup_data(_key(JS), body)
+        decrypt_key_backup_data(_key(JS), body, session_id=JS_ID)
 
 
 def _room_key_plaintext(**changes: Any) -> bytes:
@@ -323,7 +331,7 @@ def test_malformed_plaintext(backend: ModuleType, plaintext: bytes, error: type[
     dec = PkDecryption()
     data = PkEncryption(dec.public_key).encrypt(plaintext).to_dict()
     with pytest.raises(error):
-        decrypt_session_data(dec, data)
+        decrypt_session_data(dec, data, session_id=JS_ID)
 
 
 def test_missing_optional_fields_read_as_empty(backend: ModuleType) -> None:
@@ -331,7 +339,8 @@ def test_missing_optional_fields_read_as_empty(backend: ModuleType) -> None:
     plaintext = _room_key_plaintext(
         sender_claimed_keys=_DROP, forwarding_curve25519_key_chain=_DROP, shared_history="yes"
     )
-    room_key = decrypt_session_data(dec, PkEncryption(dec.public_key).encrypt(plaintext).to_dict())
+    data = PkEncryption(dec.public_key).encrypt(plaintext).to_dict()
+    room_key = decrypt_session_data(dec, data, session_id=JS_ID)
     assert room_key.sender_claimed_keys == {} and room_key.forwarding_curve25519_key_chain == []
     assert room_key.shared_history is False
 
@@ -349,7 +358,7 @@ def test_usage_errors(backend: ModuleType) -> None:
     dec = PkDecryption()
     _, inbound = _session()
     with pytest.raises(UsageError):
-        decrypt_session_data(dec.key, JS["key_backup_data"]["session_data"])  # type: ignore[arg-type]
+        decrypt_session_data(dec.key, JS["key_backup_data"]["session_data"], session_id=JS_ID)  # type: ignore[arg-type]
     with pytest.raises(UsageError):
         encrypt_session(dec.public_key, "session", sender_key=SENDER, sender_claimed_keys={})  # type: ignore[arg-type]
     with pytest.raises(UsageError):
@@ -396,7 +405,7 @@ def _nested(depth: int) -> Any:
 )
 def test_hostile_metadata_gives_backup_data_error(backend: ModuleType, body: Any) -> None:
     with pytest.raises(BackupDataError, match="expected"):
-        decrypt_key_backup_data(_key(JS), body)
+        decrypt_key_backup_data(_key(JS), body, session_id=JS_ID)
 
 
 @pytest.mark.parametrize(
@@ -455,7 +464,7 @@ def test_mutated_session_data_gives_typed_errors(
     i = position % len(text)
     data[field] = text[:i] + chr((ord(text[i]) + delta) % 128) + text[i + 1 :]
     try:
-        room_key = decrypt_session_data(_key(JS), data)
+        room_key = decrypt_session_data(_key(JS), data, session_id=JS_ID)
     except OlmpyError:
         return
     assert isinstance(room_key, BackedUpRoomKey)
@@ -465,7 +474,7 @@ def test_mutated_session_data_gives_typed_errors(
 @given(st.dictionaries(st.sampled_from(["ephemeral", "ciphertext", "mac", "x"]), _FIELD))
 def test_random_session_data_gives_typed_errors(backend: ModuleType, data: dict[str, Any]) -> None:
     with pytest.raises((DecodeError, DecryptionError)):
-        decrypt_session_data(_key(JS), data)
+        decrypt_session_data(_key(JS), data, session_id=JS_ID)
 
 
 @HYPO
@@ -516,3 +525,53 @@ def test_entry_for_another_session_is_refused(backend: ModuleType) -> None:
         decrypt_session_data(dec, body["session_data"], session_id=second.session_id)
     with pytest.raises(UsageError):
         decrypt_key_backup_data(dec, body, session_id=5)  # type: ignore[arg-type]
+
+
+def test_session_id_is_required(backend: ModuleType) -> None:
+    """A restore cannot skip the session id check: session_id is keyword-only and has no
+    default, and None is a UsageError (a server could otherwise swap entries)."""
+    dec = PkDecryption()
+    _, session = _session(advance=0)
+    body = key_backup_data(dec.public_key, session, sender_key=SENDER, sender_claimed_keys=CLAIMED)
+    with pytest.raises(TypeError, match="session_id"):
+        decrypt_key_backup_data(dec, body)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="session_id"):
+        decrypt_session_data(dec, body["session_data"])  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        decrypt_key_backup_data(dec, body, session.session_id)  # type: ignore[misc]
+    for call in (
+        lambda: decrypt_key_backup_data(dec, body, session_id=None),  # type: ignore[arg-type]
+        lambda: decrypt_session_data(dec, body["session_data"], session_id=None),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(UsageError, match="session_id: expected a str, got NoneType"):
+            call()
+    assert decrypt_session_data(
+        dec, body["session_data"], session_id=session.session_id
+    ).session_id == session.session_id
+
+
+def test_forged_backup_entry_never_shows_verified(backend: ModuleType) -> None:
+    """The review's attack: knowing only the backup's public key, anyone can write an entry
+    for a session of their own (and claim is_verified).  It restores and decrypts the
+    forger's messages, but the session is never verified, in memory or in any pickle."""
+    backup = PkDecryption()
+    forger = olmpy.GroupSession()
+    body = key_backup_data(
+        backup.public_key,  # all the forger needs
+        olmpy.InboundGroupSession(forger.session_key),
+        sender_key=SENDER,
+        sender_claimed_keys=CLAIMED,
+        is_verified=True,
+    )
+    entry = decrypt_key_backup_data(backup, body, session_id=forger.session_id)
+    assert entry.is_verified is True  # the server-visible claim, only reported
+    session = entry.room_key.session()
+    for text in (b"pay the invoice", b"to this account"):
+        assert session.decrypt(forger.encrypt(text)).plaintext == text
+        assert not session.is_verified
+    key = bytes(range(32))
+    assert not olmpy.InboundGroupSession.from_pickle(session.pickle(key), key).is_verified
+    again = olmpy.InboundGroupSession.from_vodozemac_pickle(session.to_vodozemac_pickle(key), key)
+    assert not again.is_verified
+    libolm_body = olmpy.pickle.libolm.open_sealed(session.to_libolm_pickle(key), key, "test")
+    assert libolm_body[-1] == 0  # libolm's verified flag, written truthfully

@@ -17,6 +17,7 @@ from olmpy import (
     ReplayGuard,
     SessionKey,
     SessionOrdering,
+    SessionSource,
 )
 
 
@@ -59,7 +60,11 @@ def test_session_key_fields(backend: ModuleType) -> None:
 
 
 def test_verification_state(backend: ModuleType) -> None:
-    """A signed key starts verified; an import becomes verified only after a decrypt."""
+    """Only a signed key verifies a session: an import stays unverified, whatever decrypts.
+
+    A decrypt proves only that the holder of the session's own Ed25519 key sent the message;
+    whoever made an exported key (a forwarding device, anyone who can write to a key
+    backup) holds that key, so a decrypt says nothing about who the sender is."""
     out = GroupSession()
     msg = out.encrypt(b"x")
     assert InboundGroupSession(out.session_key).is_verified
@@ -70,8 +75,16 @@ def test_verification_state(backend: ModuleType) -> None:
     with pytest.raises(olmpy.UnknownMessageIndexError):
         imported.decrypt(msg)
     assert not imported.is_verified
-    imported.decrypt(out.encrypt(b"y"))
-    assert imported.is_verified
+    for i in range(3):
+        assert imported.decrypt(out.encrypt(b"y")).message_index == 1 + i
+        assert not imported.is_verified
+    # a session someone else made, "exported" by its maker: decrypts, never verified
+    forger = GroupSession()
+    forged = InboundGroupSession.import_session(
+        InboundGroupSession(forger.session_key).export_at(0)  # type: ignore[arg-type]
+    )
+    assert forged.decrypt(forger.encrypt(b"I am Alice")).plaintext == b"I am Alice"
+    assert not forged.is_verified
 
 
 def test_export_at(backend: ModuleType) -> None:
@@ -124,6 +137,12 @@ def test_compare_and_merge(backend: ModuleType) -> None:
     assert merged is not None
     assert merged.first_known_index == 0
     assert merged.is_verified
+    # two unverified copies stay unverified, even after one of them decrypted
+    unverified_copy.decrypt(out.encrypt(b"c"))
+    assert unverified_copy.compare(late) is SessionOrdering.BETTER
+    both = late.merge(unverified_copy)
+    assert both is not None and both.first_known_index == 0 and not both.is_verified
+    assert unverified_copy.merge(late).is_verified is False  # type: ignore[union-attr]
 
 
 def test_compare_detects_forged_ratchet(backend: ModuleType) -> None:
@@ -311,3 +330,150 @@ def test_new_session_key_material(backend: ModuleType) -> None:
     assert nacl.bindings.crypto_sign_seed_keypair(raw_seed)[0] == public
     other_state, _, _, other_public = backend.megolm_group_new()
     assert backend.read_secret(other_state) != raw_state and other_public != public
+
+
+def test_session_keys_compare_secrets_in_constant_time(
+    backend: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Key equality goes through hmac.compare_digest, and a key's hash depends only on its
+    public parts (session id and index): two keys that differ only in the secret ratchet are
+    unequal but hash alike, so a hash table never leaks which ratchet bytes differ."""
+    import hmac
+
+    seed = bytes(range(32))
+    signed_a = GroupSession.from_parts(bytes(128), 7, seed).session_key
+    signed_b = GroupSession.from_parts(bytes([1]) * 128, 7, seed).session_key
+    export_a = InboundGroupSession(signed_a).export_at(7)
+    export_b = InboundGroupSession(signed_b).export_at(7)
+    assert export_a is not None and export_b is not None
+    for a, b in ((signed_a, signed_b), (export_a, export_b)):
+        assert (a.session_id, a.message_index) == (b.session_id, b.message_index)
+        assert a != b
+        assert hash(a) == hash(b)
+        same = type(a).from_bytes(a.to_bytes())
+        assert a == same and hash(a) == hash(same)
+    assert export_a != signed_a  # another kind of key is never equal
+    compared: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def spy(x: bytes, y: bytes) -> bool:
+        compared.append((x, y))
+        return real(x, y)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    assert signed_a != signed_b and export_a == ExportedSessionKey.from_bytes(export_a.to_bytes())
+    assert len(compared) == 2
+
+
+def test_decrypted_message_repr_hides_plaintext(backend: ModuleType) -> None:
+    """A DecryptedMessage shows its index and plaintext length, never the plaintext, and
+    still behaves as the (plaintext, message_index) tuple it is."""
+    out = GroupSession()
+    out.encrypt(b"skip")
+    result = InboundGroupSession(out.session_key).decrypt(out.encrypt(b"the launch code"))
+    for text in (repr(result), str(result), f"{result}", repr([result])):
+        assert "launch" not in text and "code" not in text
+    assert repr(result) == "DecryptedMessage(plaintext=<15 bytes>, message_index=1)"
+    assert isinstance(result, tuple) and result == (b"the launch code", 1)
+    plaintext, index = result
+    assert (plaintext, index) == (result.plaintext, result.message_index)
+    assert result._replace(message_index=2) == (b"the launch code", 2)
+
+
+# y = 2: (y^2 - 1) / (d y^2 + 1) is not a square mod 2^255 - 19, so no x exists.
+NOT_A_POINT = (2).to_bytes(32, "little")
+
+
+def test_session_key_not_a_curve_point_is_refused(backend: ModuleType) -> None:
+    """An exported or signed key whose Ed25519 key is not a curve point is a CurvePointError
+    (a KeyDecodeError) naming what was expected, whatever the signature."""
+    export = bytes([1]) + (5).to_bytes(4, "big") + bytes(range(128)) + NOT_A_POINT
+    signed = bytes([2]) + export[1:] + bytes(64)
+    attempts = [
+        lambda: InboundGroupSession.import_session(olmpy._b64.encode(export)),
+        lambda: ExportedSessionKey.from_bytes(export),
+        lambda: InboundGroupSession(olmpy._b64.encode(signed)),
+        lambda: SessionKey.from_bytes(signed),
+    ]
+    for attempt in attempts:
+        with pytest.raises(olmpy.CurvePointError) as info:
+            attempt()
+        assert isinstance(info.value, olmpy.KeyDecodeError)
+        assert "expected a point on the Ed25519 curve, got 32 bytes that are not one" in str(
+            info.value
+        )
+    # a key that is a point (even one of small order, which can never verify) imports
+    identity = (1).to_bytes(32, "little")
+    session = InboundGroupSession.import_session(
+        ExportedSessionKey.from_bytes(export[:133] + identity)
+    )
+    assert session.session_id == olmpy._b64.encode(identity)
+
+
+def test_export_at_far_ahead(backend: ModuleType) -> None:
+    """export_at reaches any index at or after the first known one, 2**31 or more ahead
+    included (the peers export there too); only indexes behind it are None."""
+    seed = bytes(range(32))
+    first = 1000
+    sender = GroupSession.from_parts(bytes(range(128)), first, seed)
+    inbound = InboundGroupSession(sender.session_key)
+    near = inbound.export_at(first + 2**31 - 1)
+    assert near is not None
+    stepped = InboundGroupSession.import_session(near)
+    for index in (first + 2**31, first + 2**31 + 1, 0xFFFFFFFF):
+        key = inbound.export_at(index)
+        assert key is not None and key.message_index == index
+        assert key == stepped.export_at(index)  # the same ratchet, reached in two legs
+    for index in (first - 1, 0):
+        assert inbound.export_at(index) is None
+    assert inbound.first_known_index == first  # exporting moves nothing
+
+
+def test_session_source(backend: ModuleType) -> None:
+    """Each constructor records where the session came from; import_session takes the
+    source (forwarded by default) and refuses to call an unsigned key a room key."""
+    out = GroupSession()
+    signed = InboundGroupSession(out.session_key)
+    assert signed.source is SessionSource.ROOM_KEY and signed.is_verified
+    export = signed.export_at(0)
+    assert export is not None
+    assert InboundGroupSession.import_session(export).source is SessionSource.FORWARDED
+    for source in (SessionSource.FORWARDED, SessionSource.BACKUP, SessionSource.EXPORT_FILE,
+                   SessionSource.UNKNOWN):
+        session = InboundGroupSession.import_session(export.to_base64(), source=source)
+        assert session.source is source and not session.is_verified
+        assert f"source={source.value}" in repr(session)
+    with pytest.raises(olmpy.UsageError, match=r"got SessionSource\.ROOM_KEY"):
+        InboundGroupSession.import_session(export, source=SessionSource.ROOM_KEY)
+    with pytest.raises(olmpy.UsageError, match=r"expected a SessionSource.*, got 'backup'"):
+        InboundGroupSession.import_session(export, source="backup")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        InboundGroupSession.import_session(export, SessionSource.BACKUP)  # type: ignore[misc]
+
+
+def test_merge_keeps_the_source_of_the_kept_ratchet(backend: ModuleType) -> None:
+    """A merge takes the source of the copy whose ratchet it keeps (on a tie the verified
+    one, which compare ranks BETTER) and is verified when either copy is."""
+    out = GroupSession()
+    forwarded = InboundGroupSession.import_session(
+        InboundGroupSession(out.session_key).export_at(0)  # type: ignore[arg-type]
+    )
+    out.encrypt(b"a")
+    out.encrypt(b"b")
+    room_key = InboundGroupSession(out.session_key)  # signed, at index 2
+    for merged in (room_key.merge(forwarded), forwarded.merge(room_key)):
+        assert merged is not None
+        assert merged.first_known_index == 0 and merged.is_verified
+        assert merged.source is SessionSource.FORWARDED
+    backup = InboundGroupSession.import_session(
+        room_key.export_at(2), source=SessionSource.BACKUP  # type: ignore[arg-type]
+    )
+    assert backup.compare(room_key) is SessionOrdering.WORSE
+    for merged in (backup.merge(room_key), room_key.merge(backup)):
+        assert merged is not None
+        assert merged.source is SessionSource.ROOM_KEY and merged.is_verified
+    export_file = InboundGroupSession.import_session(
+        room_key.export_at(2), source=SessionSource.EXPORT_FILE  # type: ignore[arg-type]
+    )
+    assert backup.compare(export_file) is SessionOrdering.EQUAL
+    assert backup.merge(export_file).source is SessionSource.BACKUP  # type: ignore[union-attr]

@@ -104,7 +104,7 @@ def test_megolm_sessions_migrate(backend: ModuleType) -> None:
     again = olm.OutboundGroupSession.from_pickle(group.to_libolm_pickle(KEY).encode(), KEY)
     assert inbound.decrypt(again.encrypt("three")) == ("three", 2)
     mine = olmpy.InboundGroupSession.from_libolm_pickle(inbound.pickle(KEY).decode(), KEY)
-    assert mine.is_verified and mine.first_known_index == 1
+    assert not mine.is_verified and mine.first_known_index == 1  # libolm's flag: see below
     assert mine.decrypt(again.encrypt("four")).plaintext == b"four"
     key = bytes(range(32))
     v_inbound = vodozemac.InboundGroupSession.from_libolm_pickle(mine.to_libolm_pickle(key), key)
@@ -277,3 +277,45 @@ def test_session_version_0x80000001(backend: ModuleType) -> None:
     for bad in (body[4:], body[4:] + b"\x00\x00\x00\x07\x00"):  # index missing / extra byte
         with pytest.raises(PickleError):
             olmpy.Session.from_libolm_pickle(libolm.seal(b"\x80\x00\x00\x01" + bad, KEY), KEY)
+
+
+def test_libolm_flag_is_not_taken_as_verification(backend: ModuleType) -> None:
+    """libolm sets its flag when an imported session first decrypts, so the flag cannot tell
+    a signed key from a forged export.  olmpy loads a version-2 pickle unverified, of source
+    UNKNOWN, still writes the flag back byte for byte, and trusts it only when asked."""
+    outbound = olm.OutboundGroupSession()
+    signed = olm.InboundGroupSession(outbound.session_key)
+    imported = olm.InboundGroupSession.import_session(signed.export_session(0))
+    imported.decrypt(outbound.encrypt("libolm now sets the flag"))
+    for peer in (signed, imported):
+        text = peer.pickle(KEY).decode()
+        assert libolm_flag(text) == 1
+        mine = olmpy.InboundGroupSession.from_libolm_pickle(text, KEY)
+        assert not mine.is_verified and mine.source is olmpy.SessionSource.UNKNOWN
+        assert mine.to_libolm_pickle(KEY) == text
+        again = olmpy.InboundGroupSession.from_pickle(mine.pickle(VKEY), VKEY)
+        assert not again.is_verified and again.to_libolm_pickle(KEY) == text
+        theirs = olmpy.InboundGroupSession.from_vodozemac_pickle(
+            mine.to_vodozemac_pickle(VKEY), VKEY
+        )
+        assert not theirs.is_verified  # olmpy writes vodozemac's flag as olmpy reads it
+        trusted = olmpy.InboundGroupSession.from_libolm_pickle(
+            text, KEY, trust_verified_flag=True
+        )
+        assert trusted.is_verified and trusted.source is olmpy.SessionSource.UNKNOWN
+        assert trusted.to_libolm_pickle(KEY) == text
+    fresh = olm.InboundGroupSession.import_session(signed.export_session(0))
+    text = fresh.pickle(KEY).decode()
+    assert libolm_flag(text) == 0
+    for trust in (False, True):
+        mine = olmpy.InboundGroupSession.from_libolm_pickle(text, KEY, trust_verified_flag=trust)
+        assert not mine.is_verified and mine.to_libolm_pickle(KEY) == text
+    with pytest.raises(olmpy.UsageError, match="trust_verified_flag: expected a bool, got 1"):
+        olmpy.InboundGroupSession.from_libolm_pickle(text, KEY, trust_verified_flag=1)  # type: ignore[arg-type]
+
+
+def libolm_flag(text: str) -> int:
+    """The last byte of a libolm inbound group session pickle: its verified flag."""
+    from olmpy.pickle import libolm
+
+    return libolm.open_sealed(text, KEY, "t")[-1]

@@ -109,3 +109,100 @@ def test_any_edit_is_refused(data: st.DataObject) -> None:
     raw[pos] ^= data.draw(st.integers(1, 255))
     with pytest.raises(OlmpyError):
         olmpy.GroupSession.from_pickle(_b64.encode(bytes(raw)), KEY)
+
+
+def _sources(sender: olmpy.GroupSession) -> list[olmpy.InboundGroupSession]:
+    """One session per SessionSource, plus a verified merge that keeps a forwarded ratchet."""
+    signed = olmpy.InboundGroupSession(sender.session_key)
+    export = signed.export_at(0)
+    assert export is not None
+    out = [signed]
+    for source in olmpy.SessionSource:
+        if source is not olmpy.SessionSource.ROOM_KEY:
+            out.append(olmpy.InboundGroupSession.import_session(export, source=source))
+    sender.encrypt(b"later")
+    merged = olmpy.InboundGroupSession(sender.session_key).merge(out[1])
+    assert merged is not None and merged.is_verified
+    assert merged.source is olmpy.SessionSource.FORWARDED
+    return [*out, merged]
+
+
+def test_inbound_pickle_keeps_source_and_verification(backend: ModuleType) -> None:
+    """olmpy's pickle keeps where a session came from and whether a signed key verified it,
+    in a 3-byte extension after the libolm body (SPEC.md section 12)."""
+    from olmpy.pickle import native
+
+    sender = olmpy.GroupSession()
+    codes = {"unknown": 0, "room_key": 1, "forwarded": 2, "backup": 3, "export_file": 4}
+    for session in _sources(sender):
+        for key in (KEY, "pass phrase"):
+            back = olmpy.InboundGroupSession.from_pickle(session.pickle(key), key)
+            assert (back.source, back.is_verified) == (session.source, session.is_verified)
+            assert back.session_id == session.session_id
+        body = native.open_sealed(session.pickle(KEY), "inbound_group_session", KEY)
+        libolm_body = olmpy.pickle.libolm.open_sealed(session.to_libolm_pickle(KEY), KEY, "t")
+        extension = bytes([1, codes[session.source.value], int(session.is_verified)])
+        assert body == libolm_body + extension
+        assert libolm_body[-1] == int(session.is_verified)  # libolm's flag, written truthfully
+        assert back.decrypt(sender.encrypt(b"m")).plaintext == b"m"
+
+
+def test_inbound_pickle_from_before_the_extension(backend: ModuleType) -> None:
+    """An olmpy pickle written before the extension (plaintext = the libolm body alone) still
+    loads.  Its flag was set by any decrypt then, so it is libolm's weaker flag: the session
+    loads unverified, source UNKNOWN, and re-exports that flag to libolm unchanged."""
+    from olmpy.pickle import native
+
+    sender = olmpy.GroupSession()
+    signed = olmpy.InboundGroupSession(sender.session_key)
+    libolm_text = signed.to_libolm_pickle(KEY)
+    body = olmpy.pickle.libolm.open_sealed(libolm_text, KEY, "t")
+    old = native.seal(body, "inbound_group_session", KEY)
+    loaded = olmpy.InboundGroupSession.from_pickle(old, KEY)
+    assert loaded.source is olmpy.SessionSource.UNKNOWN and not loaded.is_verified
+    assert loaded.to_libolm_pickle(KEY) == libolm_text
+    assert loaded.decrypt(sender.encrypt(b"still works")).plaintext == b"still works"
+    again = olmpy.InboundGroupSession.from_pickle(loaded.pickle(KEY), KEY)
+    assert again.source is olmpy.SessionSource.UNKNOWN and not again.is_verified
+    assert again.to_libolm_pickle(KEY) == libolm_text
+
+
+def test_recorded_olmpy_inbound_pickle_loads_unverified(backend: ModuleType) -> None:
+    """vectors/pickles.json's olmpy inbound session predates the extension: it loads with
+    its recorded state, unverified and of unknown source."""
+    import json
+    from pathlib import Path
+
+    doc = json.loads((Path(__file__).parent.parent / "vectors" / "pickles.json").read_text())
+    (record,) = [
+        r for r in doc["records"]
+        if r["format"] == "olmpy" and r["type"] == "inbound_group_session"
+    ]
+    key = bytes.fromhex(record["key_hex"]) if "key_hex" in record else record["passphrase"]
+    session = olmpy.InboundGroupSession.from_pickle(record["pickle"], key)
+    assert session.session_id == record["session_id"]
+    assert session.source is olmpy.SessionSource.UNKNOWN and not session.is_verified
+
+
+@pytest.mark.parametrize(
+    ("extension", "error"),
+    [
+        (b"\x02\x01\x01", "extension version"),
+        (b"\x01\x05\x00", "source"),
+        (b"\x01\x01\x02", "flag"),
+        (b"\x01\x01", "more bytes"),
+        (b"\x01", "more bytes"),
+        (b"\x01\x01\x01\x00", "trailing"),
+    ],
+)
+def test_bad_inbound_extension(backend: ModuleType, extension: bytes, error: str) -> None:
+    """A malformed extension (authentic, so only a buggy writer could make one) is a
+    PickleError naming what was expected."""
+    from olmpy.pickle import native
+
+    signed = olmpy.InboundGroupSession(olmpy.GroupSession().session_key)
+    body = olmpy.pickle.libolm.open_sealed(signed.to_libolm_pickle(KEY), KEY, "t")
+    text = native.seal(body + extension, "inbound_group_session", KEY)
+    with pytest.raises(PickleError) as info:
+        olmpy.InboundGroupSession.from_pickle(text, KEY)
+    assert error in str(info.value) and "expected" in str(info.value)

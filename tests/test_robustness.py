@@ -171,6 +171,19 @@ def decoded(text: str) -> bytes | None:
         return None
 
 
+_P = 2**255 - 19
+_D = -121665 * pow(121666, -1, _P) % _P
+
+
+def is_curve_point(encoding: bytes) -> bool:
+    """Independent oracle: whether 32 bytes decompress to an Ed25519 point, i.e. whether
+    (y^2 - 1) / (d y^2 + 1) is a square mod p (Euler's criterion; y read as the peers read
+    it, the top bit being x's sign and a non-canonical y reduced)."""
+    y = (int.from_bytes(encoding, "little") & (2**255 - 1)) % _P
+    u, v = (y * y - 1) % _P, (_D * y * y + 1) % _P
+    return pow(u * v % _P, (_P - 1) // 2, _P) != _P - 1
+
+
 def assert_names_expectation(exc: OlmpyError) -> None:
     """Decode and usage errors say what was expected."""
     if isinstance(exc, (DecodeError, UsageError, UnknownMessageIndexError)):
@@ -320,14 +333,17 @@ EXPORT_CONSTRUCTORS = {
 @given(st.sampled_from(sorted(EXPORT_CONSTRUCTORS)), key_inputs((EXPORTED, OTHER_EXPORTED)))
 def test_exported_session_key_decoding(backend: ModuleType, how: str,
                                        value: str | bytes) -> None:
-    """An exported key is accepted exactly when it is 165 bytes starting with 0x01 (it is
-    unauthenticated) and then keeps its bytes; anything else raises a DecodeError."""
+    """An exported key is accepted exactly when it is 165 bytes starting with 0x01 and its
+    Ed25519 key is a curve point (it is unauthenticated) and then keeps its bytes; anything
+    else raises a DecodeError."""
     if (how == "from_base64") != isinstance(value, str):
         value = _b64.encode(value) if isinstance(value, bytes) else value.encode("utf-8")
     key, exc = attempt(EXPORT_CONSTRUCTORS[how], value)
     event("accepted" if exc is None else type(exc).__name__)
     raw = as_raw(value)
-    well_formed = raw is not None and len(raw) == 165 and raw[0] == 1
+    well_formed = (
+        raw is not None and len(raw) == 165 and raw[0] == 1 and is_curve_point(raw[133:165])
+    )
     if exc is not None:
         assert isinstance(exc, DecodeError), repr(exc)
         assert_names_expectation(exc)
@@ -379,8 +395,8 @@ def test_inbound_session_from_signed_key(backend: ModuleType, text: str,
 @given(key_inputs((EXPORTED, OTHER_EXPORTED)).map(
     lambda v: v if isinstance(v, str) else _b64.encode(v)), st.booleans())
 def test_inbound_session_import(backend: ModuleType, text: str, parse_first: bool) -> None:
-    """import_session accepts exactly the well-formed exports, unverified and re-exporting the
-    same bytes; anything else raises a DecodeError."""
+    """import_session accepts exactly the well-formed exports (a curve point for the key),
+    unverified and re-exporting the same bytes; anything else raises a DecodeError."""
     if parse_first:
         key, exc = attempt(ExportedSessionKey, text)
         session = None if key is None else InboundGroupSession.import_session(key)
@@ -390,9 +406,9 @@ def test_inbound_session_import(backend: ModuleType, text: str, parse_first: boo
     if exc is not None:
         assert isinstance(exc, DecodeError), repr(exc)
         assert_names_expectation(exc)
-        assert raw is None or len(raw) != 165 or raw[0] != 1
+        assert raw is None or len(raw) != 165 or raw[0] != 1 or not is_curve_point(raw[133:165])
         return
-    assert raw is not None and len(raw) == 165 and raw[0] == 1
+    assert raw is not None and len(raw) == 165 and raw[0] == 1 and is_curve_point(raw[133:165])
     assert session._b is backend
     assert not session.is_verified
     assert session.first_known_index == int.from_bytes(raw[1:5], "big")
@@ -445,7 +461,7 @@ def decrypt_and_check(session: InboundGroupSession, message: MegolmMessage | str
     assert result.message_index == MESSAGE_INDEX[raw]
     after = snapshot(session)
     assert after[:2] == before[:2] and after[4] == before[4]
-    assert after[2] is True
+    assert after[2] == before[2]  # a decrypt never changes is_verified
     latest_counter = int.from_bytes(after[3][128:], "big")
     assert latest_counter == max(int.from_bytes(before[3][128:], "big"), result.message_index)
 
@@ -499,16 +515,17 @@ def test_decrypt_genuine_messages(backend: ModuleType, kind: str) -> None:
         assert snapshot(session) == before
 
 
-def test_failed_decrypt_keeps_unverified(backend: ModuleType) -> None:
-    """An imported session stays unverified after failed decrypts and turns verified
-    after the first successful one."""
+def test_decrypt_never_verifies(backend: ModuleType) -> None:
+    """An imported session stays unverified after failed decrypts and after successful
+    ones: only a signed session key verifies a session."""
     session = make_session("imported")
     for bad in (OTHER_MESSAGES[0], MESSAGES[0][:-1] + bytes([MESSAGES[0][-1] ^ 1])):
         with pytest.raises(DecryptionError):
             session.decrypt(MegolmMessage.from_bytes(bad))
         assert not session.is_verified
-    assert session.decrypt(MegolmMessage.from_bytes(MESSAGES[1])).plaintext == PLAINTEXTS[1]
-    assert session.is_verified
+    for message, plaintext in zip(MESSAGES, PLAINTEXTS, strict=True):
+        assert session.decrypt(MegolmMessage.from_bytes(message)).plaintext == plaintext
+        assert not session.is_verified
 
 
 def test_unknown_index_error(backend: ModuleType) -> None:

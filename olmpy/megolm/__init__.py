@@ -5,6 +5,7 @@ from olmpy.megolm.inbound_group_session import (
     DecryptedMessage,
     InboundGroupSession,
     SessionOrdering,
+    SessionSource,
 )
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.replay import ReplayGuard
@@ -19,4 +20,5 @@ __all__ = [
     "ReplayGuard",
     "SessionKey",
     "SessionOrdering",
+    "SessionSource",
 ]

@@ -8,6 +8,12 @@ decrypted from the latest ratchet when i >= latest, otherwise from a copy of
 the initial ratchet advanced to i.  Decrypt checks, in order: version and
 structure, the Ed25519 signature, the MAC; only then AES runs, and only then
 the latest ratchet moves.  A failed decrypt changes nothing.
+
+Trust: ``is_verified`` is set only by a signed session key (``InboundGroupSession(key)``)
+and never by a decrypt.  A message's signature proves only that the holder of the
+session's Ed25519 key sent it, and whoever made an exported key holds that key; so an
+imported session (forwarded, restored from a backup, read from an export file) stays
+unverified however many messages decrypt.  See SPEC.md section 6.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import hmac
 from typing import Any, NamedTuple
 
 from olmpy import _b64, _backend
-from olmpy.errors import PickleError, UsageError, expected, shown
+from olmpy.errors import PickleError, UsageError, brief, expected, shown
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import EXPORT_VERSION, ExportedSessionKey, SessionKey
@@ -26,10 +32,60 @@ from olmpy.pickle import native as native_pickle
 
 
 class DecryptedMessage(NamedTuple):
-    """A decrypted Megolm message: its plaintext and ratchet index."""
+    """A decrypted Megolm message: its plaintext and ratchet index.
+
+    A tuple ``(plaintext, message_index)``; its repr shows the plaintext's length only, so
+    logging a result never writes the message into a log.
+    """
 
     plaintext: bytes
     message_index: int
+
+    def __repr__(self) -> str:
+        return (
+            f"DecryptedMessage(plaintext=<{len(self.plaintext)} bytes>, "
+            f"message_index={self.message_index})"
+        )
+
+
+class SessionSource(enum.Enum):
+    """Where an inbound session's key came from (SPEC.md section 6).
+
+    Only ROOM_KEY sessions start verified; the other sources carry an unsigned exported
+    key.  UNKNOWN marks sessions loaded from a libolm or vodozemac pickle, which do not
+    record it.
+    """
+
+    ROOM_KEY = "room_key"
+    """A signed session key, as sent in ``m.room_key`` (``InboundGroupSession(key)``)."""
+    FORWARDED = "forwarded"
+    """An exported key another device sent (``m.forwarded_room_key``)."""
+    BACKUP = "backup"
+    """An exported key restored from server-side key backup (``olmpy.backup``)."""
+    EXPORT_FILE = "export_file"
+    """An exported key read from a key export file (``olmpy.key_export``)."""
+    UNKNOWN = "unknown"
+    """Not recorded: a session from a peer's pickle format, or a caller that cannot say."""
+
+
+_IMPORT_SOURCES = (
+    SessionSource.FORWARDED,
+    SessionSource.BACKUP,
+    SessionSource.EXPORT_FILE,
+    SessionSource.UNKNOWN,
+)
+
+# olmpy's pickle: the libolm body, then this extension (SPEC.md section 12):
+# version (1) | source code | verified flag (vodozemac's meaning: a signed key vouched).
+_EXTENSION_VERSION = 1
+_SOURCE_CODES = {
+    SessionSource.UNKNOWN: 0,
+    SessionSource.ROOM_KEY: 1,
+    SessionSource.FORWARDED: 2,
+    SessionSource.BACKUP: 3,
+    SessionSource.EXPORT_FILE: 4,
+}
+_SOURCES = {code: source for source, code in _SOURCE_CODES.items()}
 
 
 class SessionOrdering(enum.Enum):
@@ -59,7 +115,17 @@ def _ahead(index: int, base: int) -> int:
 class InboundGroupSession:
     """An inbound Megolm session, created from a signed or an exported session key."""
 
-    __slots__ = ("__weakref__", "_b", "_initial", "_latest", "_owner", "_public", "_verified")
+    __slots__ = (
+        "__weakref__",
+        "_b",
+        "_initial",
+        "_latest",
+        "_libolm_flag",
+        "_owner",
+        "_public",
+        "_source",
+        "_verified",
+    )
 
     def __init__(self, session_key: SessionKey | str) -> None:
         if isinstance(session_key, str):
@@ -68,19 +134,32 @@ class InboundGroupSession:
             raise UsageError(
                 "session key: " + expected("SessionKey or str", type(session_key).__name__)
             )
-        self._setup(session_key.to_bytes(), verified=True)
+        self._setup(session_key.to_bytes(), True, SessionSource.ROOM_KEY)
 
-    def _setup(self, raw: bytes, verified: bool) -> None:
+    def _setup(self, raw: bytes, verified: bool, source: SessionSource) -> None:
         b = _backend.impl
         self._b = b
         state = raw[5:133] + raw[1:5]
         self._owner, self._initial, self._latest = b.secret_state_pair(state, state)
         self._public = raw[133:165]
         self._verified = verified
+        self._source = source
+        self._libolm_flag = False
 
     @classmethod
-    def import_session(cls, session_key: ExportedSessionKey | str) -> InboundGroupSession:
-        """Creates a session from an exported key; it is unverified until a message decrypts."""
+    def import_session(
+        cls,
+        session_key: ExportedSessionKey | str,
+        *,
+        source: SessionSource = SessionSource.FORWARDED,
+    ) -> InboundGroupSession:
+        """Creates a session from an exported key; it is unverified, and stays so.
+
+        ``source`` records where the key came from: FORWARDED (the default, the usual use
+        of an import, as in vodozemac), BACKUP, EXPORT_FILE or UNKNOWN.  ROOM_KEY is
+        refused: an exported key carries no signature.  ``olmpy.backup`` and
+        ``olmpy.key_export`` pass their own source.
+        """
         if isinstance(session_key, str):
             session_key = ExportedSessionKey(session_key)
         elif not isinstance(session_key, ExportedSessionKey):
@@ -88,21 +167,41 @@ class InboundGroupSession:
                 "exported session key: "
                 + expected("ExportedSessionKey or str", type(session_key).__name__)
             )
+        if not isinstance(source, SessionSource) or source not in _IMPORT_SOURCES:
+            raise UsageError(
+                "source of an exported key: "
+                + expected(
+                    "a SessionSource other than ROOM_KEY (an exported key is unsigned)",
+                    str(source) if isinstance(source, SessionSource) else brief(source),
+                )
+            )
         self = cls.__new__(cls)
-        self._setup(session_key.to_bytes(), verified=False)
+        self._setup(session_key.to_bytes(), False, source)
         return self
 
     @classmethod
     def _from_states(
-        cls, initial: bytes, latest: bytes, public: bytes, verified: bool
+        cls,
+        initial: bytes,
+        latest: bytes,
+        public: bytes,
+        verified: bool,
+        source: SessionSource = SessionSource.UNKNOWN,
+        libolm_flag: bool = False,
     ) -> InboundGroupSession:
-        """Builds a session from raw 132-byte states (pickle import)."""
+        """Builds a session from raw 132-byte states (pickle import, merge).
+
+        ``libolm_flag`` is a libolm-format verified flag read but not trusted; it is only
+        written back to libolm pickles, so they round-trip byte for byte.
+        """
         self = cls.__new__(cls)
         b = _backend.impl
         self._b = b
         self._owner, self._initial, self._latest = b.secret_state_pair(initial, latest)
         self._public = public
         self._verified = verified
+        self._source = source
+        self._libolm_flag = libolm_flag
         return self
 
     @property
@@ -121,8 +220,17 @@ class InboundGroupSession:
         return _counter(self._b.read_secret(self._initial))
 
     @property
+    def source(self) -> SessionSource:
+        """Where the session's key came from (a ROOM_KEY, FORWARDED, ... SessionSource)."""
+        return self._source
+
+    @property
     def is_verified(self) -> bool:
-        """True once the signing key is authenticated: by a signed session key or a decrypt."""
+        """True when a signed session key (m.room_key) vouched for the signing key.
+
+        Only ``InboundGroupSession(session_key)``, or a merge with such a session, makes
+        it true; a decrypt never does (as in vodozemac, unlike libolm).
+        """
         return self._verified
 
     def decrypt(self, message: MegolmMessage | str) -> DecryptedMessage:
@@ -135,15 +243,20 @@ class InboundGroupSession:
             raise UsageError("message: " + expected("MegolmMessage or str", type(message).__name__))
         latest: Any = self._latest
         plaintext, index = self._b.megolm_decrypt(self._initial, latest, self._public, raw, True)
-        self._verified = True
         return DecryptedMessage(plaintext, index)
 
     def export_at(self, index: int) -> ExportedSessionKey | None:
-        """The exported key at ``index``, or None if ``index`` is below the first known one."""
+        """The exported key at ``index``, or None if ``index`` is below the first known one.
+
+        Any index at or after the first known one exports, however far ahead (as in
+        vodozemac); an index below it exports only when libolm would reach it by following
+        the sender across the u32 wrap (less than 2**31 ahead modulo 2**32).
+        """
         if not isinstance(index, int) or not 0 <= index <= 0xFFFFFFFF:
             raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", shown(index)))
         initial: bytes = self._b.read_secret(self._initial)
-        if _ahead(index, _counter(initial)) < 0:
+        first = _counter(initial)
+        if index < first and _ahead(index, first) < 0:
             return None
         work = self._b.secret_buffer(initial)
         try:
@@ -188,7 +301,9 @@ class InboundGroupSession:
             self._b.wipe(work)
 
     def compare(self, other: InboundGroupSession) -> SessionOrdering:
-        """Compares two copies of a session: BETTER means ``self`` can decrypt more."""
+        """Compares two copies of a session: BETTER means ``self`` can decrypt more or, at
+        the same first index, is verified while ``other`` is not (vodozemac calls that
+        EQUAL)."""
         if self._public != other._public or not self._connected(other):
             return SessionOrdering.UNCONNECTED
         a, b = self.first_known_index, other.first_known_index
@@ -199,7 +314,9 @@ class InboundGroupSession:
         return SessionOrdering.EQUAL
 
     def merge(self, other: InboundGroupSession) -> InboundGroupSession | None:
-        """A copy with the lower first index and the union of verification, or None."""
+        """A copy with the lower first index, verified if either copy is, or None when the
+        two are not copies of one session (as vodozemac's ``merge``).  Its ``source`` is
+        that of the copy whose ratchet it keeps (``compare``'s BETTER one, else ``self``)."""
         order = self.compare(other)
         if order is SessionOrdering.UNCONNECTED:
             return None
@@ -214,28 +331,48 @@ class InboundGroupSession:
             latest,
             self._public,
             self._verified or other._verified,
+            best._source,
+            self._libolm_flag or other._libolm_flag,
         )
 
     def _libolm_body(self) -> bytes:
-        """The raw (unsealed) libolm pickle body."""
+        """The raw (unsealed) libolm pickle body.
+
+        Its flag is libolm's: set when a signed key verified the session, or when a libolm
+        pickle this session was loaded from had it set (kept for byte-identical round trips).
+        """
         raw = (
             libolm.u32(2)
             + self._b.read_secret(self._initial)
             + self._b.read_secret(self._latest)
             + self._public
-            + bytes([1 if self._verified else 0])
+            + bytes([1 if self._verified or self._libolm_flag else 0])
         )
         return bytes(raw)
 
     def pickle(self, pickle_key: bytes | str) -> str:
-        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
-        return native_pickle.seal(self._libolm_body(), "inbound_group_session", pickle_key)
+        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt).
+
+        It keeps ``source`` and ``is_verified`` (SPEC.md section 12).
+        """
+        extension = bytes(
+            [_EXTENSION_VERSION, _SOURCE_CODES[self._source], 1 if self._verified else 0]
+        )
+        return native_pickle.seal(
+            self._libolm_body() + extension, "inbound_group_session", pickle_key
+        )
 
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
-        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        """Loads a pickle made by ``pickle`` with the same key or passphrase.
+
+        A pickle from before olmpy recorded the source (no extension) loads unverified,
+        source UNKNOWN: its flag was then set by any decrypt, as libolm's is.
+        """
         body = native_pickle.open_sealed(pickle, "inbound_group_session", pickle_key)
-        return cls._from_libolm_body(body, "olmpy inbound group session pickle body")
+        return cls._from_libolm_body(
+            body, "olmpy inbound group session pickle body", olmpy_extension=True
+        )
 
     def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
         """This session as a vodozemac ``InboundGroupSession`` pickle (32-byte key)."""
@@ -248,7 +385,11 @@ class InboundGroupSession:
 
     @classmethod
     def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> InboundGroupSession:
-        """Loads a vodozemac ``InboundGroupSession`` pickle."""
+        """Loads a vodozemac ``InboundGroupSession`` pickle.
+
+        Its ``signing_key_verified`` means what ``is_verified`` means (set only by a signed
+        key), so it is read as is; the format has no source, so ``source`` is UNKNOWN.
+        """
         what = "vodozemac inbound group session pickle"
         if not isinstance(pickle, (str, bytes)):
             raise UsageError(f"{what}: " + expected("a pickle str", type(pickle).__name__))
@@ -278,29 +419,66 @@ class InboundGroupSession:
         return cls._from_states(initial, latest, public, verified)
 
     def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
-        """This session as a libolm inbound group session pickle (version 2)."""
+        """This session as a libolm inbound group session pickle (version 2).
+
+        The flag is set when the session is verified, or when it came from a libolm pickle
+        whose flag was set; libolm has no field for the source.
+        """
         return libolm.seal(self._libolm_body(), pickle_key)
 
     @classmethod
-    def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
-        """Loads a libolm inbound group session pickle (version 2, or the older 1)."""
+    def from_libolm_pickle(
+        cls, pickle: str, pickle_key: bytes | str, *, trust_verified_flag: bool = False
+    ) -> InboundGroupSession:
+        """Loads a libolm inbound group session pickle (version 2, or the older 1).
+
+        libolm sets its verified flag on the first decrypt of an imported session too, so
+        by default a version-2 session loads unverified whatever the flag says (it is kept
+        and written back by ``to_libolm_pickle``).  ``trust_verified_flag=True`` reads the
+        flag as ``is_verified``, as vodozemac does: right only for a store that never
+        imported a key into libolm.  Version 1 (libolm made those only from signed keys)
+        loads verified.  ``source`` is UNKNOWN.
+        """
         what = "libolm inbound group session pickle"
-        return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
+        if type(trust_verified_flag) is not bool:
+            got = brief(trust_verified_flag)
+            raise UsageError("trust_verified_flag: " + expected("a bool", got))
+        return cls._from_libolm_body(
+            libolm.open_sealed(pickle, pickle_key, what), what, trust_flag=trust_verified_flag
+        )
 
     @classmethod
-    def _from_libolm_body(cls, raw: bytes, what: str) -> InboundGroupSession:
+    def _from_libolm_body(
+        cls, raw: bytes, what: str, *, trust_flag: bool = False, olmpy_extension: bool = False
+    ) -> InboundGroupSession:
         reader = libolm.Reader(raw, what)
         version = libolm.version(reader, (1, 2), what)
         initial = reader.take(132)
         latest = reader.take(132)
         public = reader.take(32)
         # Version 1 had no flag: libolm made every such session from a signed key.
-        verified = True if version == 1 else reader.flag()
+        flag = True if version == 1 else reader.flag()
+        verified = flag and (version == 1 or trust_flag)
+        source = SessionSource.UNKNOWN
+        if olmpy_extension and reader.remaining():
+            extension = reader.u8()
+            if extension != _EXTENSION_VERSION:
+                raise PickleError(
+                    f"{what} extension version: " + expected(str(_EXTENSION_VERSION), extension)
+                )
+            code = reader.u8()
+            if code not in _SOURCES:
+                raise PickleError(
+                    f"{what} source: " + expected(f"a code in 0..{len(_SOURCES) - 1}", code)
+                )
+            source = _SOURCES[code]
+            verified = reader.flag()
         reader.end()
-        return cls._from_states(initial, latest, public, verified)
+        return cls._from_states(initial, latest, public, verified, source, libolm_flag=flag)
 
     def __repr__(self) -> str:
         return (
             f"InboundGroupSession(session_id={self.session_id}, "
-            f"first_known_index={self.first_known_index}, verified={self._verified})"
+            f"first_known_index={self.first_known_index}, verified={self._verified}, "
+            f"source={self._source.value})"
         )

@@ -3,15 +3,18 @@
 Signed (229 bytes): 0x02 | index u32 BE | R0..R3 (128) | Ed25519 key (32) |
 signature (64) over the first 165 bytes.  Export (165 bytes): 0x01 | index |
 R0..R3 | Ed25519 key.  Lengths are exact: trailing bytes are rejected (libolm's
-verdict; vodozemac accepts them on exports, see SPEC.md).
+verdict; vodozemac accepts them on exports, see SPEC.md).  The Ed25519 key must be a
+curve point (vodozemac's verdict; libolm takes any 32 bytes): CurvePointError.
 """
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from olmpy import _b64, primitives
 from olmpy.errors import KeyDecodeError, SignatureError, UsageError, VersionError, expected
+from olmpy.keys import check_ed25519_point
 
 SIGNED_VERSION = 0x02
 EXPORT_VERSION = 0x01
@@ -41,6 +44,10 @@ class _KeyBase:
         return bytes(raw)
 
     def _parse(self, raw: bytes) -> None:
+        self._parse_layout(raw)
+        check_ed25519_point(raw[133:165], f"{self._what} Ed25519 key")
+
+    def _parse_layout(self, raw: bytes) -> None:
         if not raw:
             raise KeyDecodeError(f"{self._what}: " + expected(f"{self._length} bytes", "0 bytes"))
         if raw[0] != self._version:
@@ -78,10 +85,13 @@ class _KeyBase:
         return self._bytes
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._bytes == self._bytes
+        # The bytes hold the secret ratchet: compare them in constant time.
+        return type(other) is type(self) and hmac.compare_digest(other._bytes, self._bytes)
 
     def __hash__(self) -> int:
-        return hash(self._bytes)
+        # Only public parts (index and Ed25519 key), so equal keys hash alike and the hash
+        # says nothing about the ratchet.
+        return hash((type(self).__name__, self._bytes[1:5], self._bytes[133:165]))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(session_id={self.session_id}, index={self.message_index})"
@@ -96,10 +106,14 @@ class SessionKey(_KeyBase):
     _what = "Megolm session key"
 
     def _parse(self, raw: bytes) -> None:
-        super()._parse(raw)
+        self._parse_layout(raw)
         try:
             primitives.ed25519_verify(raw[133:165], raw[:165], raw[165:229])
         except SignatureError:
+            # A key that is not a curve point can verify nothing; name that, as for an
+            # export.  Checked only after a failure: the verdict is the same, and a genuine
+            # key does not pay for a second decompression.
+            check_ed25519_point(raw[133:165], f"{self._what} Ed25519 key")
             raise SignatureError(
                 "Megolm session key: expected a signature by its own key, "
                 "got one that does not verify"

@@ -13,9 +13,10 @@ Peer differences found and pinned here (each asserted, none skipped):
   post-wrap message as an unknown (earlier) index and exports nothing past it.
   It still decrypts post-wrap messages given a key exported after the wrap.
 * Half-range window.  An index 2**31 or more past the first known one: olmpy
-  and a fresh libolm session treat it as unknown; vodozemac decrypts/exports it.
-  libolm's answer depends on its *latest* ratchet, which ``export_session``
-  moves: after exporting at first+2**31-1 it will export first+2**31.
+  and a fresh libolm session refuse to decrypt it, vodozemac decrypts it.  olmpy
+  and vodozemac export it; libolm's answer depends on its *latest* ratchet, which
+  ``export_session`` moves: after exporting at first+2**31-1 it exports
+  first+2**31 too, with the same bytes.
 * Padding.  With a valid MAC and signature, libolm returns an empty plaintext
   for a zero-length ciphertext, accepts padding whose bytes disagree (it only
   checks that the last byte is at most 16; a 0 byte means "no padding"), and
@@ -25,20 +26,26 @@ Peer differences found and pinned here (each asserted, none skipped):
   BAD_MESSAGE_MAC.
 * An exported key with a trailing byte: vodozemac accepts it; libolm and olmpy
   reject it (olmpy: KeyDecodeError).
+* An Ed25519 key that is not a curve point: vodozemac and olmpy (CurvePointError)
+  refuse it in an exported or signed key; libolm imports such an export.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from types import ModuleType
 
+import olm
 import pytest
+import vodozemac
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import olmpy
 from olmpy.errors import (
     CiphertextError,
+    CurvePointError,
     DecodeError,
     DecryptionError,
     KeyDecodeError,
@@ -88,6 +95,15 @@ def assert_unknown_index(rx: Receiver, message: str) -> None:
     else:
         error = peers.rejection(lambda: rx.decrypt(message))
         assert peers.is_unknown_index_error(rx.lib, error), error
+
+
+def vodozemac_takes_key(ed25519_key: bytes) -> bool:
+    """Whether vodozemac accepts ``ed25519_key`` as a session's signing key (a curve point)."""
+    try:
+        peers.importer("vodozemac", peers.b64encode(bytes([1]) + bytes(132) + ed25519_key))
+    except Exception:  # vodozemac's key decode error
+        return False
+    return True
 
 
 def assert_all_reject(session_key: str, message: str) -> None:
@@ -214,8 +230,10 @@ def test_export_at_later_index(backend: ModuleType, sender_lib: str, receiver_li
         assert len(set(exports.values())) == 1, exports
 
 
-def test_olmpy_import_is_unverified_until_decrypt(backend: ModuleType) -> None:
-    """An olmpy session imported from a peer's export is unverified until a message decrypts."""
+def test_import_stays_unverified_after_decrypt(backend: ModuleType) -> None:
+    """An olmpy session imported from a peer's export stays unverified after a decrypt, as
+    vodozemac's does (read from its pickle); libolm alone sets its flag on a decrypt."""
+    cipher = peers.PickleCipher(bytes(range(32)))
     for peer in PEERS:
         tx = peers.new_sender(peer)
         key = tx.session_key()
@@ -225,8 +243,17 @@ def test_olmpy_import_is_unverified_until_decrypt(backend: ModuleType) -> None:
         session = olmpy.InboundGroupSession.import_session(exported)
         assert not session.is_verified
         assert session.decrypt(message).plaintext == b"x"
-        assert session.is_verified
+        assert not session.is_verified
         assert olmpy.InboundGroupSession(key).is_verified
+        vz = vodozemac.InboundGroupSession.import_session(vodozemac.ExportedSessionKey(exported))
+        assert bytes(vz.decrypt(vodozemac.MegolmMessage.from_base64(message)).plaintext) == b"x"
+        vz_state = json.loads(cipher.open(vz.pickle(bytes(range(32)))))
+        assert vz_state["signing_key_verified"] is False
+        lib = olm.InboundGroupSession.import_session(exported)
+        libolm_cipher = peers.PickleCipher(b"k")
+        assert libolm_cipher.open(lib.pickle("k")).endswith(b"\x00")  # the flag, last
+        lib.decrypt(message)
+        assert libolm_cipher.open(lib.pickle("k")).endswith(b"\x01")
 
 
 # --- 4. indexes around 2**24 and across the u32 wrap --------------------------------------
@@ -303,20 +330,21 @@ def test_u32_wrap_receiving(backend: ModuleType, sender_lib: str, receiver_lib: 
 
 
 def test_half_range_window(backend: ModuleType) -> None:
-    """2**31 past the first known index: olmpy and fresh libolm refuse, vodozemac accepts."""
+    """2**31 past the first known index: olmpy and vodozemac export, a fresh libolm session
+    refuses until its window has moved; only decryption keeps libolm's half-range rule."""
     ratchet0, seed = peers.random_parts()
     first = 1000
     key = peers.export_key(ratchet0, first, seed)
     far = first + HALF
     rxs = {lib: peers.importer(lib, key) for lib in LIBS}
-    # olmpy answers by the first known index alone
-    assert rxs["olmpy"].export_at(far) is None
-    assert rxs["olmpy"].export_at(far - 1) is not None
-    # a fresh libolm session agrees with olmpy; vodozemac does not (plain u32 compare)
-    assert rxs["libolm"].export_at(far) is None
+    # olmpy exports as vodozemac does (plain u32 comparison)
     vodozemac_far = rxs["vodozemac"].export_at(far)
     assert vodozemac_far is not None
-    # ... and libolm's export moves its latest ratchet, which widens its window
+    assert rxs["olmpy"].export_at(far) == vodozemac_far
+    assert rxs["olmpy"].export_at(far - 1) is not None
+    # a fresh libolm session refuses ...
+    assert rxs["libolm"].export_at(far) is None
+    # ... but libolm's export moves its latest ratchet, which widens its window: same bytes
     assert rxs["libolm"].export_at(far - 1) == rxs["olmpy"].export_at(far - 1)
     assert rxs["libolm"].export_at(far) == vodozemac_far
     # a message that far ahead: olmpy refuses it, vodozemac decrypts it
@@ -396,6 +424,30 @@ def test_exports_agree_from_any_start(backend: ModuleType, start: int, delta: in
         assert peers.importer("olmpy", key).export_at(start - 1) is None
 
 
+@settings(HYPOTHESIS, max_examples=60)
+@given(start=st.integers(0, HALF - 1), data=st.data())
+def test_exports_far_ahead_match_the_peers(backend: ModuleType, start: int,
+                                           data: st.DataObject) -> None:
+    """2**31 or more past the first known index (up to 2**32 - 1), olmpy exports vodozemac's
+    bytes, and libolm's once its latest ratchet is within half the range; olmpy refuses only
+    indexes behind the first known one, as both peers do."""
+    ratchet, seed = peers.random_parts()
+    key = peers.export_key(ratchet, start, seed)
+    index = data.draw(st.integers(start + HALF, 0xFFFFFFFF), label="index")
+    olmpy_far = peers.importer("olmpy", key).export_at(index)
+    assert olmpy_far is not None
+    assert olmpy_far == peers.importer("vodozemac", key).export_at(index)
+    libolm_rx = peers.importer("libolm", key)
+    assert libolm_rx.export_at(index) is None  # a fresh libolm session refuses ...
+    for hop in (start + HALF - 1, index - 1):  # ... until exports (< 2**31 apart) move it
+        assert libolm_rx.export_at(hop) is not None
+    assert libolm_rx.export_at(index) == olmpy_far
+    if start > 0:
+        behind = data.draw(st.integers(0, start - 1), label="behind")
+        for lib in LIBS:
+            assert peers.importer(lib, key).export_at(behind) is None, lib
+
+
 # --- 7. signed session keys, and tampering ----------------------------------------------
 
 
@@ -435,6 +487,8 @@ def test_tampered_session_key_rejected(backend: ModuleType, signer: str) -> None
     for name, offset, error in SESSION_KEY_TAMPERING:
         changed = bytearray(raw)
         changed[offset] ^= 0x01
+        if name == "public-key" and not vodozemac_takes_key(bytes(changed[133:165])):
+            error = CurvePointError  # the flipped bit left the curve: no signature can verify
         variants.append((name, bytes(changed), error))
     variants += [("truncated", raw[:-1], KeyDecodeError), ("extended", raw + b"\0", KeyDecodeError)]
     for name, bad, error in variants:
@@ -481,6 +535,37 @@ def test_tampered_exported_key(backend: ModuleType) -> None:
         b"secret",
         7,
     )
+
+
+def test_ed25519_key_must_be_a_curve_point(backend: ModuleType) -> None:
+    """An exported key whose Ed25519 key is not a curve point: olmpy refuses it exactly when
+    vodozemac does (CurvePointError); libolm imports any 32 bytes.  A signed key with such a
+    key is refused by all three (olmpy: CurvePointError, not SignatureError)."""
+    rng = random.Random(0x506F696E74)
+    ratchet = rng.randbytes(128)
+    p = 2**255 - 19
+    candidates = [i.to_bytes(32, "little") for i in range(10)]
+    candidates += [v.to_bytes(32, "little") for v in (p - 1, p, p + 1, p + 2, 2**255 - 1)]
+    candidates += [b"\xff" * 32, bytes(31) + b"\x80"]
+    candidates += [rng.randbytes(32) for _ in range(48)]
+    refused = 0
+    for key in candidates:
+        raw = bytes([1]) + (3).to_bytes(4, "big") + ratchet + key
+        text = peers.b64encode(raw)
+        assert peers.importer("libolm", text).first_known_index == 3
+        if vodozemac_takes_key(key):
+            assert peers.importer("vodozemac", text).first_known_index == 3
+            assert olmpy.InboundGroupSession.import_session(text).first_known_index == 3
+            continue
+        refused += 1
+        with pytest.raises(CurvePointError, match="expected a point on the Ed25519 curve"):
+            olmpy.InboundGroupSession.import_session(text)
+        signed = peers.b64encode(bytes([2]) + raw[1:] + rng.randbytes(64))
+        with pytest.raises(CurvePointError):
+            olmpy.InboundGroupSession(signed)
+        for lib in PEERS:
+            peers.rejection(lambda lib=lib, signed=signed: peers.receiver(lib, signed))
+    assert 10 < refused < len(candidates) - 10  # about half of all 32-byte strings
 
 
 @pytest.mark.parametrize("sender_lib", LIBS)

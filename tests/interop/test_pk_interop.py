@@ -330,7 +330,7 @@ def test_libolm_backup_restores_in_olmpy(backend: ModuleType) -> None:
         "is_verified": False,
         "session_data": session_data,
     }
-    result = decrypt_key_backup_data(backup_key, body)
+    result = decrypt_key_backup_data(backup_key, body, session_id=outbound.id)
     assert result.room_key.session_id == outbound.id
     session = result.room_key.session()
     assert session.decrypt(outbound.encrypt("hello from libolm")) == (b"hello from libolm", 0)
@@ -343,7 +343,7 @@ def test_vodozemac_backup_restores_in_olmpy(backend: ModuleType) -> None:
     session_data = GEN.vodozemac_encrypt(
         backup_key.public_key.to_base64(), _peer_room_key(export.to_base64())
     )
-    room_key = decrypt_session_data(backup_key, session_data)
+    room_key = decrypt_session_data(backup_key, session_data, session_id=outbound.session_id)
     assert room_key.session_id == outbound.session_id
     message = outbound.encrypt(b"hello from vodozemac").to_base64()
     assert room_key.session().decrypt(message) == (b"hello from vodozemac", 0)
