@@ -1664,6 +1664,12 @@ static int ge_frombytes_x2(ge_p3 h[2], const uint8_t *s[2])
     return 0;
 }
 
+int olmpy_ed25519_is_point(const uint8_t *enc)
+{
+    ge_p3 a;
+    return ge_frombytes(&a, enc) == 0;
+}
+
 int olmpy_ed25519_verify_oneshot(const uint8_t *pub, const uint8_t *msg,
                                  size_t len, const uint8_t *sig)
 {

@@ -35,6 +35,11 @@ int olmpy_ed25519_vkey_init(void *vkey, const uint8_t *pub);
 int olmpy_ed25519_vkey_verify(const void *vkey, const uint8_t *msg, size_t len,
                               const uint8_t *sig);
 
+/* 1 if the 32 bytes decompress to a point of Ed25519 ((y^2 - 1) / (d y^2 + 1)
+ * is a square, y taken mod p, the sign bit choosing x), else 0: the test of
+ * ed25519-dalek's decompression and of libsodium's point decoding.  Variable
+ * time; public data only. */
+int olmpy_ed25519_is_point(const uint8_t *enc);
 /* One-shot verification without a key object (for keys seen once): the
  * same verdicts as olmpy_ed25519_vkey_init followed by
  * olmpy_ed25519_vkey_verify, i.e. libsodium's.  Returns 0 if valid, -3

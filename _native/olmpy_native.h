@@ -93,6 +93,11 @@ size_t olmpy_ed25519_vkey_size(void);
 int olmpy_ed25519_vkey_init(void *vkey, const uint8_t *pub);
 int olmpy_ed25519_vkey_verify(const void *vkey, const uint8_t *msg, size_t len,
                               const uint8_t *sig);
+/* 1 if the 32 bytes decompress to a point of Ed25519 ((y^2 - 1) / (d y^2 + 1)
+ * is a square, y taken mod p, the sign bit choosing x), else 0: the test of
+ * ed25519-dalek's decompression and of libsodium's point decoding.  Variable
+ * time; public data only. */
+int olmpy_ed25519_is_point(const uint8_t *enc);
 /* The same verdicts without a precomputed key (keys seen once). */
 int olmpy_ed25519_verify_oneshot(const uint8_t *pub, const uint8_t *msg, size_t len,
                                  const uint8_t *sig);

@@ -299,6 +299,11 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
         )
 
 
+def ed25519_is_point(key: bytes) -> bool:
+    """Whether 32 public bytes decompress to a point of Ed25519 (variable time)."""
+    return len(key) == 32 and lib.olmpy_ed25519_is_point(key) == 1
+
+
 # --- Megolm ---------------------------------------------------------------------------
 
 

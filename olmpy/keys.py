@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from nacl import bindings as _sodium
-from nacl.exceptions import CryptoError as _SodiumError
-
-from olmpy import _b64, primitives
+from olmpy import _b64, _backend, primitives
 from olmpy.errors import CurvePointError, KeyDecodeError, UsageError, expected
-
-# The Ed25519 base point's encoding (y = 4/5, x even).
-_BASE_POINT = bytes([0x58]) + bytes([0x66]) * 31
 
 
 def check_ed25519_point(key: bytes, what: str) -> None:
@@ -18,16 +12,14 @@ def check_ed25519_point(key: bytes, what: str) -> None:
     The check is vodozemac's (ed25519-dalek's ``VerifyingKey::from_bytes``): the encoding
     must decompress, i.e. (y^2 - 1) / (d y^2 + 1) must be a square.  Non-canonical
     encodings and points of small order pass, as in vodozemac; signature verification
-    (libsodium's rules, SPEC.md section 2) refuses them later.  No curve code of olmpy's
-    own: libsodium's point addition decompresses both operands and fails exactly when one
-    does not decompress, so adding the base point is the test.  Public data only.
+    (libsodium's rules, SPEC.md section 2) refuses them later.  The native backend
+    decompresses with its verifier's field code (variable time: the key is public); the pure
+    one asks libsodium.
     """
-    try:
-        _sodium.crypto_core_ed25519_add(bytes(key), _BASE_POINT)
-    except _SodiumError:
+    if len(key) != 32 or not _backend.impl.ed25519_is_point(bytes(key)):
         raise CurvePointError(
             f"{what}: expected a point on the Ed25519 curve, got 32 bytes that are not one"
-        ) from None
+        )
 
 
 class Ed25519Signature:

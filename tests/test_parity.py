@@ -21,6 +21,7 @@ from typing import Any
 
 import nacl.bindings
 import pytest
+import vodozemac
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -140,7 +141,7 @@ COVERED = {
     "b64_encode_public", "b64_decode_public",
     "sha256", "hmac_sha256", "hkdf_sha256",
     "aes256_cbc_encrypt", "aes256_cbc_decrypt",
-    "ed25519_key", "ed25519_sign", "ed25519_verify",
+    "ed25519_key", "ed25519_sign", "ed25519_verify", "ed25519_is_point",
     "megolm_group_new", "megolm_advance", "megolm_advance_to", "megolm_parse",
     "megolm_encrypt", "megolm_decrypt", "write_secret",
     "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message", "olm_decrypt_next",
@@ -459,6 +460,46 @@ def test_ed25519_verify(case: tuple[bytes, bytes, bytes]) -> None:
         except Exception:
             sodium_ok = False
         assert (result == ("ok", None)) == sodium_ok
+
+
+# Encodings at the edges of decompression: y = 0, 1, p - 1, p, p + 1, 2^255 - 1 (y >= p is
+# taken mod p), each with and without the sign bit, and the base point.
+_P25519 = 2**255 - 19
+EDGE_ENCODINGS = [
+    (y | sign << 255).to_bytes(32, "little")
+    for y in (0, 1, 2, _P25519 - 1, _P25519, _P25519 + 1, _P25519 + 2, 2**255 - 1)
+    for sign in (0, 1)
+] + [bytes([0x58]) + bytes([0x66]) * 31]
+
+
+@SETTINGS
+@given(st.one_of(
+    st.binary(min_size=32, max_size=32),
+    st.sampled_from(EDGE_ENCODINGS),
+    seeds.map(lambda seed: seed_keypair(seed)[0]),
+    st.binary(max_size=40),
+))
+def test_ed25519_is_point(key: bytes) -> None:
+    """Native decompression (olmpy's verifier code) and the pure backend's (libsodium's point
+    addition) agree on every input, and with vodozemac's Ed25519PublicKey, the peer whose
+    rule olmpy follows for session keys."""
+    verdict = both("ed25519_is_point", key)
+    assert verdict[0] == "ok"
+    if len(key) == 32:
+        try:
+            vodozemac.Ed25519PublicKey.from_base64(base64.b64encode(key).decode().rstrip("="))
+            peer = True
+        except Exception:
+            peer = False
+        assert verdict[1] is peer
+    else:
+        assert verdict[1] is False
+
+
+def test_ed25519_is_point_finds_both_verdicts() -> None:
+    """About half of random encodings are points: both answers occur (the check can fail)."""
+    answers = {N.ed25519_is_point(os.urandom(32)) for _ in range(64)}
+    assert answers == {True, False}
 
 
 # --- Megolm ratchet ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import sys
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from nacl import bindings as _sodium
-from nacl.exceptions import BadSignatureError
+from nacl.exceptions import BadSignatureError, CryptoError
 
 from olmpy._wire import fields as wire_fields
 from olmpy._wire import read_varint, varint
@@ -398,6 +398,24 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
         raise SignatureError(
             "Ed25519 signature: expected one made by the signing key, got one that does not verify"
         ) from None
+
+
+# The Ed25519 base point's encoding (y = 4/5, x even).
+_BASE_POINT = bytes([0x58]) + bytes([0x66]) * 31
+
+
+def ed25519_is_point(key: bytes) -> bool:
+    """Whether 32 public bytes decompress to a point of Ed25519 (the test ed25519-dalek's
+    decompression makes).  No curve code here: libsodium's point addition decompresses
+    both operands and fails exactly when one does not, so adding the base point is the
+    test.  Public data only."""
+    if len(key) != 32:
+        return False
+    try:
+        _sodium.crypto_core_ed25519_add(bytes(key), _BASE_POINT)
+    except CryptoError:
+        return False
+    return True
 
 
 # --- Megolm ratchet -----------------------------------------------------------------
