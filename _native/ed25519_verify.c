@@ -510,6 +510,7 @@ static int ge_frombytes(ge_p3 *h, const uint8_t s[32])
     fe_sq(&u, &h->Y);
     fe_mul(&v, &u, &fe_d);
     fe_sub(&u, &u, &h->Z);       /* u = y^2 - 1 */
+    fe_carry(&u);                /* reduced: u is fe_sub's second operand below */
     fe_add(&v, &v, &h->Z);       /* v = d y^2 + 1 */
 
     fe_sq(&v3, &v);
@@ -1633,6 +1634,7 @@ static int ge_frombytes_x2(ge_p3 h[2], const uint8_t *s[2])
         fe_sq(&u[k], &h[k].Y);
         fe_mul(&v[k], &u[k], &fe_d);
         fe_sub(&u[k], &u[k], &h[k].Z);  /* u = y^2 - 1 */
+        fe_carry(&u[k]);                /* reduced: subtracted from v x^2 below */
         fe_add(&v[k], &v[k], &h[k].Z);  /* v = d y^2 + 1 */
         fe_sq(&v3[k], &v[k]);
         fe_mul(&v3[k], &v3[k], &v[k]);  /* v^3 */

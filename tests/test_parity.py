@@ -496,6 +496,21 @@ def test_ed25519_is_point(key: bytes) -> None:
         assert verdict[1] is False
 
 
+def test_ed25519_is_point_small_and_wrapped_y() -> None:
+    """Every y below 256 and every 255-bit y from p - 128 up: small values once tripped the
+    native decompression (a subtraction past its limb bound refused y = 9, 10, 15, ...),
+    where random encodings almost never do.  Both backends and vodozemac agree."""
+    for y in [*range(256), *range(_P25519 - 128, 2**255)]:
+        key = y.to_bytes(32, "little")
+        verdict = both("ed25519_is_point", key)[1]
+        try:
+            vodozemac.Ed25519PublicKey.from_base64(base64.b64encode(key).decode().rstrip("="))
+            peer = True
+        except Exception:
+            peer = False
+        assert verdict is peer, y
+
+
 def test_ed25519_is_point_finds_both_verdicts() -> None:
     """About half of random encodings are points: both answers occur (the check can fail)."""
     answers = {N.ed25519_is_point(os.urandom(32)) for _ in range(64)}
