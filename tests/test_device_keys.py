@@ -165,8 +165,8 @@ def test_verify_device_keys_refuses_another_user(account: olmpy.Account) -> None
     """A validly self-signed device of another user, listed under the user asked about
     (what a lying server would do), is refused."""
     mallory = device_keys(olmpy.Account(), "@mallory:evil.example", DEVICE)
-    with pytest.raises(KeyObjectError, match="user_id expected '@alice:example.org', got "
-                       "'@mallory:evil.example'"):
+    with pytest.raises(KeyObjectError, match=r"user_id expected '@alice:example\.org', got "
+                       r"'@mallory:evil\.example'"):
         verify_device_keys(mallory, USER, DEVICE)
     with pytest.raises(KeyObjectError, match="user_id expected '@bob:x'"):
         verify_device_keys(device_keys(account, USER, DEVICE), user_id="@bob:x",
@@ -203,7 +203,7 @@ def test_verify_device_keys_expectations_cannot_be_skipped(account: olmpy.Accoun
     with pytest.raises(UsageError, match="device_id: expected a non-empty str, got int"):
         verify_device_keys(dk, USER, 5)  # type: ignore[arg-type]
     up = CrossSigning.generate(USER)
-    with pytest.raises(UsageError, match="^device_id: expected"):
+    with pytest.raises(UsageError, match=r"^device_id: expected"):
         verify_device_signed_by_self_signing_key(  # type: ignore[call-arg]
             up.sign_device(dk), up.self_signing_key()
         )
