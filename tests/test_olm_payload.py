@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import pickle
 from types import ModuleType
 from typing import Any
 
@@ -157,6 +158,8 @@ def test_each_check_fails_on_its_own(
         want = want[key]
     assert f"Olm payload {field}: expected" in str(error)
     assert str(want) in str(error) and value in str(error)
+    copied = pickle.loads(pickle.dumps(error))  # e.g. raised in a process pool
+    assert (type(copied), copied.field, str(copied)) == (type(error), field, str(error))
 
 
 @pytest.mark.parametrize(

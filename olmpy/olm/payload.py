@@ -61,6 +61,10 @@ class OlmPayloadMismatchError(DecryptionError):
     def __init__(self, field: str, want: str, got: str) -> None:
         super().__init__(f"{_WHAT} {field}: " + expected(want, got))
         self.field = field
+        self._parts = (field, want, got)
+
+    def __reduce__(self) -> tuple[type[OlmPayloadMismatchError], tuple[str, str, str]]:
+        return (type(self), self._parts)  # so the error survives pickling (process pools)
 
 
 @dataclass(frozen=True)
