@@ -468,6 +468,8 @@ class _PayloadWriter:
         iv: bytes | None,
     ) -> None:
         secret = _passphrase_bytes(passphrase)
+        if not secret:  # a reader still opens a file a peer wrote with one
+            raise UsageError("passphrase: " + expected("a non-empty passphrase", "an empty one"))
         self.rounds = _check_rounds(rounds, allow_low_rounds)
         sink = _Sink(out)
         if salt is None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hmac
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, overload
 
 from olmpy import _b64, _backend
 from olmpy.errors import (
@@ -39,8 +39,9 @@ from olmpy.errors import (
     expected,
 )
 from olmpy.keys import Curve25519PublicKey
-from olmpy.pickle import libolm
-from olmpy.pickle import native as native_pickle
+from olmpy.pickle import _libolm as libolm
+from olmpy.pickle import _native as native_pickle
+from olmpy.pickle._keys import deprecated
 from olmpy.recovery import decode_recovery_key, encode_recovery_key
 
 __all__ = ["MAC_LENGTH", "PICKLE_VERSION", "PkDecryption", "PkEncryption", "PkMessage"]
@@ -329,20 +330,64 @@ class PkDecryption:
             )
         return self
 
+    @overload
+    def pickle(self, pickle_key: bytes) -> str: ...
+    @overload
+    @deprecated("a str is a passphrase: use pickle_with_passphrase")
+    def pickle(self, pickle_key: str) -> str: ...
     def pickle(self, pickle_key: bytes | str) -> str:
-        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
+        """olmpy's authenticated pickle under a 32-byte key (SPEC.md section 12).
+
+        A str is deprecated here: it is taken as a passphrase, as ``pickle_with_passphrase``
+        takes it, with a DeprecationWarning.
+        """
         return native_pickle.seal(self._libolm_body(), _PICKLE_KIND, pickle_key)
 
+    def pickle_with_passphrase(self, passphrase: str) -> str:
+        """olmpy's authenticated pickle under a non-empty passphrase, stretched with scrypt
+        (about 0.1 s a call: to store many objects, derive one 32-byte key and use
+        ``pickle``)."""
+        return native_pickle.seal_with_passphrase(self._libolm_body(), _PICKLE_KIND, passphrase)
+
+    @overload
+    @classmethod
+    def from_pickle(cls, pickle: str, pickle_key: bytes) -> PkDecryption: ...
+    @overload
+    @classmethod
+    @deprecated("a str is a passphrase: use from_pickle_with_passphrase")
+    def from_pickle(cls, pickle: str, pickle_key: str) -> PkDecryption: ...
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> PkDecryption:
-        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        """Loads a pickle made by ``pickle`` with the same 32-byte key.
+
+        A str is deprecated here: it is taken as a passphrase, as
+        ``from_pickle_with_passphrase`` takes it, with a DeprecationWarning.
+        """
         body = native_pickle.open_sealed(pickle, _PICKLE_KIND, pickle_key)
         return cls._from_libolm_body(body, "olmpy PK decryption pickle body")
 
-    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+    @classmethod
+    def from_pickle_with_passphrase(cls, pickle: str, passphrase: str) -> PkDecryption:
+        """Loads a pickle made by ``pickle_with_passphrase`` with the same passphrase.
+
+        Its scrypt parameters may be at most what olmpy writes, unless raised with
+        ``olmpy.pickle.scrypt_limit`` (``ScryptCostError`` otherwise).
+        """
+        body = native_pickle.open_sealed_with_passphrase(pickle, _PICKLE_KIND, passphrase)
+        return cls._from_libolm_body(body, "olmpy PK decryption pickle body")
+
+    def to_libolm_pickle(
+        self, pickle_key: bytes | str, *, allow_weak_key: bool = False
+    ) -> str:
         """A libolm PkDecryption pickle (version 1); python-olm's ``pickle(passphrase)``
-        is this with the passphrase's UTF-8 bytes as key."""
-        return libolm.seal(self._libolm_body(), pickle_key)
+        is this with the passphrase's UTF-8 bytes as key.
+
+        ``pickle_key`` is bytes, or a str taken as its UTF-8 bytes (python-olm's
+        passphrase; libolm's format does not stretch it).  It must have at least 32 bytes:
+        ``allow_weak_key=True`` lifts that, only to write for a peer that uses a shorter
+        key, such as python-olm's default empty passphrase.
+        """
+        return libolm.seal(self._libolm_body(), pickle_key, allow_weak_key=allow_weak_key)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str | bytes, pickle_key: bytes | str) -> PkDecryption:
@@ -355,13 +400,16 @@ class PkDecryption:
                 raise PickleError(f"{what}: expected base64, got non-ASCII bytes") from None
         return cls._from_libolm_body(libolm.open_sealed(pickle, pickle_key, what), what)
 
-    def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
+    def to_vodozemac_pickle(self, pickle_key: bytes, *, allow_weak_key: bool = False) -> str:
         """What vodozemac's ``PkDecryption::to_libolm_pickle`` writes (its only pickle).
 
         vodozemac keeps no JSON pickle for PkDecryption, so this is the libolm format
-        (version 1) under ``pickle_key`` bytes of any length.
+        (version 1).  vodozemac takes ``pickle_key`` bytes of any length; olmpy writes
+        with at least 32 unless ``allow_weak_key=True`` (only to write for a peer that
+        uses a shorter key).
         """
-        return libolm.seal(self._libolm_body(), _vodozemac_key(pickle_key))
+        body = self._libolm_body()
+        return libolm.seal(body, pickle_key, allow_weak_key=allow_weak_key, text=False)
 
     @classmethod
     def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> PkDecryption:

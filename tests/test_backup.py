@@ -576,5 +576,5 @@ def test_forged_backup_entry_never_shows_verified(backend: ModuleType) -> None:
     assert not reloaded.created_from_signed_key
     again = olmpy.InboundGroupSession.from_vodozemac_pickle(session.to_vodozemac_pickle(key), key)
     assert not again.created_from_signed_key
-    libolm_body = olmpy.pickle.libolm.open_sealed(session.to_libolm_pickle(key), key, "test")
+    libolm_body = olmpy.pickle._libolm.open_sealed(session.to_libolm_pickle(key), key, "test")
     assert libolm_body[-1] == 0  # libolm's verified flag, written truthfully

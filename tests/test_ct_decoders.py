@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 import olmpy
 from olmpy import _backend
 from olmpy.errors import OlmpyError, PickleError, UsageError
-from olmpy.pickle import libolm, vodozemac
+from olmpy.pickle import _libolm as libolm
+from olmpy.pickle import _vodozemac as vodozemac
 
 N = _backend.load("native")
 P = _backend.load("python")

@@ -24,7 +24,7 @@ from nacl import bindings
 
 import olmpy
 from olmpy.errors import OlmpyError, PickleError, UsageError
-from olmpy.pickle import dehydrated
+from olmpy.pickle import _dehydrated as dehydrated
 
 KEY = bytes(range(32))
 VECTORS = json.loads(

@@ -41,7 +41,9 @@ def test_round_trips_keep_behaviour(backend: ModuleType) -> None:
     session = olmpy.Session.from_pickle(o["session"].pickle(KEY), KEY)
     assert o["peer"].decrypt(session.encrypt(b"after pickle")) == b"after pickle"
     assert session.decrypt(o["peer"].encrypt(b"answer")) == b"answer"
-    group = olmpy.GroupSession.from_pickle(o["group"].pickle("pass phrase"), "pass phrase")
+    group = olmpy.GroupSession.from_pickle_with_passphrase(
+        o["group"].pickle_with_passphrase("pass phrase"), "pass phrase"
+    )
     inbound = olmpy.InboundGroupSession.from_pickle(o["inbound"].pickle(KEY), KEY)
     assert inbound.decrypt(group.encrypt(b"two")) == (b"two", 1)
     assert inbound.created_from_signed_key
@@ -63,7 +65,7 @@ def test_tampering_and_wrong_keys(backend: ModuleType, kind: str) -> None:
     raw = _b64.decode(pickled, "t")
     cases = {
         "wrong key": (pickled, bytes(32)),
-        "passphrase for a key pickle": (pickled, "passphrase"),
+        "short key": (pickled, bytes(31)),
         "truncated": (pickled[:-8], KEY),
         "libolm pickle": (obj.to_libolm_pickle(KEY), KEY),
         "format": (_b64.encode(raw[:5] + b"\x02" + raw[6:]), KEY),
@@ -75,6 +77,8 @@ def test_tampering_and_wrong_keys(backend: ModuleType, kind: str) -> None:
         with pytest.raises(PickleError, match="expected"):
             cls.from_pickle(text, key)
             pytest.fail(f"{name} was accepted")
+    with pytest.raises(PickleError, match="expected a pickle sealed with a passphrase"):
+        cls.from_pickle_with_passphrase(pickled, "passphrase")
     for other in o.values():
         if type(other) is not cls:
             with pytest.raises(PickleError, match="object type"):
@@ -84,19 +88,19 @@ def test_tampering_and_wrong_keys(backend: ModuleType, kind: str) -> None:
 def test_passphrase_pickles_record_their_parameters(backend: ModuleType) -> None:
     """A passphrase pickle needs the passphrase, and absurd scrypt parameters are refused."""
     group = olmpy.GroupSession()
-    pickled = group.pickle("secret words")
+    pickled = group.pickle_with_passphrase("secret words")
     with pytest.raises(PickleError):
-        olmpy.GroupSession.from_pickle(pickled, "other words")
-    with pytest.raises(PickleError, match="sealed with one"):
+        olmpy.GroupSession.from_pickle_with_passphrase(pickled, "other words")
+    with pytest.raises(PickleError, match="sealed with a passphrase"):
         olmpy.GroupSession.from_pickle(pickled, KEY)
     raw = bytearray(_b64.decode(pickled, "t"))
     raw[8] = 30  # log2 N far beyond the limit
     with pytest.raises(PickleError, match="scrypt parameters"):
-        olmpy.GroupSession.from_pickle(_b64.encode(bytes(raw)), "secret words")
+        olmpy.GroupSession.from_pickle_with_passphrase(_b64.encode(bytes(raw)), "secret words")
     with pytest.raises(UsageError):
         group.pickle(b"short key")
     with pytest.raises(UsageError):
-        group.pickle("")
+        group.pickle_with_passphrase("")
 
 
 @settings(max_examples=150, deadline=None)
@@ -130,18 +134,21 @@ def _sources(sender: olmpy.GroupSession) -> list[olmpy.InboundGroupSession]:
 def test_inbound_pickle_keeps_source_and_verification(backend: ModuleType) -> None:
     """olmpy's pickle keeps where a session came from and whether a signed key verified it,
     in a 3-byte extension after the libolm body (SPEC.md section 12)."""
-    from olmpy.pickle import native
+    from olmpy.pickle import _native as native
 
     sender = olmpy.GroupSession()
     codes = {"unknown": 0, "room_key": 1, "forwarded": 2, "backup": 3, "export_file": 4}
     for session in _sources(sender):
-        for key in (KEY, "pass phrase"):
-            back = olmpy.InboundGroupSession.from_pickle(session.pickle(key), key)
+        cls = olmpy.InboundGroupSession
+        for back in (
+            cls.from_pickle(session.pickle(KEY), KEY),
+            cls.from_pickle_with_passphrase(session.pickle_with_passphrase("pp"), "pp"),
+        ):
             assert back.source == session.source
             assert back.created_from_signed_key == session.created_from_signed_key
             assert back.session_id == session.session_id
         body = native.open_sealed(session.pickle(KEY), "inbound_group_session", KEY)
-        libolm_body = olmpy.pickle.libolm.open_sealed(session.to_libolm_pickle(KEY), KEY, "t")
+        libolm_body = olmpy.pickle._libolm.open_sealed(session.to_libolm_pickle(KEY), KEY, "t")
         extension = bytes([1, codes[session.source.value], int(session.created_from_signed_key)])
         assert body == libolm_body + extension
         # libolm's flag, written truthfully
@@ -153,12 +160,12 @@ def test_inbound_pickle_from_before_the_extension(backend: ModuleType) -> None:
     """An olmpy pickle written before the extension (plaintext = the libolm body alone) still
     loads.  Its flag was set by any decrypt then, so it is libolm's weaker flag: the session
     loads unverified, source UNKNOWN, and re-exports that flag to libolm unchanged."""
-    from olmpy.pickle import native
+    from olmpy.pickle import _native as native
 
     sender = olmpy.GroupSession()
     signed = olmpy.InboundGroupSession(sender.session_key)
     libolm_text = signed.to_libolm_pickle(KEY)
-    body = olmpy.pickle.libolm.open_sealed(libolm_text, KEY, "t")
+    body = olmpy.pickle._libolm.open_sealed(libolm_text, KEY, "t")
     old = native.seal(body, "inbound_group_session", KEY)
     loaded = olmpy.InboundGroupSession.from_pickle(old, KEY)
     assert loaded.source is olmpy.SessionSource.UNKNOWN and not loaded.created_from_signed_key
@@ -180,8 +187,11 @@ def test_recorded_olmpy_inbound_pickle_loads_unverified(backend: ModuleType) -> 
         r for r in doc["records"]
         if r["format"] == "olmpy" and r["type"] == "inbound_group_session"
     ]
-    key = bytes.fromhex(record["key_hex"]) if "key_hex" in record else record["passphrase"]
-    session = olmpy.InboundGroupSession.from_pickle(record["pickle"], key)
+    cls = olmpy.InboundGroupSession
+    if "key_hex" in record:
+        session = cls.from_pickle(record["pickle"], bytes.fromhex(record["key_hex"]))
+    else:
+        session = cls.from_pickle_with_passphrase(record["pickle"], record["passphrase"])
     assert session.session_id == record["session_id"]
     assert session.source is olmpy.SessionSource.UNKNOWN and not session.created_from_signed_key
 
@@ -200,10 +210,10 @@ def test_recorded_olmpy_inbound_pickle_loads_unverified(backend: ModuleType) -> 
 def test_bad_inbound_extension(backend: ModuleType, extension: bytes, error: str) -> None:
     """A malformed extension (authentic, so only a buggy writer could make one) is a
     PickleError naming what was expected."""
-    from olmpy.pickle import native
+    from olmpy.pickle import _native as native
 
     signed = olmpy.InboundGroupSession(olmpy.GroupSession().session_key)
-    body = olmpy.pickle.libolm.open_sealed(signed.to_libolm_pickle(KEY), KEY, "t")
+    body = olmpy.pickle._libolm.open_sealed(signed.to_libolm_pickle(KEY), KEY, "t")
     text = native.seal(body + extension, "inbound_group_session", KEY)
     with pytest.raises(PickleError) as info:
         olmpy.InboundGroupSession.from_pickle(text, KEY)

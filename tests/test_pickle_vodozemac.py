@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import olmpy
 from olmpy.errors import OlmpyError, PickleError, UsageError
-from olmpy.pickle import libolm
+from olmpy.pickle import _libolm as libolm
 
 KEY = bytes(range(32))
 

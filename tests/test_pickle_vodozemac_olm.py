@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import olmpy
 from olmpy import AnyOlmMessage
 from olmpy.errors import OlmpyError, PickleError, UsageError
-from olmpy.pickle import libolm
+from olmpy.pickle import _libolm as libolm
 
 KEY = bytes(range(32))
 
@@ -228,7 +228,7 @@ def test_libolm_counter_is_not_reissued(backend: ModuleType) -> None:
     again = olmpy.Account.from_vodozemac_pickle(via.pickle(KEY), KEY)
     again.generate_one_time_keys(1)
     assert len(again.one_time_keys) == 3 and "AAAAAw" in again.one_time_keys
-    back = olm.Account.from_pickle(mine.to_libolm_pickle("k").encode(), "k")
+    back = olm.Account.from_pickle(mine.to_libolm_pickle("k", allow_weak_key=True).encode(), "k")
     back.generate_one_time_keys(1)
     assert "AAAABA" in back.one_time_keys["curve25519"]
 

@@ -23,15 +23,17 @@ from __future__ import annotations
 import enum
 import hmac
 import warnings
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from olmpy import _b64, _backend
 from olmpy.errors import PickleError, UsageError, brief, expected, shown
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import EXPORT_VERSION, ExportedSessionKey, SessionKey
-from olmpy.pickle import libolm, vodozemac
-from olmpy.pickle import native as native_pickle
+from olmpy.pickle import _libolm as libolm
+from olmpy.pickle import _native as native_pickle
+from olmpy.pickle import _vodozemac as vodozemac
+from olmpy.pickle._keys import deprecated
 
 
 class DecryptedMessage(NamedTuple):
@@ -378,27 +380,69 @@ class InboundGroupSession:
         )
         return bytes(raw)
 
-    def pickle(self, pickle_key: bytes | str) -> str:
-        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt).
-
-        It keeps ``source`` and ``created_from_signed_key`` (SPEC.md section 12).
-        """
+    def _olmpy_body(self) -> bytes:
+        """The libolm body and olmpy's extension: ``source`` and ``created_from_signed_key``."""
         extension = bytes(
             [_EXTENSION_VERSION, _SOURCE_CODES[self._source], 1 if self._verified else 0]
         )
-        return native_pickle.seal(
-            self._libolm_body() + extension, "inbound_group_session", pickle_key
+        return self._libolm_body() + extension
+
+    @overload
+    def pickle(self, pickle_key: bytes) -> str: ...
+    @overload
+    @deprecated("a str is a passphrase: use pickle_with_passphrase")
+    def pickle(self, pickle_key: str) -> str: ...
+    def pickle(self, pickle_key: bytes | str) -> str:
+        """olmpy's authenticated pickle under a 32-byte key (SPEC.md section 12).
+
+        It keeps ``source`` and ``created_from_signed_key``.
+
+        A str is deprecated here: it is taken as a passphrase, as ``pickle_with_passphrase``
+        takes it, with a DeprecationWarning.
+        """
+        return native_pickle.seal(self._olmpy_body(), "inbound_group_session", pickle_key)
+
+    def pickle_with_passphrase(self, passphrase: str) -> str:
+        """olmpy's authenticated pickle under a non-empty passphrase, stretched with scrypt
+        (about 0.1 s a call: to store many objects, derive one 32-byte key and use
+        ``pickle``)."""
+        return native_pickle.seal_with_passphrase(
+            self._olmpy_body(), "inbound_group_session", passphrase
         )
 
+    @overload
+    @classmethod
+    def from_pickle(cls, pickle: str, pickle_key: bytes) -> InboundGroupSession: ...
+    @overload
+    @classmethod
+    @deprecated("a str is a passphrase: use from_pickle_with_passphrase")
+    def from_pickle(cls, pickle: str, pickle_key: str) -> InboundGroupSession: ...
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
-        """Loads a pickle made by ``pickle`` with the same key or passphrase.
+        """Loads a pickle made by ``pickle`` with the same 32-byte key.
 
         A pickle from before olmpy recorded the source (no extension) loads with
         ``created_from_signed_key`` False and source UNKNOWN: its flag was then set by any
         decrypt, as libolm's is.
+
+        A str is deprecated here: it is taken as a passphrase, as
+        ``from_pickle_with_passphrase`` takes it, with a DeprecationWarning.
         """
         body = native_pickle.open_sealed(pickle, "inbound_group_session", pickle_key)
+        return cls._from_libolm_body(
+            body, "olmpy inbound group session pickle body", olmpy_extension=True
+        )
+
+    @classmethod
+    def from_pickle_with_passphrase(cls, pickle: str, passphrase: str) -> InboundGroupSession:
+        """Loads a pickle made by ``pickle_with_passphrase`` with the same passphrase.
+
+        Its scrypt parameters may be at most what olmpy writes, unless raised with
+        ``olmpy.pickle.scrypt_limit`` (``ScryptCostError`` otherwise).
+        """
+        body = native_pickle.open_sealed_with_passphrase(
+            pickle, "inbound_group_session", passphrase
+        )
         return cls._from_libolm_body(
             body, "olmpy inbound group session pickle body", olmpy_extension=True
         )
@@ -422,7 +466,14 @@ class InboundGroupSession:
         what = "vodozemac inbound group session pickle"
         if not isinstance(pickle, (str, bytes)):
             raise UsageError(f"{what}: " + expected("a pickle str", type(pickle).__name__))
-        exact = _backend.impl.igs_vodozemac_open(vodozemac.pickle_key(pickle_key), pickle, what)
+        key = vodozemac.pickle_key(pickle_key)
+        try:
+            exact = _backend.impl.igs_vodozemac_open(key, pickle, what)
+        except PickleError:
+            hint = libolm.olmpy_hint(pickle, what)
+            if hint is None:
+                raise
+            raise PickleError(hint) from None
         if exact is not None:  # vodozemac's own layout, parsed in the same native call
             initial, public, verified = exact
             return cls._from_states(initial, initial, public, verified)
@@ -447,13 +498,20 @@ class InboundGroupSession:
             )
         return cls._from_states(initial, latest, public, verified)
 
-    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
+    def to_libolm_pickle(
+        self, pickle_key: bytes | str, *, allow_weak_key: bool = False
+    ) -> str:
         """This session as a libolm inbound group session pickle (version 2).
 
         The flag is set when the session is ``created_from_signed_key``, or when it came
         from a libolm pickle whose flag was set; libolm has no field for the source.
+
+        ``pickle_key`` is bytes, or a str taken as its UTF-8 bytes (python-olm's
+        passphrase; libolm's format does not stretch it).  It must have at least 32 bytes:
+        ``allow_weak_key=True`` lifts that, only to write for a peer that uses a shorter
+        key, such as python-olm's default empty passphrase.
         """
-        return libolm.seal(self._libolm_body(), pickle_key)
+        return libolm.seal(self._libolm_body(), pickle_key, allow_weak_key=allow_weak_key)
 
     @classmethod
     def from_libolm_pickle(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from olmpy import _b64, _backend, primitives
 from olmpy.errors import (
@@ -32,10 +32,13 @@ from olmpy.errors import (
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
-from olmpy.pickle import dehydrated, libolm, signing_key, vodozemac
-from olmpy.pickle import native as native_pickle
+from olmpy.pickle import _dehydrated as dehydrated
+from olmpy.pickle import _libolm as libolm
+from olmpy.pickle import _native as native_pickle
+from olmpy.pickle import _vodozemac as vodozemac
+from olmpy.pickle._keys import deprecated, signing_key
+from olmpy.pickle._vodozemac import byte_json
 from olmpy.pickle.dehydrated import DehydratedDevice
-from olmpy.pickle.vodozemac import byte_json
 
 MAX_STORED_ONE_TIME_KEYS = 100
 ONE_TIME_KEYS_TO_PUBLISH = 50
@@ -320,19 +323,63 @@ class Account:
         raw += libolm.u32((self._next_id - 1) & 0xFFFFFFFF)
         return bytes(bytes(raw))
 
+    @overload
+    def pickle(self, pickle_key: bytes) -> str: ...
+    @overload
+    @deprecated("a str is a passphrase: use pickle_with_passphrase")
+    def pickle(self, pickle_key: str) -> str: ...
     def pickle(self, pickle_key: bytes | str) -> str:
-        """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt)."""
+        """olmpy's authenticated pickle under a 32-byte key (SPEC.md section 12).
+
+        A str is deprecated here: it is taken as a passphrase, as ``pickle_with_passphrase``
+        takes it, with a DeprecationWarning.
+        """
         return native_pickle.seal(self._libolm_body(), "account", pickle_key)
 
+    def pickle_with_passphrase(self, passphrase: str) -> str:
+        """olmpy's authenticated pickle under a non-empty passphrase, stretched with scrypt
+        (about 0.1 s a call: to store many objects, derive one 32-byte key and use
+        ``pickle``)."""
+        return native_pickle.seal_with_passphrase(self._libolm_body(), "account", passphrase)
+
+    @overload
+    @classmethod
+    def from_pickle(cls, pickle: str, pickle_key: bytes) -> Account: ...
+    @overload
+    @classmethod
+    @deprecated("a str is a passphrase: use from_pickle_with_passphrase")
+    def from_pickle(cls, pickle: str, pickle_key: str) -> Account: ...
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> Account:
-        """Loads a pickle made by ``pickle`` with the same key or passphrase."""
+        """Loads a pickle made by ``pickle`` with the same 32-byte key.
+
+        A str is deprecated here: it is taken as a passphrase, as
+        ``from_pickle_with_passphrase`` takes it, with a DeprecationWarning.
+        """
         body = native_pickle.open_sealed(pickle, "account", pickle_key)
         return cls._from_libolm_body(body, "olmpy account pickle body")
 
-    def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
-        """This account as a libolm account pickle (version 4)."""
-        return libolm.seal(self._libolm_body(), pickle_key)
+    @classmethod
+    def from_pickle_with_passphrase(cls, pickle: str, passphrase: str) -> Account:
+        """Loads a pickle made by ``pickle_with_passphrase`` with the same passphrase.
+
+        Its scrypt parameters may be at most what olmpy writes, unless raised with
+        ``olmpy.pickle.scrypt_limit`` (``ScryptCostError`` otherwise).
+        """
+        body = native_pickle.open_sealed_with_passphrase(pickle, "account", passphrase)
+        return cls._from_libolm_body(body, "olmpy account pickle body")
+
+    def to_libolm_pickle(
+        self, pickle_key: bytes | str, *, allow_weak_key: bool = False
+    ) -> str:
+        """This account as a libolm account pickle (version 4).
+
+        ``pickle_key`` is bytes, or a str taken as its UTF-8 bytes (python-olm's
+        passphrase; libolm's format does not stretch it).  It must have at least 32 bytes:
+        ``allow_weak_key=True`` lifts that, only to write for a peer that uses a shorter
+        key, such as python-olm's default empty passphrase.
+        """
+        return libolm.seal(self._libolm_body(), pickle_key, allow_weak_key=allow_weak_key)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes | str) -> Account:

@@ -1,25 +1,48 @@
-"""Persistence formats: libolm's pickles (vodozemac's and olmpy's own follow)."""
+"""Persistence: what olmpy's pickles need beyond the objects' own methods.
+
+Every object that holds secrets pickles itself: ``pickle(key)`` and ``from_pickle(text,
+key)`` with a 32-byte key, ``pickle_with_passphrase`` and ``from_pickle_with_passphrase``
+with a passphrase (scrypt, about 0.1 s a call), and the ``to_/from_libolm_pickle`` and
+``to_/from_vodozemac_pickle`` formats of the peer libraries (SPEC.md sections 11-13).
+This package holds the bound on the scrypt cost a passphrase pickle may ask for, its
+errors, and ``dehydrated`` (MSC3814 dehydrated devices).  The format code is private.
+"""
 
 from __future__ import annotations
 
-from olmpy.errors import KeyDecodeError, PickleError
-from olmpy.primitives import Ed25519SigningKey
+import warnings
+from typing import Any
+
+from olmpy.errors import PublicKeyMismatchError
+from olmpy.pickle import dehydrated
+from olmpy.pickle._native import (
+    DEFAULT_SCRYPT_LIMIT,
+    ScryptCostError,
+    ScryptLimit,
+    current_scrypt_limit,
+    scrypt_limit,
+)
+
+__all__ = [
+    "DEFAULT_SCRYPT_LIMIT",
+    "PublicKeyMismatchError",
+    "ScryptCostError",
+    "ScryptLimit",
+    "current_scrypt_limit",
+    "dehydrated",
+    "scrypt_limit",
+]
 
 
-def signing_key(
-    secret: bytes, expanded: bool, stored_public: bytes | None, what: str
-) -> Ed25519SigningKey:
-    """The Ed25519 key of a pickle's seed or expanded secret, checked against the public key
-    stored beside it (if the format stores one): ``PublicKeyMismatchError`` when they
-    disagree, ``PickleError`` when the scalar is 0 mod L."""
-    try:
-        key = (
-            Ed25519SigningKey.from_expanded(secret)
-            if expanded
-            else Ed25519SigningKey.from_seed(secret)
+def __getattr__(name: str) -> Any:
+    """``signing_key``, internal, lived here before 0.2: it resolves with a warning."""
+    if name == "signing_key":
+        warnings.warn(
+            "olmpy.pickle.signing_key is internal and deprecated (no replacement)",
+            DeprecationWarning,
+            stacklevel=2,
         )
-    except KeyDecodeError as exc:
-        raise PickleError(f"{what} signing key: {exc}") from None
-    if stored_public is not None:
-        key.check_public(stored_public, what)
-    return key
+        from olmpy.pickle import _keys
+
+        return _keys.signing_key
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
