@@ -186,7 +186,7 @@ def olmpy_records() -> list[dict[str, Any]]:
     message = outbound.encrypt(b"group message after the pickle").to_base64()
     out.append({
         "type": "inbound_group_session",
-        "pickle": inbound.pickle("a passphrase for scrypt"),
+        "pickle": inbound.pickle_with_passphrase("a passphrase for scrypt"),
         "passphrase": "a passphrase for scrypt",
         "session_id": inbound.session_id,
         "first_known_index": inbound.first_known_index,
