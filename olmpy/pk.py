@@ -376,9 +376,7 @@ class PkDecryption:
         body = native_pickle.open_sealed_with_passphrase(pickle, _PICKLE_KIND, passphrase)
         return cls._from_libolm_body(body, "olmpy PK decryption pickle body")
 
-    def to_libolm_pickle(
-        self, pickle_key: bytes | str, *, allow_weak_key: bool = False
-    ) -> str:
+    def to_libolm_pickle(self, pickle_key: bytes | str, *, allow_weak_key: bool = False) -> str:
         """A libolm PkDecryption pickle (version 1); python-olm's ``pickle(passphrase)``
         is this with the passphrase's UTF-8 bytes as key.
 

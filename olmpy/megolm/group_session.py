@@ -202,9 +202,7 @@ class GroupSession:
             + expected('an object with "Normal" or "Expanded"', shown(signing))
         )
 
-    def to_libolm_pickle(
-        self, pickle_key: bytes | str, *, allow_weak_key: bool = False
-    ) -> str:
+    def to_libolm_pickle(self, pickle_key: bytes | str, *, allow_weak_key: bool = False) -> str:
         """This session as a libolm outbound group session pickle (version 1).
 
         ``pickle_key`` is bytes, or a str taken as its UTF-8 bytes (python-olm's

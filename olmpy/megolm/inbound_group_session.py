@@ -498,9 +498,7 @@ class InboundGroupSession:
             )
         return cls._from_states(initial, latest, public, verified)
 
-    def to_libolm_pickle(
-        self, pickle_key: bytes | str, *, allow_weak_key: bool = False
-    ) -> str:
+    def to_libolm_pickle(self, pickle_key: bytes | str, *, allow_weak_key: bool = False) -> str:
         """This session as a libolm inbound group session pickle (version 2).
 
         The flag is set when the session is ``created_from_signed_key``, or when it came

@@ -369,9 +369,7 @@ class Account:
         body = native_pickle.open_sealed_with_passphrase(pickle, "account", passphrase)
         return cls._from_libolm_body(body, "olmpy account pickle body")
 
-    def to_libolm_pickle(
-        self, pickle_key: bytes | str, *, allow_weak_key: bool = False
-    ) -> str:
+    def to_libolm_pickle(self, pickle_key: bytes | str, *, allow_weak_key: bool = False) -> str:
         """This account as a libolm account pickle (version 4).
 
         ``pickle_key`` is bytes, or a str taken as its UTF-8 bytes (python-olm's

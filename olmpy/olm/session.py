@@ -281,9 +281,7 @@ class Session:
         body = native_pickle.open_sealed_with_passphrase(pickle, "session", passphrase)
         return cls._from_libolm_body(body, "olmpy session pickle body")
 
-    def to_libolm_pickle(
-        self, pickle_key: bytes | str, *, allow_weak_key: bool = False
-    ) -> str:
+    def to_libolm_pickle(self, pickle_key: bytes | str, *, allow_weak_key: bool = False) -> str:
         """This session as a libolm session pickle (version 1).
 
         ``pickle_key`` is bytes, or a str taken as its UTF-8 bytes (python-olm's
