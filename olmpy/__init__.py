@@ -31,6 +31,7 @@ from olmpy.errors import (
     UsageError,
     VersionError,
 )
+from olmpy.hazmat.primitives import sha256 as _sha256_raw
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.megolm import (
     DecryptedMessage,
@@ -57,7 +58,6 @@ from olmpy.olm import (
 )
 from olmpy.pickle.dehydrated import DehydratedDevice
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
-from olmpy.primitives import sha256 as _sha256_raw
 from olmpy.sas import EstablishedSas, Sas, SasBytes
 from olmpy.signed_json import PkSigning
 

@@ -42,7 +42,7 @@ from olmpy.errors import (
     brief,
     expected,
 )
-from olmpy.primitives import AesCtr64
+from olmpy.hazmat.primitives import AesCtr64
 
 __all__ = [
     "CHUNK_SIZE",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from olmpy import _b64, _backend, primitives
+from olmpy import _b64, _backend
 from olmpy.errors import CurvePointError, KeyDecodeError, UsageError, expected
+from olmpy.hazmat import primitives
 
 
 def check_ed25519_point(key: bytes, what: str) -> None:

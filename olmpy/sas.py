@@ -38,8 +38,9 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from olmpy import _b64, _backend, primitives
+from olmpy import _b64, _backend
 from olmpy.errors import DecryptionError, MacError, UsageError, expected
+from olmpy.hazmat import primitives
 from olmpy.keys import Curve25519PublicKey
 from olmpy.sas_emoji import EMOJI
 from olmpy.signed_json import canonical_json

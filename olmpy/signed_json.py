@@ -41,13 +41,14 @@ from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring as _quote
 from typing import Any, Protocol, TypeAlias
 
-from olmpy import _b64, primitives
+from olmpy import _b64
 from olmpy.errors import (
     DecodeError,
     SignatureError,
     UsageError,
     expected,
 )
+from olmpy.hazmat import primitives
 from olmpy.keys import Ed25519PublicKey, Ed25519Signature
 
 __all__ = [

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from olmpy import _b64, primitives
+from olmpy import _b64
 from olmpy.errors import KeyDecodeError, SignatureError, UsageError, VersionError, expected
+from olmpy.hazmat import primitives
 from olmpy.keys import check_ed25519_point
 
 SIGNED_VERSION = 0x02

@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from olmpy import _b64, _backend, primitives
+from olmpy import _b64, _backend
 from olmpy.errors import (
     MacError,
     MessageGapError,
@@ -33,6 +33,7 @@ from olmpy.errors import (
     expected,
     shown,
 )
+from olmpy.hazmat import primitives
 from olmpy.olm.messages import NORMAL, PRE_KEY, AnyOlmMessage, Message, PreKeyMessage
 from olmpy.pickle import libolm, vodozemac
 from olmpy.pickle import native as native_pickle

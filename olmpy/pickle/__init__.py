@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from olmpy.errors import KeyDecodeError, PickleError
-from olmpy.primitives import Ed25519SigningKey
+from olmpy.hazmat.primitives import Ed25519SigningKey
 
 
 def signing_key(
