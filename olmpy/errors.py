@@ -138,3 +138,29 @@ def brief(value: object) -> str:
         return _BRIEF.repr(value)
     except (ValueError, RecursionError):
         return type(value).__name__
+
+
+__all__ = [
+    "BackendError",
+    "Base64Error",
+    "CiphertextError",
+    "CurvePointError",
+    "DecodeError",
+    "DecryptionError",
+    "IdentityKeyMismatchError",
+    "KdfCostError",
+    "KeyDecodeError",
+    "MacError",
+    "MessageDecodeError",
+    "MessageGapError",
+    "OlmpyError",
+    "PickleError",
+    "PublicKeyMismatchError",
+    "ReplayError",
+    "SessionMismatchError",
+    "SignatureError",
+    "UnknownMessageIndexError",
+    "UnknownOneTimeKeyError",
+    "UsageError",
+    "VersionError",
+]

@@ -167,3 +167,10 @@ class Curve25519PublicKey:
 
     def __repr__(self) -> str:
         return f"Curve25519PublicKey(curve25519:{self.to_base64()})"
+
+
+__all__ = [
+    "Curve25519PublicKey",
+    "Ed25519PublicKey",
+    "Ed25519Signature",
+]

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle, same_object
 from olmpy.errors import (
     MessageDecodeError,
     PickleError,
@@ -265,6 +266,9 @@ class PkDecryption:
     """
 
     __slots__ = ("_b", "_public", "_secret")
+
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
+    __copy__ = __deepcopy__ = same_object  # immutable: a copy is the object
 
     _b: Any
     _secret: Any

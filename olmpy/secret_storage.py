@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from olmpy import _b64, recovery
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     Base64Error,
     DecodeError,
@@ -449,6 +450,8 @@ class SecretStorageKey:
     """
 
     __slots__ = ("_key", "description", "key_id")
+
+    __reduce__ = refuse_pickle(".to_recovery_key(), or .to_bytes() in an encrypted store")
 
     def __init__(self, key: bytes, key_id: str, description: KeyDescription | Mapping[str, Any]
                  ) -> None:

@@ -42,6 +42,7 @@ from json.encoder import encode_basestring as _quote
 from typing import Any, Protocol, TypeAlias
 
 from olmpy import _b64
+from olmpy._nocopy import refuse_pickle, same_object
 from olmpy.errors import (
     DecodeError,
     SignatureError,
@@ -513,6 +514,9 @@ class PkSigning:
     """
 
     __slots__ = ("_key", "_public", "_seed")
+
+    __reduce__ = refuse_pickle(".seed, stored encrypted, and PkSigning(seed)")
+    __copy__ = __deepcopy__ = same_object  # immutable: a copy is the object
 
     SEED_LENGTH = 32
     """The length of a seed in bytes."""

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from nacl import bindings as _sodium
 
 from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import PublicKeyMismatchError, UsageError, expected
 
 
@@ -136,6 +137,8 @@ class Ed25519SigningKey:
     """
 
     __slots__ = ("_b", "_key", "_seed", "public")
+
+    __reduce__ = refuse_pickle(".seed, stored encrypted, and .from_seed()")
 
     _b: Any
     _key: Any
@@ -278,6 +281,8 @@ class AesCtr64:
     """
 
     __slots__ = ("_ctx", "_high", "_key", "_left")
+
+    __reduce__ = refuse_pickle("a new AesCtr64 with a fresh IV; never duplicate a keystream")
 
     def __init__(self, key: bytes, iv: bytes) -> None:
         """A 32-byte AES key and a 16-byte counter block (UsageError otherwise)."""

@@ -14,6 +14,7 @@ import warnings
 from typing import Any
 
 from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import PickleError, UsageError, expected, shown
 from olmpy.hazmat import primitives
 from olmpy.hazmat.primitives import require_bytes
@@ -28,6 +29,8 @@ class GroupSession:
     """An outbound Megolm session (vodozemac: ``GroupSession``; libolm: outbound group session)."""
 
     __slots__ = ("_b", "_key", "_public", "_signing", "_state")
+
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
 
     def __init__(self) -> None:
         b = _backend.impl
@@ -198,3 +201,8 @@ class GroupSession:
 
     def __repr__(self) -> str:
         return f"GroupSession(session_id={self.session_id}, message_index={self.message_index})"
+
+
+__all__ = [
+    "GroupSession",
+]

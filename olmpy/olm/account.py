@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     IdentityKeyMismatchError,
     PickleError,
@@ -76,6 +77,8 @@ class Account:
         "_previous_fallback",
         "_rng",
     )
+
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
 
     _b: Any
     _rng: Callable[[int], bytes]
@@ -597,3 +600,8 @@ class Account:
 
     def __repr__(self) -> str:
         return f"Account(curve25519:{_b64.encode_public(self._curve_public)})"
+
+
+__all__ = [
+    "Account",
+]

@@ -217,3 +217,10 @@ class AnyOlmMessage:
 
     def __repr__(self) -> str:
         return f"AnyOlmMessage(type={self.message_type}, {len(self._body)} bytes)"
+
+
+__all__ = [
+    "AnyOlmMessage",
+    "Message",
+    "PreKeyMessage",
+]

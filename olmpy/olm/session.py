@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     MacError,
     MessageGapError,
@@ -65,6 +66,8 @@ class Session:
         "_session_id",
         "_skipped",
     )
+
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
 
     _b: Any
     _rng: Callable[[int], bytes]
@@ -581,3 +584,8 @@ class Session:
         for index, key in keys:
             self._skipped.append((their, index, self._b.secret_buffer(key)))
         del self._skipped[: max(0, len(self._skipped) - MAX_SKIPPED_KEYS)]
+
+
+__all__ = [
+    "Session",
+]
