@@ -227,3 +227,10 @@ def test_demo_uses_no_deprecated_name() -> None:
     with no_warning(), contextlib.redirect_stdout(io.StringIO()):
         assert demo() == 0
     assert olmpy.BACKEND in ("native", "python")
+
+
+def test_the_suite_treats_olmpy_deprecations_as_errors() -> None:
+    """pyproject's filterwarnings makes a deprecated olmpy name fail any test that uses it
+    (outside pytest.warns), so the suite itself cannot drift back to the old names."""
+    with pytest.raises(DeprecationWarning, match=r"olmpy\.testing\.group_session_from_parts"):
+        GroupSession.from_parts(bytes(128), 0, SEED)
