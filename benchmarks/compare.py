@@ -67,6 +67,7 @@ import vodozemac as vz
 from nacl import bindings as _sodium
 
 import olmpy
+import olmpy.testing
 from olmpy import _backend
 
 perf_counter_ns = time.perf_counter_ns
@@ -114,7 +115,7 @@ def make_wire() -> Wire:
     ratchet, seed = os.urandom(128), os.urandom(32)
     pts = {SMALL: _plaintext(SMALL), BIG: _plaintext(BIG)}
     with _backend.use("native"):
-        out = olmpy.GroupSession.from_parts(ratchet, 0, seed)
+        out = olmpy.testing.group_session_from_parts(ratchet, 0, seed)
         session_key = out.session_key.to_base64()
         messages = {n: out.encrypt(pts[n]).to_base64() for n in (SMALL, BIG)}
         inbound = olmpy.InboundGroupSession(session_key)
@@ -122,7 +123,7 @@ def make_wire() -> Wire:
         far_key = inbound.export_at(FAR_INDEX)
         assert exported is not None and far_key is not None
         far_ratchet = far_key.to_bytes()[5:133]
-        far_out = olmpy.GroupSession.from_parts(far_ratchet, FAR_INDEX, seed)
+        far_out = olmpy.testing.group_session_from_parts(far_ratchet, FAR_INDEX, seed)
         far = far_out.encrypt(pts[SMALL]).to_base64()
         peer = olmpy.Account()
         peer.generate_one_time_keys(1)
@@ -142,7 +143,7 @@ def far_with_new_key(pt: bytes) -> tuple[str, str]:
     with _backend.use("native"):
         far_key = olmpy.InboundGroupSession.import_session(exported).export_at(FAR_INDEX)
         assert far_key is not None
-        sender = olmpy.GroupSession.from_parts(far_key.to_bytes()[5:133], FAR_INDEX, seed)
+        sender = olmpy.testing.group_session_from_parts(far_key.to_bytes()[5:133], FAR_INDEX, seed)
         far = sender.encrypt(pt)
     return exported.to_base64(), far.to_base64()
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measures the primitive choices behind olmpy/primitives.py.
+"""Measures the primitive choices behind olmpy/hazmat/primitives.py.
 
 Usage: ``python benchmarks/primitives.py [--quick] [--json out.json]``
 

@@ -18,6 +18,7 @@ import pytest
 from nacl import bindings as _sodium
 
 import olmpy
+import olmpy.testing
 from olmpy import _backend
 
 SIZES = {"100B": 100, "64KiB": 64 * 1024}
@@ -41,13 +42,13 @@ def wire() -> Wire:
     ratchet, seed = os.urandom(128), os.urandom(32)
     pts = {name: (b"olmpy benchmark " * (n // 16 + 1))[:n] for name, n in SIZES.items()}
     with _backend.use("native"):
-        out = olmpy.GroupSession.from_parts(ratchet, 0, seed)
+        out = olmpy.testing.group_session_from_parts(ratchet, 0, seed)
         session_key = out.session_key.to_base64()
         messages = {name: out.encrypt(pt).to_base64() for name, pt in pts.items()}
         inbound = olmpy.InboundGroupSession(session_key)
         exported, far_key = inbound.export_at(0), inbound.export_at(FAR_INDEX)
         assert exported is not None and far_key is not None
-        far_out = olmpy.GroupSession.from_parts(far_key.to_bytes()[5:133], FAR_INDEX, seed)
+        far_out = olmpy.testing.group_session_from_parts(far_key.to_bytes()[5:133], FAR_INDEX, seed)
         far = far_out.encrypt(pts["100B"]).to_base64()
     return Wire(session_key, exported.to_base64(), pts, messages, far)
 
@@ -148,7 +149,7 @@ def _fresh_key_and_message(wire: Wire) -> tuple[tuple[Any, str], dict[str, Any]]
     session = olmpy.InboundGroupSession.import_session(exported)
     far_key = session.export_at(FAR_INDEX)
     assert far_key is not None
-    sender = olmpy.GroupSession.from_parts(far_key.to_bytes()[5:133], FAR_INDEX, seed)
+    sender = olmpy.testing.group_session_from_parts(far_key.to_bytes()[5:133], FAR_INDEX, seed)
     return (session, sender.encrypt(wire.plaintext["100B"]).to_base64()), {}
 
 

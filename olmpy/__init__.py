@@ -7,6 +7,9 @@ vodozemac's Python binding.  ``BACKEND`` says whether the compiled core
 
 from __future__ import annotations
 
+import importlib as _importlib
+from typing import TYPE_CHECKING
+
 from olmpy import _b64
 from olmpy._backend import BACKEND
 from olmpy._version import __version__
@@ -18,11 +21,14 @@ from olmpy.errors import (
     DecodeError,
     DecryptionError,
     IdentityKeyMismatchError,
+    KdfCostError,
     KeyDecodeError,
     MacError,
     MessageDecodeError,
     MessageGapError,
     OlmpyError,
+    PickleError,
+    PublicKeyMismatchError,
     ReplayError,
     SessionMismatchError,
     SignatureError,
@@ -31,6 +37,7 @@ from olmpy.errors import (
     UsageError,
     VersionError,
 )
+from olmpy.hazmat.primitives import sha256 as _sha256_raw
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.megolm import (
     DecryptedMessage,
@@ -55,11 +62,79 @@ from olmpy.olm import (
     check_olm_payload,
     olm_payload,
 )
+from olmpy.pickle import ScryptCostError
 from olmpy.pickle.dehydrated import DehydratedDevice
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
-from olmpy.primitives import sha256 as _sha256_raw
-from olmpy.sas import EstablishedSas, Sas, SasBytes
-from olmpy.signed_json import PkSigning
+from olmpy.recovery import PassphraseCostError, PassphraseInfoError, RecoveryKeyError
+from olmpy.sas import CommitmentMismatchError, EstablishedSas, Sas, SasBytes
+from olmpy.signed_json import (
+    CanonicalJsonError,
+    JsonDecodeError,
+    MissingSignatureError,
+    PkSigning,
+)
+
+# Error classes of modules that ``import olmpy`` does not load: they come from
+# olmpy.<Name> on first use (module __getattr__), so importing olmpy stays as quick as it was.
+_LAZY = {
+    "AttachmentError": "olmpy.attachments",
+    "AttachmentHashError": "olmpy.attachments",
+    "AttachmentVersionError": "olmpy.attachments",
+    "BackupDataError": "olmpy.backup",
+    "BackupKeyMismatchError": "olmpy.backup",
+    "BackupSessionMismatchError": "olmpy.backup",
+    "KeyExportBase64Error": "olmpy.key_export",
+    "KeyExportEntryError": "olmpy.key_export",
+    "KeyExportError": "olmpy.key_export",
+    "KeyExportRoundsError": "olmpy.key_export",
+    "KeyExportVersionError": "olmpy.key_export",
+    "KeyObjectError": "olmpy.device_keys",
+    "SecretStorageAlgorithmError": "olmpy.secret_storage",
+    "SecretStorageError": "olmpy.secret_storage",
+    "SecretStorageKdfCostError": "olmpy.secret_storage",
+    "SecretStorageKeyMismatchError": "olmpy.secret_storage",
+    "SecretStorageMacError": "olmpy.secret_storage",
+}
+
+if TYPE_CHECKING:
+    from olmpy.attachments import (
+        AttachmentError,
+        AttachmentHashError,
+        AttachmentVersionError,
+    )
+    from olmpy.backup import (
+        BackupDataError,
+        BackupKeyMismatchError,
+        BackupSessionMismatchError,
+    )
+    from olmpy.device_keys import KeyObjectError
+    from olmpy.key_export import (
+        KeyExportBase64Error,
+        KeyExportEntryError,
+        KeyExportError,
+        KeyExportRoundsError,
+        KeyExportVersionError,
+    )
+    from olmpy.secret_storage import (
+        SecretStorageAlgorithmError,
+        SecretStorageError,
+        SecretStorageKdfCostError,
+        SecretStorageKeyMismatchError,
+        SecretStorageMacError,
+    )
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'olmpy' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def sha256(data: bytes | str) -> str:
@@ -80,9 +155,17 @@ __all__ = [
     "BACKEND",
     "Account",
     "AnyOlmMessage",
+    "AttachmentError",
+    "AttachmentHashError",
+    "AttachmentVersionError",
     "BackendError",
+    "BackupDataError",
+    "BackupKeyMismatchError",
+    "BackupSessionMismatchError",
     "Base64Error",
+    "CanonicalJsonError",
     "CiphertextError",
+    "CommitmentMismatchError",
     "Curve25519PublicKey",
     "CurvePointError",
     "DecodeError",
@@ -96,25 +179,45 @@ __all__ = [
     "GroupSession",
     "IdentityKeyMismatchError",
     "InboundGroupSession",
+    "JsonDecodeError",
+    "KdfCostError",
     "KeyDecodeError",
+    "KeyExportBase64Error",
+    "KeyExportEntryError",
+    "KeyExportError",
+    "KeyExportRoundsError",
+    "KeyExportVersionError",
+    "KeyObjectError",
     "MacError",
     "MegolmMessage",
     "Message",
     "MessageDecodeError",
     "MessageGapError",
+    "MissingSignatureError",
     "OlmPayload",
     "OlmPayloadError",
     "OlmPayloadMismatchError",
     "OlmpyError",
+    "PassphraseCostError",
+    "PassphraseInfoError",
+    "PickleError",
     "PkDecryption",
     "PkEncryption",
     "PkMessage",
     "PkSigning",
     "PreKeyMessage",
+    "PublicKeyMismatchError",
+    "RecoveryKeyError",
     "ReplayError",
     "ReplayGuard",
     "Sas",
     "SasBytes",
+    "ScryptCostError",
+    "SecretStorageAlgorithmError",
+    "SecretStorageError",
+    "SecretStorageKdfCostError",
+    "SecretStorageKeyMismatchError",
+    "SecretStorageMacError",
     "Session",
     "SessionKey",
     "SessionMismatchError",

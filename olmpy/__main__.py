@@ -10,15 +10,13 @@ from pathlib import Path
 
 import olmpy
 from olmpy import (
-    Account,
     DecryptionError,
-    GroupSession,
     InboundGroupSession,
     OlmpyError,
     PkDecryption,
-    PkEncryption,
     Sas,
     backup,
+    testing,
 )
 
 
@@ -43,7 +41,9 @@ def demo() -> int:
 
     print("1. Each member creates an outbound Megolm session for the room.")
     outbound = {
-        name: GroupSession.from_parts(_seed(name + " ratchet", 128), 0, _seed(name + " key", 32))
+        name: testing.group_session_from_parts(
+            _seed(name + " ratchet", 128), 0, _seed(name + " key", 32)
+        )
         for name in ("Alice", "Bob", "Carol")
     }
     for name, session in outbound.items():
@@ -140,9 +140,13 @@ def demo() -> int:
     recovery_key = backup_key.to_recovery_key()
     print(f"   recovery key: {recovery_key[:14]}... ({len(recovery_key.split())} groups)")
     bob_alice = inbound[("Bob", "Alice")]
-    alice_device = Account.from_parts(_seed("Alice Ed25519", 32), _seed("Alice Curve25519", 32))
+    alice_device = testing.account_from_parts(
+        _seed("Alice Ed25519", 32), _seed("Alice Curve25519", 32)
+    )
     body = backup.key_backup_data(
-        PkEncryption(backup_key.public_key, rng=lambda n: _seed("Bob backup ephemeral", n)),
+        testing.pk_encryption(
+            backup_key.public_key, rng=lambda n: _seed("Bob backup ephemeral", n)
+        ),
         bob_alice,
         sender_key=alice_device.curve25519_key,
         sender_claimed_keys={"ed25519": alice_device.ed25519_key},

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from typing import IO, Any, Protocol
 
 from olmpy import _b64
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     Base64Error,
     DecodeError,
@@ -42,7 +43,7 @@ from olmpy.errors import (
     brief,
     expected,
 )
-from olmpy.primitives import AesCtr64
+from olmpy.hazmat.primitives import AesCtr64
 
 __all__ = [
     "CHUNK_SIZE",
@@ -137,6 +138,8 @@ class EncryptedFileInfo:
     """
 
     __slots__ = ("_key", "iv", "sha256", "version")
+
+    __reduce__ = refuse_pickle(".to_json(), sent only inside an encrypted event")
 
     def __init__(self, key: bytes, iv: bytes, sha256: bytes, version: str = VERSION) -> None:
         for what, value, length in (("key", key, KEY_LEN), ("iv", iv, IV_LEN),

@@ -4,7 +4,9 @@
 got wrong (``DecodeError``: bytes that do not parse; ``DecryptionError``: bytes
 that parse but do not authenticate or cannot be decrypted) from what the
 *caller* got wrong (``UsageError``).  Every message names what was expected and
-what arrived.
+what arrived.  Every error class of the package, including those defined beside the
+code that raises them, is importable from ``olmpy``.  ``expected``, ``shown`` and
+``brief`` format messages for olmpy's own modules and are not part of the API.
 """
 
 from __future__ import annotations
@@ -138,3 +140,29 @@ def brief(value: object) -> str:
         return _BRIEF.repr(value)
     except (ValueError, RecursionError):
         return type(value).__name__
+
+
+__all__ = [
+    "BackendError",
+    "Base64Error",
+    "CiphertextError",
+    "CurvePointError",
+    "DecodeError",
+    "DecryptionError",
+    "IdentityKeyMismatchError",
+    "KdfCostError",
+    "KeyDecodeError",
+    "MacError",
+    "MessageDecodeError",
+    "MessageGapError",
+    "OlmpyError",
+    "PickleError",
+    "PublicKeyMismatchError",
+    "ReplayError",
+    "SessionMismatchError",
+    "SignatureError",
+    "UnknownMessageIndexError",
+    "UnknownOneTimeKeyError",
+    "UsageError",
+    "VersionError",
+]

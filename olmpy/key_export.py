@@ -65,9 +65,9 @@ from olmpy.errors import (
     VersionError,
     expected,
 )
+from olmpy.hazmat.primitives import AesCtr64
 from olmpy.keys import Curve25519PublicKey
 from olmpy.megolm import ExportedSessionKey, InboundGroupSession, SessionSource
-from olmpy.primitives import AesCtr64
 
 __all__ = [
     "ALGORITHM",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from olmpy import _b64, _backend, primitives
+from olmpy import _b64, _backend
 from olmpy.errors import CurvePointError, KeyDecodeError, UsageError, expected
+from olmpy.hazmat import primitives
 
 
 def check_ed25519_point(key: bytes, what: str) -> None:
@@ -166,3 +167,10 @@ class Curve25519PublicKey:
 
     def __repr__(self) -> str:
         return f"Curve25519PublicKey(curve25519:{self.to_base64()})"
+
+
+__all__ = [
+    "Curve25519PublicKey",
+    "Ed25519PublicKey",
+    "Ed25519Signature",
+]

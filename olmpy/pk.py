@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import hmac
 import os
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, overload
 
 from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle, same_object
 from olmpy.errors import (
     MessageDecodeError,
     PickleError,
@@ -178,13 +180,37 @@ class PkEncryption:
     ) -> None:
         """``recipient_key``: a Curve25519PublicKey or its base64 (bytes of 32 also work).
 
-        ``rng(32)``, if given, supplies each message's ephemeral secret (tests and vectors
-        reproduce a peer's output with it); the default is ``os.urandom``.
+        Each message gets a fresh ephemeral secret from ``os.urandom``.  ``rng`` is
+        deprecated (DeprecationWarning; removed in the next minor release): the test hook
+        moved to ``olmpy.testing.pk_encryption``.
         """
+        self._setup(recipient_key, rng, "PkEncryption(rng=...)")
+
+    def _setup(
+        self,
+        recipient_key: Curve25519PublicKey | str,
+        rng: Callable[[int], bytes] | None,
+        deprecated: str | None = None,
+    ) -> None:
         self._recipient = Curve25519PublicKey._coerce(recipient_key, "PK recipient key")
+        if rng is not None and deprecated is not None:
+            warnings.warn(
+                f"{deprecated} is a test hook and moved to olmpy.testing.pk_encryption",
+                DeprecationWarning,
+                stacklevel=3,
+            )
         if rng is not None and not callable(rng):
             raise UsageError("rng: " + expected("a callable", type(rng).__name__))
         self._rng = rng or os.urandom
+
+    @classmethod
+    def _with_rng(
+        cls, recipient_key: Curve25519PublicKey | str, rng: Callable[[int], bytes] | None
+    ) -> PkEncryption:
+        """An encryptor whose ephemeral secrets come from ``rng`` (olmpy.testing)."""
+        self = cls.__new__(cls)
+        self._setup(recipient_key, rng)
+        return self
 
     @classmethod
     def from_key(
@@ -193,8 +219,10 @@ class PkEncryption:
         *,
         rng: Callable[[int], bytes] | None = None,
     ) -> PkEncryption:
-        """The same as the constructor (vodozemac's name)."""
-        return cls(recipient_key, rng=rng)
+        """The same as the constructor (vodozemac's name); ``rng`` is deprecated there too."""
+        self = cls.__new__(cls)
+        self._setup(recipient_key, rng, "PkEncryption.from_key(rng=...)")
+        return self
 
     @property
     def recipient_key(self) -> Curve25519PublicKey:
@@ -239,6 +267,9 @@ class PkDecryption:
     """
 
     __slots__ = ("_b", "_public", "_secret")
+
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
+    __copy__ = __deepcopy__ = same_object  # immutable: a copy is the object
 
     _b: Any
     _secret: Any

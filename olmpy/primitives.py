@@ -1,255 +1,83 @@
-"""The cryptographic primitives olmpy is built from, as plain functions on bytes.
+"""Deprecated: the primitives moved to ``olmpy.hazmat.primitives``.
 
-Symmetric functions run on the active backend (the compiled core, or its
-pure-Python twin).  Elliptic-curve work always goes to a vetted library,
-picked per operation by measurement on a 2-vCPU Xeon (see
-benchmarks/primitives.py and SPEC.md section "Primitives"):
-
-- Ed25519 keys, signing and verifying: libsodium (PyNaCl), 1.7x-2x faster
-  than OpenSSL through cryptography.
-- X25519 public key from a secret (fixed base): libsodium, about 2x faster.
-- X25519 shared secret (variable base): libsodium too. PERFORMANCE.md's faster
-  OpenSSL figure keeps key objects alive; from raw bytes, as olmpy has them,
-  OpenSSL took 53 us against libsodium's 32 (benchmarks/primitives.py).
-
-Non-contributory X25519 results (all zeros) are rejected.
+Every name this module had is still reachable here for one minor release (0.2.x), with a
+DeprecationWarning that names the new place; import from ``olmpy.hazmat.primitives``.
 """
 
 from __future__ import annotations
 
-import hmac
-from typing import Any
+import warnings
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from nacl import bindings as _sodium
+from olmpy.hazmat import primitives as _hazmat
 
-from olmpy import _b64, _backend
-from olmpy.errors import PublicKeyMismatchError, UsageError, expected
-
-
-def require_bytes(name: str, value: object, length: int) -> bytes:
-    """``value`` as bytes of exactly ``length``, or UsageError naming ``name``."""
-    if not isinstance(value, (bytes, bytearray, memoryview)):
-        raise UsageError(f"{name}: " + expected("bytes", type(value).__name__))
-    value = bytes(value)
-    if len(value) != length:
-        raise UsageError(f"{name}: " + expected(f"{length} bytes", f"{len(value)} bytes"))
-    return value
-
-
-def sha256(data: bytes) -> bytes:
-    """SHA-256 digest."""
-    return _backend.impl.sha256(bytes(data))  # type: ignore[no-any-return]
-
-
-def hmac_sha256(key: bytes, data: bytes) -> bytes:
-    """HMAC-SHA-256 tag (32 bytes)."""
-    return _backend.impl.hmac_sha256(bytes(key), bytes(data))  # type: ignore[no-any-return]
-
-
-def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
-    """HKDF-SHA-256 (RFC 5869); an empty salt is equivalent to 32 zero bytes."""
-    out: bytes = _backend.impl.hkdf_sha256(bytes(salt), bytes(ikm), bytes(info), length)
-    return out
-
-
-def aes256_cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
-    """AES-256-CBC with PKCS#7 padding."""
-    out: bytes = _backend.impl.aes256_cbc_encrypt(bytes(key), bytes(iv), bytes(plaintext))
-    return out
-
-
-def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
-    """AES-256-CBC decryption; raises ``CiphertextError`` on bad length or padding."""
-    out: bytes = _backend.impl.aes256_cbc_decrypt(bytes(key), bytes(iv), bytes(ciphertext))
-    return out
-
-
-def x25519_public(secret: bytes) -> bytes:
-    """The X25519 public key of a 32-byte secret (libsodium, fixed base)."""
-    out: bytes = _backend.impl.x25519_public_batch(require_bytes("X25519 secret", secret, 32))
-    return out
-
-
-def x25519(secret: bytes, public: bytes) -> bytes:
-    """X25519 shared secret (libsodium); rejects an all-zero, non-contributory result."""
-    out: bytes = _backend.impl.x25519(
-        require_bytes("X25519 secret", secret, 32), require_bytes("X25519 public key", public, 32)
+if TYPE_CHECKING:  # the names as the type checker sees them; at run time __getattr__ warns
+    from olmpy.hazmat.primitives import (
+        AesCtr64 as AesCtr64,
     )
-    return out
+    from olmpy.hazmat.primitives import (
+        Ed25519SigningKey as Ed25519SigningKey,
+    )
+    from olmpy.hazmat.primitives import (
+        aes256_cbc_decrypt as aes256_cbc_decrypt,
+    )
+    from olmpy.hazmat.primitives import (
+        aes256_cbc_encrypt as aes256_cbc_encrypt,
+    )
+    from olmpy.hazmat.primitives import (
+        check_x25519_publics as check_x25519_publics,
+    )
+    from olmpy.hazmat.primitives import (
+        ed25519_expand_seed as ed25519_expand_seed,
+    )
+    from olmpy.hazmat.primitives import (
+        ed25519_public_from_expanded as ed25519_public_from_expanded,
+    )
+    from olmpy.hazmat.primitives import (
+        ed25519_public_from_seed as ed25519_public_from_seed,
+    )
+    from olmpy.hazmat.primitives import (
+        ed25519_sign as ed25519_sign,
+    )
+    from olmpy.hazmat.primitives import (
+        ed25519_sign_expanded as ed25519_sign_expanded,
+    )
+    from olmpy.hazmat.primitives import (
+        ed25519_verify as ed25519_verify,
+    )
+    from olmpy.hazmat.primitives import (
+        hkdf_sha256 as hkdf_sha256,
+    )
+    from olmpy.hazmat.primitives import (
+        hmac_sha256 as hmac_sha256,
+    )
+    from olmpy.hazmat.primitives import (
+        require_bytes as require_bytes,
+    )
+    from olmpy.hazmat.primitives import (
+        sha256 as sha256,
+    )
+    from olmpy.hazmat.primitives import (
+        x25519 as x25519,
+    )
+    from olmpy.hazmat.primitives import (
+        x25519_public as x25519_public,
+    )
+
+__all__ = list(_hazmat.__all__)
 
 
-class Ed25519SigningKey:
-    """An Ed25519 secret key and the public key derived from it.
-
-    The public key that a signature hashes is always computed from the secret
-    (libsodium's fixed-base multiplication), never taken from a caller or a
-    pickle: RFC 8032's nonce depends only on the secret prefix and the message,
-    so two signatures of one message under two different public keys would give
-    the secret scalar away.  Loaders compare a stored public key with
-    ``public`` and refuse a mismatch.  The secret lives in a wiping buffer of the
-    backend that was active when the key was made.
-    """
-
-    __slots__ = ("_b", "_key", "_seed", "public")
-
-    _b: Any
-    _key: Any
-    _seed: Any
-    public: bytes
-
-    @classmethod
-    def _make(cls, secret: bytes, kind: int, seed: Any) -> Ed25519SigningKey:
-        self = cls.__new__(cls)
-        self._b = _backend.impl
-        self._key, self.public = self._b.ed25519_key(secret, kind)
-        self._seed = seed
-        return self
-
-    @classmethod
-    def from_seed(cls, seed: bytes) -> Ed25519SigningKey:
-        """The key of a 32-byte seed (RFC 8032, vodozemac's and libsodium's form)."""
-        seed = require_bytes("Ed25519 seed", seed, 32)
-        return cls._make(seed, _backend.impl.KEY_SEED, _backend.impl.secret_buffer(seed))
-
-    @classmethod
-    def from_expanded(cls, expanded: bytes) -> Ed25519SigningKey:
-        """The key of libolm's 64-byte expanded form (scalar || prefix), as libolm
-        pickles store it; ``KeyDecodeError`` for a scalar that is 0 mod L."""
-        expanded = require_bytes("expanded Ed25519 key", expanded, 64)
-        return cls._make(expanded, _backend.impl.KEY_EXPANDED, None)
-
-    @classmethod
-    def _adopt(cls, seed: Any, key: Any, public: bytes) -> Ed25519SigningKey:
-        """Wraps a seed and key just made together by the backend (fresh identities)."""
-        self = cls.__new__(cls)
-        self._b = _backend.impl
-        self._seed, self._key, self.public = seed, key, public
-        return self
-
-    @property
-    def seed(self) -> bytes | None:
-        """The 32-byte seed, or None for a key that came in libolm's expanded form."""
-        return None if self._seed is None else bytes(self._b.read_secret(self._seed))
-
-    @property
-    def expanded(self) -> bytes:
-        """libolm's expanded form: clamped scalar || prefix (64 bytes)."""
-        return bytes(self._b.read_secret(self._key)[:64])
-
-    def sign(self, message: bytes) -> bytes:
-        """The 64-byte RFC 8032 signature of ``message``."""
-        out: bytes = self._b.ed25519_sign(self._key, message)
-        return out
-
-    def check_public(self, stored: bytes, what: str) -> None:
-        """PublicKeyMismatchError unless ``stored`` is this key's public key."""
-        if not hmac.compare_digest(stored, self.public):
-            raise PublicKeyMismatchError(
-                f"{what}: expected the Ed25519 public key of the stored secret key, got another"
-            )
-
-    def __repr__(self) -> str:
-        return f"Ed25519SigningKey(public={_b64.encode_public(self.public)}, secret=<hidden>)"
+def __getattr__(name: str) -> object:
+    if name in _hazmat.__all__:
+        warnings.warn(
+            f"olmpy.primitives.{name} moved to olmpy.hazmat.primitives.{name}; "
+            "olmpy.primitives will be removed in the next minor release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(_hazmat, name)
+    raise AttributeError(f"module 'olmpy.primitives' has no attribute {name!r}")
 
 
-def check_x25519_publics(
-    secrets: list[bytes], stored: list[bytes], what: str, names: list[str] | None = None
-) -> bytes:
-    """The public keys of ``secrets`` (one backend call), compared with ``stored`` where it
-    is not empty: PublicKeyMismatchError naming ``what`` and the key on a mismatch."""
-    derived: bytes = _backend.impl.x25519_public_batch(b"".join(secrets)) if secrets else b""
-    for i, public in enumerate(stored):
-        if public and not hmac.compare_digest(public, derived[32 * i : 32 * i + 32]):
-            which = names[i] if names else f"key {i + 1} of {len(stored)}"
-            raise PublicKeyMismatchError(
-                f"{what} ({which}): expected the Curve25519 public key of the stored secret "
-                "key, got another"
-            )
-    return derived
-
-
-def ed25519_public_from_seed(seed: bytes) -> bytes:
-    """The Ed25519 public key of a 32-byte seed."""
-    pk, _ = _sodium.crypto_sign_seed_keypair(require_bytes("Ed25519 seed", seed, 32))
-    return bytes(pk)
-
-
-def ed25519_sign(seed: bytes, message: bytes) -> bytes:
-    """Ed25519 signature (RFC 8032) of ``message`` by the key with this seed."""
-    return Ed25519SigningKey.from_seed(seed).sign(bytes(message))
-
-
-def ed25519_sign_expanded(expanded: bytes, message: bytes) -> bytes:
-    """Ed25519 signature from libolm's expanded key (clamped scalar || prefix); the public
-    key it hashes is derived from the scalar."""
-    return Ed25519SigningKey.from_expanded(expanded).sign(bytes(message))
-
-
-def ed25519_expand_seed(seed: bytes) -> bytes:
-    """libolm's expanded form of a seed: clamped SHA-512(seed)[:32] || SHA-512(seed)[32:]."""
-    h = bytearray(_sodium.crypto_hash_sha512(require_bytes("Ed25519 seed", seed, 32)))
-    h[0] &= 248
-    h[31] &= 127
-    h[31] |= 64
-    return bytes(h)
-
-
-def ed25519_public_from_expanded(expanded: bytes) -> bytes:
-    """The public key of libolm's expanded Ed25519 key: (scalar mod L) times the base point."""
-    return Ed25519SigningKey.from_expanded(expanded).public
-
-
-def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
-    """Raises ``SignatureError`` unless the signature verifies (libsodium)."""
-    _backend.impl.ed25519_verify(bytes(public), bytes(message), bytes(signature))
-
-
-class AesCtr64:
-    """AES-256-CTR keystream whose counter is the low 64 bits of the block.
-
-    OpenSSL's CTR mode counts over all 128 bits.  This wrapper feeds it whole
-    runs that stay below the 64-bit boundary and, at the boundary, restarts it
-    from the same high half with a zero low half, which is WebCrypto's
-    ``{name: "AES-CTR", length: 64}``: Matrix attachments, secret storage and key
-    export files all count this way.
-    """
-
-    __slots__ = ("_ctx", "_high", "_key", "_left")
-
-    def __init__(self, key: bytes, iv: bytes) -> None:
-        """A 32-byte AES key and a 16-byte counter block (UsageError otherwise)."""
-        key = require_bytes("AES-CTR key", key, 32)
-        iv = require_bytes("AES-CTR counter block", iv, 16)
-        self._key = key
-        self._high = iv[:8]
-        low = int.from_bytes(iv[8:16], "big")
-        self._left = ((1 << 64) - low) * 16  # bytes before the low half wraps
-        self._ctx = Cipher(algorithms.AES(key), modes.CTR(iv)).encryptor()
-
-    def __repr__(self) -> str:
-        return "AesCtr64(<key hidden>)"
-
-    def update(self, data: bytes) -> bytes:
-        """XORs ``data`` with the next ``len(data)`` keystream bytes."""
-        if isinstance(data, memoryview) and not (
-            data.itemsize == 1 and data.ndim == 1 and data.c_contiguous
-        ):
-            data = data.tobytes()  # count bytes, not items, toward the wrap
-        elif not isinstance(data, (bytes, bytearray, memoryview)):
-            raise UsageError("AES-CTR input: " + expected("bytes", type(data).__name__))
-        if len(data) < self._left:
-            self._left -= len(data)
-            return self._ctx.update(data)
-        out = []
-        view = memoryview(data)
-        while len(view) >= self._left:
-            out.append(self._ctx.update(view[: self._left]))
-            view = view[self._left :]
-            self._ctx = Cipher(
-                algorithms.AES(self._key), modes.CTR(self._high + bytes(8))
-            ).encryptor()
-            self._left = (1 << 64) * 16
-        self._left -= len(view)
-        out.append(self._ctx.update(view))
-        return b"".join(out)
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_hazmat.__all__])

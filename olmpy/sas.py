@@ -38,8 +38,10 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from olmpy import _b64, _backend, primitives
+from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import DecryptionError, MacError, UsageError, expected
+from olmpy.hazmat import primitives
 from olmpy.keys import Curve25519PublicKey
 from olmpy.sas_emoji import EMOJI
 from olmpy.signed_json import canonical_json
@@ -245,6 +247,8 @@ class Sas:
 
     __slots__ = ("_b", "_public", "_secret")
 
+    __reduce__ = refuse_pickle("it in memory only: a SAS serves one verification")
+
     _b: Any
     _secret: Any
     _public: Curve25519PublicKey
@@ -305,6 +309,8 @@ class EstablishedSas:
     """
 
     __slots__ = ("_b", "_our", "_shared", "_their")
+
+    __reduce__ = refuse_pickle("it in memory only: a SAS serves one verification")
 
     _b: Any
     _shared: Any
@@ -563,3 +569,32 @@ def verify_commitment(
             "SAS commitment: "
             + expected("SHA-256 of the accepting key and the start content", "a different hash")
         )
+
+
+__all__ = [
+    "EMOJI",
+    "KEY_AGREEMENT_HKDF",
+    "KEY_AGREEMENT_LEGACY",
+    "KEY_IDS",
+    "MAC_HKDF_HMAC_SHA256",
+    "MAC_HKDF_HMAC_SHA256_V2",
+    "MAC_HMAC_SHA256",
+    "MAC_INFO_PREFIX",
+    "MAC_METHODS",
+    "MAC_MSC3783",
+    "SAS_INFO_PREFIX",
+    "CommitmentMismatchError",
+    "EstablishedSas",
+    "Sas",
+    "SasBytes",
+    "commitment",
+    "decimals_from_bytes",
+    "emoji_for_index",
+    "emoji_indices_from_bytes",
+    "key_ids_mac_input",
+    "mac_info",
+    "mac_method",
+    "sas_info",
+    "sas_info_for",
+    "verify_commitment",
+]

@@ -81,3 +81,8 @@ EMOJI: Final[tuple[tuple[str, str], ...]] = (
     ("\U0001f4cc", "Pin"),  # 63: U+1F4CC
 )
 """``EMOJI[i]`` is ``(emoji, English name)`` for SAS emoji index ``i`` (0..63)."""
+
+
+__all__ = [
+    "EMOJI",
+]

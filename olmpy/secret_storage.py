@@ -20,7 +20,7 @@ matrix-js-sdk writes).  The counter is the low 64 bits of the IV, as in
 matrix-js-sdk (WebCrypto ``length: 64``); with bit 63 clear this is the same as a
 128-bit counter for any secret shorter than 2**63 blocks.  MACs are checked in
 constant time before anything is decrypted.  HKDF and HMAC run on the active
-backend (olmpy.primitives), AES-CTR in OpenSSL (cryptography).
+backend (olmpy.hazmat.primitives), AES-CTR in OpenSSL (cryptography).
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ import hmac
 import os
 import secrets
 import string
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from olmpy import _b64, primitives, recovery
+from olmpy import _b64, recovery
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     Base64Error,
     DecodeError,
@@ -44,6 +46,7 @@ from olmpy.errors import (
     brief,
     expected,
 )
+from olmpy.hazmat import primitives
 
 __all__ = [
     "ALGORITHM",
@@ -148,6 +151,14 @@ def _iv_arg(iv: object) -> bytes:
     return _fresh_iv() if iv is None else primitives.require_bytes("IV", iv, IV_LEN)
 
 
+def _warn_iv(where: str) -> None:
+    warnings.warn(
+        f"{where}(iv=...) is a test hook and moved to olmpy.testing.{where}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
 def _b64field(obj: Mapping[str, Any], name: str, where: str, length: int | None,
               *, optional: bool = False) -> bytes | None:
     value = obj.get(name)
@@ -212,9 +223,16 @@ def encrypt_secret(key: bytes, name: str, secret: str, *, iv: bytes | None = Non
                    ) -> EncryptedSecret:
     """Encrypts ``secret`` (as UTF-8) under a 32-byte key for the secret called ``name``.
 
-    ``iv`` is for known-answer tests only; by default a fresh one is drawn with
-    bit 63 cleared.
+    A fresh IV is drawn for each call, with bit 63 cleared.  ``iv`` is deprecated
+    (DeprecationWarning; removed in the next minor release): the known-answer hook
+    moved to ``olmpy.testing.encrypt_secret``.
     """
+    if iv is not None:
+        _warn_iv("encrypt_secret")
+    return _encrypt_secret(key, name, secret, iv)
+
+
+def _encrypt_secret(key: bytes, name: str, secret: str, iv: bytes | None) -> EncryptedSecret:
     raw_key = _key(key)
     plaintext = _utf8(secret, "secret")
     aes_key, mac_key = _derive(raw_key, _utf8(name, "secret name"))
@@ -376,7 +394,18 @@ def key_check_mac(key: bytes, iv: bytes) -> bytes:
 def create_key_description(key: bytes, *, name: str | None = None,
                            passphrase: PassphraseInfo | None = None,
                            iv: bytes | None = None) -> KeyDescription:
-    """A description of ``key`` with its check ``iv``/``mac`` (``iv`` for tests only)."""
+    """A description of ``key`` with its check ``iv``/``mac`` (a fresh IV each call).
+
+    ``iv`` is deprecated (DeprecationWarning; removed in the next minor release): the
+    known-answer hook moved to ``olmpy.testing.create_key_description``.
+    """
+    if iv is not None:
+        _warn_iv("create_key_description")
+    return _create_key_description(key, name, passphrase, iv)
+
+
+def _create_key_description(key: bytes, name: str | None, passphrase: PassphraseInfo | None,
+                            iv: bytes | None) -> KeyDescription:
     raw_key = _key(key)
     if name is not None and not isinstance(name, str):
         raise UsageError("key name: " + expected("a str or None", type(name).__name__))
@@ -421,6 +450,8 @@ class SecretStorageKey:
     """
 
     __slots__ = ("_key", "description", "key_id")
+
+    __reduce__ = refuse_pickle(".to_recovery_key(), or .to_bytes() in an encrypted store")
 
     def __init__(self, key: bytes, key_id: str, description: KeyDescription | Mapping[str, Any]
                  ) -> None:

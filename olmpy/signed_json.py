@@ -41,13 +41,15 @@ from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring as _quote
 from typing import Any, Protocol, TypeAlias
 
-from olmpy import _b64, primitives
+from olmpy import _b64
+from olmpy._nocopy import refuse_pickle, same_object
 from olmpy.errors import (
     DecodeError,
     SignatureError,
     UsageError,
     expected,
 )
+from olmpy.hazmat import primitives
 from olmpy.keys import Ed25519PublicKey, Ed25519Signature
 
 __all__ = [
@@ -512,6 +514,9 @@ class PkSigning:
     """
 
     __slots__ = ("_key", "_public", "_seed")
+
+    __reduce__ = refuse_pickle(".seed, stored encrypted, and PkSigning(seed)")
+    __copy__ = __deepcopy__ = same_object  # immutable: a copy is the object
 
     SEED_LENGTH = 32
     """The length of a seed in bytes."""

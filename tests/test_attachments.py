@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from olmpy import attachments, primitives
+from olmpy import attachments
 from olmpy.attachments import (
     AttachmentError,
     AttachmentHashError,
@@ -29,6 +29,7 @@ from olmpy.attachments import (
     EncryptedFileInfo,
 )
 from olmpy.errors import DecodeError, DecryptionError, UsageError, VersionError
+from olmpy.hazmat import primitives
 from tests.vectors_loader import generator, load, params, unhex
 
 DOC = load("attachments.json")

@@ -18,6 +18,7 @@ from olmpy import (
     SessionKey,
     SessionOrdering,
     SessionSource,
+    testing,
 )
 
 
@@ -241,18 +242,18 @@ def test_repr_hides_secrets(backend: ModuleType) -> None:
 
 def test_from_parts_is_deterministic(backend: ModuleType) -> None:
     """Two senders built from the same parts produce identical keys and messages."""
-    a = GroupSession.from_parts(bytes(range(128)), 7, bytes(32))
-    b = GroupSession.from_parts(bytes(range(128)), 7, bytes(32))
+    a = testing.group_session_from_parts(bytes(range(128)), 7, bytes(32))
+    b = testing.group_session_from_parts(bytes(range(128)), 7, bytes(32))
     assert a.session_key == b.session_key
     assert a.encrypt(b"same").to_bytes() == b.encrypt(b"same").to_bytes()
     assert a.message_index == 8
     with pytest.raises(olmpy.UsageError, match="expected 128 bytes, got 3 bytes"):
-        GroupSession.from_parts(b"abc", 0, bytes(32))
+        testing.group_session_from_parts(b"abc", 0, bytes(32))
 
 
 def test_u32_wrap(backend: ModuleType) -> None:
     """A sender at 2**32-2 wraps to 0 and an inbound session follows it across the wrap."""
-    out = GroupSession.from_parts(bytes(128), 2**32 - 2, bytes(range(32)))
+    out = testing.group_session_from_parts(bytes(128), 2**32 - 2, bytes(range(32)))
     inbound = InboundGroupSession(out.session_key)
     msgs = [out.encrypt(bytes([i])) for i in range(4)]
     assert [m.message_index() for m in msgs] == [2**32 - 2, 2**32 - 1, 0, 1]
@@ -269,10 +270,10 @@ def test_u32_wrap(backend: ModuleType) -> None:
 
 def test_index_more_than_half_range_ahead_is_unknown(backend: ModuleType) -> None:
     """An index 2**31 or more ahead of the session counts as behind it, as in libolm."""
-    out = GroupSession.from_parts(bytes(128), 2**31 + 5, bytes(range(32)))
+    out = testing.group_session_from_parts(bytes(128), 2**31 + 5, bytes(range(32)))
     inbound = InboundGroupSession.import_session(
         InboundGroupSession(
-            GroupSession.from_parts(bytes(128), 5, bytes(range(32))).session_key
+            testing.group_session_from_parts(bytes(128), 5, bytes(range(32))).session_key
         ).export_at(5)  # type: ignore[arg-type]
     )
     with pytest.raises(olmpy.UnknownMessageIndexError):
@@ -282,8 +283,8 @@ def test_index_more_than_half_range_ahead_is_unknown(backend: ModuleType) -> Non
 def test_ed25519_verify_utility(backend: ModuleType) -> None:
     """The python-olm-style helpers check real signatures and reject altered ones."""
     seed = bytes(range(32))
-    public = olmpy.primitives.ed25519_public_from_seed(seed)
-    sig = olmpy.primitives.ed25519_sign(seed, b"msg")
+    public = olmpy.hazmat.primitives.ed25519_public_from_seed(seed)
+    sig = olmpy.hazmat.primitives.ed25519_sign(seed, b"msg")
     key_b64 = olmpy.Ed25519PublicKey(public).to_base64()
     sig_b64 = olmpy.Ed25519Signature(sig).to_base64()
     olmpy.ed25519_verify(key_b64, b"msg", sig_b64)
@@ -295,13 +296,13 @@ def test_ed25519_verify_utility(backend: ModuleType) -> None:
 def test_expanded_key_signs_like_seed(backend: ModuleType) -> None:
     """Signing from libolm's expanded key gives the RFC 8032 signature of the seed."""
     seed = bytes(range(1, 33))
-    public = olmpy.primitives.ed25519_public_from_seed(seed)
-    expanded = olmpy.primitives.ed25519_expand_seed(seed)
+    public = olmpy.hazmat.primitives.ed25519_public_from_seed(seed)
+    expanded = olmpy.hazmat.primitives.ed25519_expand_seed(seed)
     for msg in (b"", b"x", bytes(1000)):
-        assert olmpy.primitives.ed25519_sign_expanded(expanded, msg) == (
-            olmpy.primitives.ed25519_sign(seed, msg)
+        assert olmpy.hazmat.primitives.ed25519_sign_expanded(expanded, msg) == (
+            olmpy.hazmat.primitives.ed25519_sign(seed, msg)
         )
-    signing = olmpy.primitives.Ed25519SigningKey.from_expanded(expanded)
+    signing = olmpy.hazmat.primitives.Ed25519SigningKey.from_expanded(expanded)
     assert signing.public == public and signing.seed is None and signing.expanded == expanded
     session = GroupSession._from_key(bytes(128), 0, signing)
     inbound = InboundGroupSession(session.session_key)
@@ -311,10 +312,10 @@ def test_expanded_key_signs_like_seed(backend: ModuleType) -> None:
 def test_x25519_rejects_zero(backend: ModuleType) -> None:
     """X25519 with a small-order point gives a typed error, not an all-zero secret."""
     with pytest.raises(olmpy.KeyDecodeError):
-        olmpy.primitives.x25519(bytes(range(32)), bytes(32))
+        olmpy.hazmat.primitives.x25519(bytes(range(32)), bytes(32))
     a, b = bytes([1] * 32), bytes([2] * 32)
-    shared = olmpy.primitives.x25519(a, olmpy.primitives.x25519_public(b))
-    assert shared == olmpy.primitives.x25519(b, olmpy.primitives.x25519_public(a))
+    shared = olmpy.hazmat.primitives.x25519(a, olmpy.hazmat.primitives.x25519_public(b))
+    assert shared == olmpy.hazmat.primitives.x25519(b, olmpy.hazmat.primitives.x25519_public(a))
 
 
 def test_new_session_key_material(backend: ModuleType) -> None:
@@ -341,8 +342,8 @@ def test_session_keys_compare_secrets_in_constant_time(
     import hmac
 
     seed = bytes(range(32))
-    signed_a = GroupSession.from_parts(bytes(128), 7, seed).session_key
-    signed_b = GroupSession.from_parts(bytes([1]) * 128, 7, seed).session_key
+    signed_a = testing.group_session_from_parts(bytes(128), 7, seed).session_key
+    signed_b = testing.group_session_from_parts(bytes([1]) * 128, 7, seed).session_key
     export_a = InboundGroupSession(signed_a).export_at(7)
     export_b = InboundGroupSession(signed_b).export_at(7)
     assert export_a is not None and export_b is not None
@@ -415,7 +416,7 @@ def test_export_at_far_ahead(backend: ModuleType) -> None:
     included (the peers export there too); only indexes behind it are None."""
     seed = bytes(range(32))
     first = 1000
-    sender = GroupSession.from_parts(bytes(range(128)), first, seed)
+    sender = testing.group_session_from_parts(bytes(range(128)), first, seed)
     inbound = InboundGroupSession(sender.session_key)
     near = inbound.export_at(first + 2**31 - 1)
     assert near is not None

@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 import olmpy
-from olmpy import Account, AnyOlmMessage, PreKeyMessage, Session
+from olmpy import Account, AnyOlmMessage, PreKeyMessage, Session, testing
 
 
 def _pair(backend: ModuleType) -> tuple[Account, Account, Session, Session]:
@@ -208,13 +208,13 @@ def test_one_time_key_capacity_and_ids(backend: ModuleType) -> None:
 
 def test_sign_and_identity_keys(backend: ModuleType) -> None:
     """The account signs with its Ed25519 key and reports both identity keys."""
-    account = Account.from_parts(bytes(range(32)), bytes(range(32, 64)))
+    account = testing.account_from_parts(bytes(range(32)), bytes(range(32, 64)))
     sig = account.sign("canonical json")
     account.ed25519_key.verify_signature(b"canonical json", sig)
     keys = account.identity_keys
     assert keys["ed25519"] == account.ed25519_key.to_base64()
     assert keys["curve25519"] == account.curve25519_key.to_base64()
-    again = Account.from_parts(bytes(range(32)), bytes(range(32, 64)))
+    again = testing.account_from_parts(bytes(range(32)), bytes(range(32, 64)))
     assert again.identity_keys == keys
 
 

@@ -5,7 +5,7 @@ its 64 creation bytes, and an rng that hands out the party's later random bytes 
 libolm consumed them.  Replaying the recorded script, olmpy must print the same identity
 keys, key ids, one-time keys, session ids and every message byte, decrypt libolm's messages,
 and use up exactly the randomness libolm used.  The key schedule is also checked step by
-step with ``olmpy.primitives`` against the intermediate values the generator proved.
+step with ``olmpy.hazmat.primitives`` against the intermediate values the generator proved.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import pytest
 from vectors_loader import VECTORS, generator, load, params, unhex
 
 import olmpy
-from olmpy import primitives
+import olmpy.testing
+from olmpy.hazmat import primitives
 
 OLM = load("libolm_olm.json")
 EXCHANGES = OLM["exchanges"]
@@ -66,7 +67,7 @@ def _account(party: dict[str, Any]) -> tuple[Any, Tape]:
     """The olmpy account for a recorded libolm party, with its rng tape."""
     assert party["create_account_random"] == party["ed25519_seed"] + party["curve25519_secret"]
     tape = Tape(unhex(party["random"]["after_account"]))
-    account = olmpy.Account.from_parts(
+    account = olmpy.testing.account_from_parts(
         unhex(party["ed25519_seed"]), unhex(party["curve25519_secret"]), rng=tape
     )
     return account, tape

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from olmpy import _backend
 from olmpy.errors import KeyDecodeError, OlmpyError, UsageError
-from olmpy.primitives import ed25519_expand_seed
+from olmpy.hazmat.primitives import ed25519_expand_seed
 
 N = _backend.load("native")
 P = _backend.load("python")

@@ -23,8 +23,8 @@ import pytest
 import vodozemac
 
 import olmpy
-from olmpy import primitives
 from olmpy.errors import PickleError, PublicKeyMismatchError
+from olmpy.hazmat import primitives
 from olmpy.pickle import _libolm as libolm
 from olmpy.pickle import _native as native_pickle
 from olmpy.pk import PkDecryption

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vectors_loader import VECTORS, generator, load, params, unhex
 
-from olmpy import Curve25519PublicKey, GroupSession, InboundGroupSession
+from olmpy import Curve25519PublicKey, GroupSession, InboundGroupSession, testing
 from olmpy.errors import (
     Base64Error,
     CiphertextError,
@@ -83,7 +83,7 @@ def test_same_bytes_as_libolm_from_the_same_ephemeral_secret(
     backend: ModuleType, record: dict[str, Any]
 ) -> None:
     """With libolm's ephemeral secret, olmpy writes libolm's ciphertext, MAC and key exactly."""
-    enc = PkEncryption(
+    enc = testing.pk_encryption(
         ENC["recipient_public_key"], rng=_fixed(unhex(record["ephemeral_secret_hex"]))
     )
     message = enc.encrypt(unhex(record["plaintext_hex"]))
@@ -345,7 +345,7 @@ def test_usage_errors(backend: ModuleType) -> None:
     with pytest.raises(UsageError):
         PkMessage.from_base64(b"AAAA", "AAAAAAAAAAA", "A" * 43)  # type: ignore[arg-type]
     with pytest.raises(UsageError):
-        PkEncryption(dec.public_key, rng=lambda n: bytes(31)).encrypt(b"")
+        testing.pk_encryption(dec.public_key, rng=lambda n: bytes(31)).encrypt(b"")
     with pytest.raises((UsageError, KeyDecodeError)):
         PkEncryption(12)  # type: ignore[arg-type]
     with pytest.raises(KeyDecodeError):

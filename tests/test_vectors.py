@@ -1,7 +1,7 @@
 """olmpy against the vector files in vectors/ (see vectors/README.md for where each came from).
 
 Symmetric primitives and the Megolm ratchet are checked on both backends through the
-``backend`` fixture; the elliptic-curve primitives through ``olmpy.primitives``.  Megolm
+``backend`` fixture; the elliptic-curve primitives through ``olmpy.hazmat.primitives``.  Megolm
 sessions are rebuilt from libolm's fixed randomness and must reproduce libolm byte for
 byte; vodozemac's and matrix-js-sdk's recordings must decrypt and export identically.
 """
@@ -16,8 +16,9 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from vectors_loader import VECTORS, generator, load, params, unhex
 
 import olmpy
-from olmpy import primitives
+import olmpy.testing
 from olmpy.errors import OlmpyError, SignatureError
+from olmpy.hazmat import primitives
 
 HKDF = load("published/hkdf_sha256_rfc5869.json")
 HMAC = load("published/hmac_sha256_rfc4231.json")
@@ -114,7 +115,7 @@ def test_aes256_cbc_pkcs7_matches_openssl(backend: ModuleType, case: dict[str, A
 
 
 # ---------------------------------------------------------------------------
-# published elliptic-curve vectors, olmpy.primitives
+# published elliptic-curve vectors, olmpy.hazmat.primitives
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("case", params(X25519["scalarmult"]))
 def test_x25519_rfc7748_scalarmult(case: dict[str, Any]) -> None:
@@ -197,7 +198,7 @@ def test_megolm_advance_matches_libolm_sender(backend: ModuleType,
 @pytest.mark.parametrize("session", params(LIBOLM["sessions"]))
 def test_libolm_sender_reproduced(backend: ModuleType, session: dict[str, Any]) -> None:
     """A GroupSession built from libolm's ratchet, counter and seed emits libolm's exact bytes."""
-    group = olmpy.GroupSession.from_parts(unhex(session["ratchet"]), session["counter"],
+    group = olmpy.testing.group_session_from_parts(unhex(session["ratchet"]), session["counter"],
                                           unhex(session["ed25519_seed"]))
     assert group.session_id == session["session_id"]
     assert group.message_index == session["counter"]

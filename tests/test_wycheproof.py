@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 import olmpy
-from olmpy import primitives
 from olmpy.errors import CiphertextError, KeyDecodeError, SignatureError, UsageError
+from olmpy.hazmat import primitives
 
 WYCHEPROOF = Path(__file__).resolve().parents[1].parent / "shared" / "wycheproof"
 

@@ -10,10 +10,14 @@ call into the backend.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, overload
 
-from olmpy import _b64, _backend, primitives
+from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import PickleError, UsageError, expected, shown
+from olmpy.hazmat import primitives
+from olmpy.hazmat.primitives import require_bytes
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
 from olmpy.megolm.session_keys import SIGNED_VERSION, SessionKey
@@ -21,13 +25,14 @@ from olmpy.pickle import _libolm as libolm
 from olmpy.pickle import _native as native_pickle
 from olmpy.pickle import _vodozemac as vodozemac
 from olmpy.pickle._keys import deprecated, signing_key
-from olmpy.primitives import require_bytes
 
 
 class GroupSession:
     """An outbound Megolm session (vodozemac: ``GroupSession``; libolm: outbound group session)."""
 
     __slots__ = ("_b", "_key", "_public", "_signing", "_state")
+
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
 
     def __init__(self) -> None:
         b = _backend.impl
@@ -48,13 +53,22 @@ class GroupSession:
 
     @classmethod
     def from_parts(cls, ratchet: bytes, counter: int, ed25519_seed: bytes) -> GroupSession:
-        """Builds a session from given key material (for deterministic tests and vectors).
+        """Deprecated: use ``olmpy.testing.group_session_from_parts`` (the same bytes).
 
-        ``ratchet`` is R0..R3 (128 bytes), ``counter`` the next message index and
-        ``ed25519_seed`` the 32-byte signing seed.  With libolm's randomness split
-        the same way (128 ratchet bytes then 32 seed bytes) the session is
-        byte-identical to libolm's.
+        A hook for tests and known-answer vectors; it warns (DeprecationWarning) and is
+        removed from ``GroupSession`` in the next minor release.
         """
+        warnings.warn(
+            "GroupSession.from_parts is a test hook and moved to "
+            "olmpy.testing.group_session_from_parts",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return cls._from_parts(ratchet, counter, ed25519_seed)
+
+    @classmethod
+    def _from_parts(cls, ratchet: bytes, counter: int, ed25519_seed: bytes) -> GroupSession:
+        """A session from given key material (``olmpy.testing.group_session_from_parts``)."""
         ratchet = require_bytes("Megolm ratchet", ratchet, 128)
         seed = require_bytes("Ed25519 seed", ed25519_seed, 32)
         if not isinstance(counter, int) or not 0 <= counter <= 0xFFFFFFFF:
@@ -189,7 +203,7 @@ class GroupSession:
         signing = vodozemac.field(document, "signing_key", what)
         if isinstance(signing, dict) and set(signing) == {"Normal"}:
             seed = vodozemac.byte_array(signing["Normal"], 32, what + " signing key")
-            return cls.from_parts(state[:128], int.from_bytes(state[128:], "big"), seed)
+            return cls._from_parts(state[:128], int.from_bytes(state[128:], "big"), seed)
         if isinstance(signing, dict) and set(signing) == {"Expanded"}:
             expanded = vodozemac.byte_array(signing["Expanded"], 64, what + " signing key")
             return cls._from_key(
@@ -231,3 +245,8 @@ class GroupSession:
 
     def __repr__(self) -> str:
         return f"GroupSession(session_id={self.session_id}, message_index={self.message_index})"
+
+
+__all__ = [
+    "GroupSession",
+]

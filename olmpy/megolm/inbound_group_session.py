@@ -26,6 +26,7 @@ import warnings
 from typing import Any, NamedTuple, overload
 
 from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import PickleError, UsageError, brief, expected, shown
 from olmpy.keys import Ed25519PublicKey
 from olmpy.megolm.message import MegolmMessage
@@ -131,6 +132,8 @@ class InboundGroupSession:
         "_source",
         "_verified",
     )
+
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
 
     def __init__(self, session_key: SessionKey | str) -> None:
         if isinstance(session_key, str):
@@ -569,3 +572,11 @@ class InboundGroupSession:
             f"created_from_signed_key={self._verified}, "
             f"source={self._source.value})"
         )
+
+
+__all__ = [
+    "DecryptedMessage",
+    "InboundGroupSession",
+    "SessionOrdering",
+    "SessionSource",
+]

@@ -62,3 +62,8 @@ class MegolmMessage:
 
     def __repr__(self) -> str:
         return f"MegolmMessage(index={self._index}, {len(self._bytes)} bytes)"
+
+
+__all__ = [
+    "MegolmMessage",
+]

@@ -48,3 +48,8 @@ class ReplayGuard:
 
     def __len__(self) -> int:
         return len(self._seen)
+
+
+__all__ = [
+    "ReplayGuard",
+]

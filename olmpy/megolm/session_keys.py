@@ -12,8 +12,10 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from olmpy import _b64, primitives
+from olmpy import _b64
+from olmpy._nocopy import refuse_pickle, same_object
 from olmpy.errors import KeyDecodeError, SignatureError, UsageError, VersionError, expected
+from olmpy.hazmat import primitives
 from olmpy.keys import check_ed25519_point
 
 SIGNED_VERSION = 0x02
@@ -24,6 +26,9 @@ EXPORT_LEN = 165
 
 class _KeyBase:
     __slots__ = ("_bytes",)
+
+    __reduce__ = refuse_pickle(".to_base64(), sent only over an encrypted channel (Olm)")
+    __copy__ = __deepcopy__ = same_object  # immutable: a copy is the object
     _version = 0
     _length = 0
     _what = ""
@@ -147,3 +152,9 @@ class ExportedSessionKey(_KeyBase):
     def from_bytes(cls, session_key: bytes) -> ExportedSessionKey:
         """Parses raw exported-key bytes."""
         return cls(cls._check_bytes(session_key))
+
+
+__all__ = [
+    "ExportedSessionKey",
+    "SessionKey",
+]

@@ -16,11 +16,13 @@ decrypted, so forged pre-key messages cannot drain the keys.  Fallback keys
 from __future__ import annotations
 
 import os
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, overload
 
-from olmpy import _b64, _backend, primitives
+from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     IdentityKeyMismatchError,
     PickleError,
@@ -29,6 +31,7 @@ from olmpy.errors import (
     expected,
     shown,
 )
+from olmpy.hazmat import primitives
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
@@ -78,6 +81,8 @@ class Account:
         "_rng",
     )
 
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
+
     _b: Any
     _rng: Callable[[int], bytes]
     _ed: primitives.Ed25519SigningKey
@@ -104,15 +109,31 @@ class Account:
         *,
         rng: Callable[[int], bytes] | None = None,
     ) -> Account:
-        """An account from given identity keys; ``rng`` then supplies all later randomness.
+        """Deprecated: use ``olmpy.testing.account_from_parts`` (the same bytes).
 
-        ``rng(n)`` is asked for exactly the bytes libolm would take, in libolm's order
-        (32 per one-time or fallback key, 64 per outbound session: base key then ratchet
-        key, 32 per new sender chain), so a libolm run with fixed randomness can be
-        reproduced byte for byte.
+        A hook for tests and known-answer vectors; it warns (DeprecationWarning) and is
+        removed from ``Account`` in the next minor release.
         """
+        warnings.warn(
+            "Account.from_parts is a test hook and moved to olmpy.testing.account_from_parts",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return cls._from_parts(ed25519_seed, curve25519_secret, rng)
+
+    @classmethod
+    def _from_parts(
+        cls,
+        ed25519_seed: bytes,
+        curve25519_secret: bytes,
+        rng: Callable[[int], bytes] | None = None,
+    ) -> Account:
+        """An account from given identity keys; ``rng`` then supplies all later randomness
+        (``olmpy.testing.account_from_parts`` documents it)."""
         seed = primitives.require_bytes("Ed25519 seed", ed25519_seed, 32)
         secret = primitives.require_bytes("Curve25519 secret", curve25519_secret, 32)
+        if rng is not None and not callable(rng):
+            raise UsageError("rng: " + expected("a callable", type(rng).__name__))
         self = cls.__new__(cls)
         self._setup(seed, secret, rng or os.urandom)
         return self
@@ -478,7 +499,7 @@ class Account:
         lowest ids are dropped.  Any bad input is a ``PickleError``.
         """
         contents = dehydrated.open_sealed(ciphertext, nonce, key)
-        self = cls.from_parts(contents.ed25519_seed, contents.curve25519_secret)
+        self = cls._from_parts(contents.ed25519_seed, contents.curve25519_secret)
         b = self._b
         secrets = contents.one_time_keys
         if secrets:
@@ -624,3 +645,8 @@ class Account:
 
     def __repr__(self) -> str:
         return f"Account(curve25519:{_b64.encode_public(self._curve_public)})"
+
+
+__all__ = [
+    "Account",
+]

@@ -135,7 +135,7 @@ class PreKeyMessage:
 
     def session_id(self) -> str:
         """The id of the session this message starts (as vodozemac's binding)."""
-        from olmpy import primitives
+        from olmpy.hazmat import primitives
 
         ids = self.identity_key + self.base_key + self.one_time_key
         return _b64.encode_public(primitives.sha256(ids))
@@ -217,3 +217,10 @@ class AnyOlmMessage:
 
     def __repr__(self) -> str:
         return f"AnyOlmMessage(type={self.message_type}, {len(self._body)} bytes)"
+
+
+__all__ = [
+    "AnyOlmMessage",
+    "Message",
+    "PreKeyMessage",
+]

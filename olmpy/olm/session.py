@@ -22,7 +22,8 @@ import os
 from collections.abc import Callable
 from typing import Any, overload
 
-from olmpy import _b64, _backend, primitives
+from olmpy import _b64, _backend
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     MacError,
     MessageGapError,
@@ -33,6 +34,7 @@ from olmpy.errors import (
     expected,
     shown,
 )
+from olmpy.hazmat import primitives
 from olmpy.olm.messages import NORMAL, PRE_KEY, AnyOlmMessage, Message, PreKeyMessage
 from olmpy.pickle import _libolm as libolm
 from olmpy.pickle import _native as native_pickle
@@ -66,6 +68,8 @@ class Session:
         "_session_id",
         "_skipped",
     )
+
+    __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
 
     _b: Any
     _rng: Callable[[int], bytes]
@@ -624,3 +628,8 @@ class Session:
         for index, key in keys:
             self._skipped.append((their, index, self._b.secret_buffer(key)))
         del self._skipped[: max(0, len(self._skipped) - MAX_SKIPPED_KEYS)]
+
+
+__all__ = [
+    "Session",
+]

@@ -12,7 +12,7 @@ import warnings
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from olmpy.errors import KeyDecodeError, PickleError, UsageError, expected
-from olmpy.primitives import Ed25519SigningKey
+from olmpy.hazmat.primitives import Ed25519SigningKey
 
 __all__ = [
     "MIN_KEY_BYTES",

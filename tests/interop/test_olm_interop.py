@@ -46,6 +46,7 @@ from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
 import olmpy
+import olmpy.testing
 from olmpy.errors import (
     DecodeError,
     IdentityKeyMismatchError,
@@ -269,7 +270,7 @@ def test_message_objects_carry_peer_bytes(backend: ModuleType) -> None:
 def test_account_keys_match_peers(backend: ModuleType) -> None:
     """olmpy's account keys, signatures and key ids match libsodium, vodozemac and libolm."""
     seed, secret = bytes(range(32)), bytes(range(32, 64))
-    account = olmpy.Account.from_parts(seed, secret)
+    account = olmpy.testing.account_from_parts(seed, secret)
     signing = SigningKey(seed)
     curve = vodozemac.Curve25519SecretKey.from_bytes(secret).public_key().to_base64()
     assert account.curve25519_key.to_base64() == curve
@@ -307,7 +308,7 @@ def test_deterministic_rng_gives_identical_sessions(backend: ModuleType) -> None
 
     runs = []
     for _ in range(2):
-        account = olmpy.Account.from_parts(bytes(32), bytes([7]) * 32, rng=counter_rng())
+        account = olmpy.testing.account_from_parts(bytes(32), bytes([7]) * 32, rng=counter_rng())
         session = account.create_outbound_session(bob.identity_key, key)
         messages = [session.encrypt(b"same %d" % i).to_parts() for i in range(3)]
         runs.append((account.curve25519_key.to_base64(), session.session_id, messages))
