@@ -51,11 +51,25 @@ from olmpy.sas import EstablishedSas, Sas, SasBytes
 from olmpy.signed_json import PkSigning
 
 
+def sha256_base64(data: bytes | str) -> str:
+    """The SHA-256 digest of ``data`` (a str as UTF-8) as *unpadded base64 text*.
+
+    This is what Matrix puts on the wire (e.g. a SAS commitment).  For the 32 raw digest
+    bytes use ``olmpy.primitives.sha256`` (bytes in, bytes out).  Anything but bytes or str
+    is a ``UsageError``.
+    """
+    from olmpy.keys import _message_bytes
+
+    return _b64.encode(_sha256_raw(_message_bytes(data, "data to hash")))
+
+
 def sha256(data: bytes | str) -> str:
-    """Unpadded base64 of SHA-256(data), as python-olm's ``olm.sha256``."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return _b64.encode(_sha256_raw(data))
+    """Unpadded base64 of SHA-256(data) -- python-olm's ``olm.sha256``, kept under that name.
+
+    Returns *base64 text*, not the digest bytes; ``sha256_base64`` is the same function
+    under a name that says so, and ``olmpy.primitives.sha256`` returns the 32 raw bytes.
+    """
+    return sha256_base64(data)
 
 
 def ed25519_verify(key: str, message: bytes | str, signature: str) -> None:
@@ -114,4 +128,5 @@ __all__ = [
     "__version__",
     "ed25519_verify",
     "sha256",
+    "sha256_base64",
 ]

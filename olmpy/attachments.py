@@ -203,6 +203,8 @@ class EncryptedFileInfo:
 
     def to_json(self, url: str | None = None) -> dict[str, Any]:
         """The ``file`` object (unpadded base64), with ``url`` if given."""
+        if url is not None and not isinstance(url, str):
+            raise UsageError("url: " + expected("an mxc:// str or None", type(url).__name__))
         out: dict[str, Any] = {
             "v": self.version,
             "key": {

@@ -84,11 +84,11 @@ class BackupSessionMismatchError(DecryptionError):
 
 
 
-def _key_b64(key: Curve25519PublicKey | str, what: str) -> str:
+def _key_b64(key: Curve25519PublicKey | str | bytes, what: str) -> str:
     return _b64.encode_public(Curve25519PublicKey._coerce(key, what))
 
 
-def _recipient(recipient: PkEncryption | Curve25519PublicKey | str) -> PkEncryption:
+def _recipient(recipient: PkEncryption | Curve25519PublicKey | str | bytes) -> PkEncryption:
     if isinstance(recipient, PkEncryption):
         return recipient
     return PkEncryption(recipient)
@@ -109,6 +109,41 @@ class BackedUpRoomKey:
     forwarding_curve25519_key_chain: list[str]
     shared_history: bool = False
     algorithm: str = MEGOLM_ALGORITHM
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.session_key, ExportedSessionKey):
+            raise UsageError(
+                "session_key: " + expected("an ExportedSessionKey", type(self.session_key).__name__)
+            )
+        if not isinstance(self.sender_key, str):
+            raise UsageError(
+                "sender_key: " + expected("a base64 str", type(self.sender_key).__name__)
+            )
+        claimed = self.sender_claimed_keys
+        if not isinstance(claimed, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in claimed.items()
+        ):
+            raise UsageError(
+                "sender_claimed_keys: " + expected("a dict of str to str", brief(claimed))
+            )
+        chain = self.forwarding_curve25519_key_chain
+        if isinstance(chain, (str, bytes, Mapping)) or not isinstance(chain, Iterable):
+            raise UsageError(
+                "forwarding_curve25519_key_chain: " + expected("a list of str", brief(chain))
+            )
+        chain = list(chain)
+        if not all(isinstance(k, str) for k in chain):
+            raise UsageError(
+                "forwarding_curve25519_key_chain: " + expected("a list of str", brief(chain))
+            )
+        if type(self.shared_history) is not bool:
+            raise UsageError("shared_history: " + expected("a bool", brief(self.shared_history)))
+        if self.algorithm != MEGOLM_ALGORITHM:
+            raise UsageError(
+                "algorithm: " + expected(repr(MEGOLM_ALGORITHM), brief(self.algorithm))
+            )
+        object.__setattr__(self, "sender_claimed_keys", dict(claimed))
+        object.__setattr__(self, "forwarding_curve25519_key_chain", chain)
 
     @property
     def session_id(self) -> str:
@@ -140,9 +175,9 @@ class BackedUpRoomKey:
         cls,
         session: InboundGroupSession,
         *,
-        sender_key: Curve25519PublicKey | str,
+        sender_key: Curve25519PublicKey | str | bytes,
         sender_claimed_keys: Mapping[str, str | Ed25519PublicKey],
-        forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str] = (),
+        forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str | bytes] = (),
         shared_history: bool = False,
     ) -> BackedUpRoomKey:
         """The backup form of ``session``, exported at its first known index.
@@ -258,7 +293,7 @@ class DecryptedKeyBackupData(NamedTuple):
 
 
 def encrypt_room_key(
-    recipient: PkEncryption | Curve25519PublicKey | str, room_key: BackedUpRoomKey
+    recipient: PkEncryption | Curve25519PublicKey | str | bytes, room_key: BackedUpRoomKey
 ) -> dict[str, str]:
     """``session_data`` for ``room_key`` under the backup public key ``recipient``."""
     if not isinstance(room_key, BackedUpRoomKey):
@@ -280,12 +315,12 @@ def encrypt_room_key(
 
 
 def encrypt_session(
-    recipient: PkEncryption | Curve25519PublicKey | str,
+    recipient: PkEncryption | Curve25519PublicKey | str | bytes,
     session: InboundGroupSession,
     *,
-    sender_key: Curve25519PublicKey | str,
+    sender_key: Curve25519PublicKey | str | bytes,
     sender_claimed_keys: Mapping[str, str | Ed25519PublicKey],
-    forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str] = (),
+    forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str | bytes] = (),
     shared_history: bool = False,
 ) -> dict[str, str]:
     """``session_data`` for ``session`` (see ``BackedUpRoomKey.from_session``)."""
@@ -342,12 +377,12 @@ def decrypt_session_data(
 
 
 def key_backup_data(
-    recipient: PkEncryption | Curve25519PublicKey | str,
+    recipient: PkEncryption | Curve25519PublicKey | str | bytes,
     session: InboundGroupSession,
     *,
-    sender_key: Curve25519PublicKey | str,
+    sender_key: Curve25519PublicKey | str | bytes,
     sender_claimed_keys: Mapping[str, str | Ed25519PublicKey],
-    forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str] = (),
+    forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str | bytes] = (),
     is_verified: bool = False,
     shared_history: bool = False,
 ) -> dict[str, Any]:
@@ -408,7 +443,7 @@ def decrypt_key_backup_data(
 # --- auth_data and the backup version -----------------------------------------------------
 
 
-def make_auth_data(public_key: PkDecryption | Curve25519PublicKey | str) -> dict[str, Any]:
+def make_auth_data(public_key: PkDecryption | Curve25519PublicKey | str | bytes) -> dict[str, Any]:
     """Unsigned ``auth_data``: ``{"public_key": <unpadded base64>}``."""
     if isinstance(public_key, PkDecryption):
         public_key = public_key.public_key
@@ -438,7 +473,7 @@ def verify_auth_data(
 
 
 def make_backup_info(
-    public_key: PkDecryption | Curve25519PublicKey | str,
+    public_key: PkDecryption | Curve25519PublicKey | str | bytes,
     *,
     user_id: str | None = None,
     key_id: str | None = None,

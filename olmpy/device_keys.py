@@ -125,6 +125,17 @@ class VerifiedDevice:
 # --- small checks -----------------------------------------------------------------------
 
 
+def _require_account(account: object, *members: str) -> None:
+    """UsageError unless ``account`` has what device keys read from it (an Account does)."""
+    missing = [m for m in ("ed25519_key", "curve25519_key", "sign", *members)
+               if not hasattr(account, m)]
+    if missing:
+        raise UsageError(
+            "account: " + expected("an olmpy Account (or an object with "
+                                   + ", ".join(missing) + ")", type(account).__name__)
+        )
+
+
 def _require_str(what: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise UsageError(f"{what}: " + expected("a non-empty str", type(value).__name__))
@@ -185,6 +196,7 @@ def device_keys(
     algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
 ) -> dict[str, Any]:
     """The signed ``device_keys`` object of ``account`` for ``/keys/upload``."""
+    _require_account(account)
     user_id = _require_str("user id", user_id)
     device_id = _require_str("device id", device_id)
     if isinstance(algorithms, (str, bytes)) or not isinstance(algorithms, Iterable):
@@ -283,6 +295,7 @@ def signed_one_time_keys(
 
     Call ``account.mark_keys_as_published()`` once the server has accepted them.
     """
+    _require_account(account, "one_time_keys")
     return _signed_keys(account.one_time_keys, account, user_id, device_id, fallback=False)
 
 
@@ -290,6 +303,7 @@ def signed_fallback_keys(
     account: OneTimeKeyAccount, user_id: str, device_id: str
 ) -> dict[str, dict[str, Any]]:
     """The unpublished fallback key, signed with ``"fallback": true``, for ``fallback_keys``."""
+    _require_account(account, "fallback_key")
     return _signed_keys(account.fallback_key, account, user_id, device_id, fallback=True)
 
 
@@ -306,6 +320,11 @@ def keys_upload_body(
     Empty sections are left out.  Call ``account.mark_keys_as_published()``
     once the server has accepted the upload.
     """
+    _require_account(account, "one_time_keys", "fallback_key")
+    if type(include_device_keys) is not bool:
+        raise UsageError(
+            "include_device_keys: " + expected("a bool", type(include_device_keys).__name__)
+        )
     body: dict[str, Any] = {}
     if include_device_keys:
         body["device_keys"] = device_keys(account, user_id, device_id, algorithms)
@@ -366,6 +385,11 @@ def verify_signed_keys(
     fallback: bool | None = None,
 ) -> dict[str, Curve25519PublicKey]:
     """Checks a whole ``one_time_keys`` or ``fallback_keys`` map; returns the keys by id."""
+    user_id = _require_str("user id", user_id)
+    device_id = _require_str("device id", device_id)
+    ed25519_key = _public("ed25519_key", ed25519_key, base64=True)
+    if fallback is not None and not isinstance(fallback, bool):
+        raise UsageError("fallback: " + expected("True, False or None", type(fallback).__name__))
     mapping = _object("signed keys", keys)
     return {
         key_id: verify_signed_key(key_id, obj, user_id, device_id, ed25519_key, fallback=fallback)

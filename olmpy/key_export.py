@@ -63,6 +63,7 @@ from olmpy.errors import (
     OlmpyError,
     UsageError,
     VersionError,
+    brief,
     expected,
 )
 from olmpy.keys import Curve25519PublicKey
@@ -384,7 +385,22 @@ def _derive(
     return okm[:32], okm[32:]
 
 
+def _check_progress(progress: object) -> None:
+    if progress is not None and not callable(progress):
+        raise UsageError(
+            "progress: " + expected("a callable (stage, done, total) or None",
+                                    type(progress).__name__)
+        )
+
+
+def _check_keys(keys: object) -> None:
+    if isinstance(keys, (str, bytes, Mapping)) or not isinstance(keys, Iterable):
+        raise UsageError("keys: " + expected("an iterable of ExportedRoomKey", type(keys).__name__))
+
+
 def _check_rounds(rounds: object, allow_low_rounds: bool) -> int:
+    if type(allow_low_rounds) is not bool:
+        raise UsageError("allow_low_rounds: " + expected("a bool", type(allow_low_rounds).__name__))
     if not isinstance(rounds, int) or isinstance(rounds, bool):
         raise UsageError("rounds: " + expected("int", type(rounds).__name__))
     low = 1 if allow_low_rounds else MIN_ROUNDS
@@ -469,6 +485,7 @@ class _PayloadWriter:
     ) -> None:
         secret = _passphrase_bytes(passphrase)
         self.rounds = _check_rounds(rounds, allow_low_rounds)
+        _check_progress(progress)
         sink = _Sink(out)
         if salt is None:
             salt = os.urandom(_SALT_LEN)
@@ -518,6 +535,9 @@ class KeyExportWriter:
         _salt: bytes | None = None,
         _iv: bytes | None = None,
     ) -> None:
+        if total is not None and (not isinstance(total, int) or isinstance(total, bool)
+                                  or total < 0):
+            raise UsageError("total: " + expected("a non-negative int or None", brief(total)))
         self._payload = _PayloadWriter(
             out, passphrase, rounds, allow_low_rounds, progress, _salt, _iv
         )
@@ -556,6 +576,7 @@ class KeyExportWriter:
 
     def write_all(self, keys: Iterable[ExportedRoomKey]) -> None:
         """Writes every session of ``keys`` in order."""
+        _check_keys(keys)
         for key in keys:
             self.write(key)
 
@@ -616,6 +637,7 @@ def export_room_keys(
     progress: Progress | None = None,
 ) -> str:
     """An armoured export file of ``keys`` (str), as Element writes it."""
+    _check_keys(keys)
     out = io.StringIO()
     total = len(keys) if isinstance(keys, Sequence) else None
     with KeyExportWriter(
@@ -839,6 +861,7 @@ class KeyExportReader:
         progress: Progress | None = None,
     ) -> None:
         secret = _passphrase_bytes(passphrase)
+        _check_progress(progress)
         if not isinstance(max_rounds, int) or isinstance(max_rounds, bool) or max_rounds < 1:
             shown = (repr(max_rounds) if not isinstance(max_rounds, int)
                      or max_rounds.bit_length() <= 64 else "a huge negative int")

@@ -171,7 +171,7 @@ class PkEncryption:
 
     def __init__(
         self,
-        recipient_key: Curve25519PublicKey | str,
+        recipient_key: Curve25519PublicKey | str | bytes,
         *,
         rng: Callable[[int], bytes] | None = None,
     ) -> None:
@@ -188,7 +188,7 @@ class PkEncryption:
     @classmethod
     def from_key(
         cls,
-        recipient_key: Curve25519PublicKey | str,
+        recipient_key: Curve25519PublicKey | str | bytes,
         *,
         rng: Callable[[int], bytes] | None = None,
     ) -> PkEncryption:
@@ -285,7 +285,7 @@ class PkDecryption:
         """The private key as a recovery key text.  Keep it secret."""
         return encode_recovery_key(self.key)
 
-    def matches(self, public_key: Curve25519PublicKey | str) -> bool:
+    def matches(self, public_key: Curve25519PublicKey | str | bytes) -> bool:
         """Whether ``public_key`` (say a backup's ``auth_data.public_key``) is this key's."""
         other = Curve25519PublicKey._coerce(public_key, "public key")
         return hmac.compare_digest(other, self._public)

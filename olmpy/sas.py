@@ -422,10 +422,10 @@ def sas_info(
     *,
     start_user_id: str,
     start_device_id: str,
-    start_public_key: Curve25519PublicKey | str | None,
+    start_public_key: Curve25519PublicKey | str | bytes | None,
     accept_user_id: str,
     accept_device_id: str,
-    accept_public_key: Curve25519PublicKey | str | None,
+    accept_public_key: Curve25519PublicKey | str | bytes | None,
     transaction_id: str,
     key_agreement_protocol: str = KEY_AGREEMENT_HKDF,
 ) -> str:
@@ -467,10 +467,10 @@ def sas_info_for(
     *,
     our_user_id: str,
     our_device_id: str,
-    our_public_key: Curve25519PublicKey | str | None,
+    our_public_key: Curve25519PublicKey | str | bytes | None,
     their_user_id: str,
     their_device_id: str,
-    their_public_key: Curve25519PublicKey | str | None,
+    their_public_key: Curve25519PublicKey | str | bytes | None,
     transaction_id: str,
     we_started: bool,
     key_agreement_protocol: str = KEY_AGREEMENT_HKDF,
@@ -535,7 +535,9 @@ def key_ids_mac_input(key_ids: Iterable[str]) -> str:
     return ",".join(sorted(ids))
 
 
-def commitment(public_key: Curve25519PublicKey | str, start_content: Mapping[str, Any]) -> str:
+def commitment(
+    public_key: Curve25519PublicKey | str | bytes, start_content: Mapping[str, Any]
+) -> str:
     """The ``commitment`` of ``m.key.verification.accept``.
 
     Unpadded base64 of SHA-256 over the accepting device's ephemeral public key
@@ -552,7 +554,9 @@ def commitment(public_key: Curve25519PublicKey | str, start_content: Mapping[str
 
 
 def verify_commitment(
-    public_key: Curve25519PublicKey | str, start_content: Mapping[str, Any], commitment_b64: str
+    public_key: Curve25519PublicKey | str | bytes,
+    start_content: Mapping[str, Any],
+    commitment_b64: str,
 ) -> None:
     """Checks a received commitment in constant time; raises ``CommitmentMismatchError``."""
     if not isinstance(commitment_b64, str):

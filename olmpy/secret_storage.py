@@ -260,6 +260,21 @@ class PassphraseInfo:
     bits: int = 256
     algorithm: str = recovery.PBKDF2_ALGORITHM
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.salt, str) or not self.salt:
+            raise UsageError(
+                "PassphraseInfo.salt: " + expected("a non-empty str", brief(self.salt)))
+        iterations = self.iterations
+        if (not isinstance(iterations, int) or isinstance(iterations, bool)
+                or not 1 <= iterations <= recovery.MAX_ITERATIONS):
+            raise UsageError("PassphraseInfo.iterations: " + expected(
+                f"an int in 1..{recovery.MAX_ITERATIONS}", brief(iterations)))
+        if type(self.bits) is not int or self.bits != 256:
+            raise UsageError("PassphraseInfo.bits: " + expected("256", brief(self.bits)))
+        if self.algorithm != recovery.PBKDF2_ALGORITHM:
+            raise UsageError("PassphraseInfo.algorithm: " + expected(
+                repr(recovery.PBKDF2_ALGORITHM), brief(self.algorithm)))
+
     @classmethod
     def from_json(cls, obj: object) -> PassphraseInfo:
         """Parses strictly: m.pbkdf2, a non-empty salt, 1..10,000,000 iterations, 256 bits."""

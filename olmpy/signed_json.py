@@ -48,7 +48,7 @@ from olmpy.errors import (
     UsageError,
     expected,
 )
-from olmpy.keys import Ed25519PublicKey, Ed25519Signature
+from olmpy.keys import Ed25519PublicKey, Ed25519Signature, _message_bytes
 
 __all__ = [
     "MAX_SAFE_INTEGER",
@@ -403,6 +403,11 @@ def sign_json(obj: dict[str, Any], user_id: str, key_id: str, signer: Signer) ->
     obj = _require_dict("object to sign", obj)
     user_id = _require_user(user_id)
     key_id = _require_key_id(key_id)
+    if not callable(getattr(signer, "sign", None)):
+        raise UsageError(
+            "signer: " + expected("an object with a sign(bytes) method (Account, PkSigning)",
+                                  type(signer).__name__)
+        )
     old = obj.get("signatures", {})
     if not isinstance(old, dict):
         raise CanonicalJsonError(
@@ -543,16 +548,7 @@ class PkSigning:
 
     def sign(self, message: bytes | str) -> Ed25519Signature:
         """Signs ``message`` (a str is signed as UTF-8)."""
-        if isinstance(message, str):
-            try:
-                message = message.encode("utf-8")
-            except UnicodeEncodeError:
-                raise UsageError(
-                    "message to sign: " + expected("a str encodable as UTF-8", "a lone surrogate")
-                ) from None
-        elif not isinstance(message, (bytes, bytearray, memoryview)):
-            raise UsageError("message to sign: " + expected("bytes or str", type(message).__name__))
-        return Ed25519Signature(self._key.sign(bytes(message)))
+        return Ed25519Signature(self._key.sign(_message_bytes(message, "message to sign")))
 
     def __repr__(self) -> str:
         return f"PkSigning(public_key=ed25519:{_b64.encode_public(self._public)})"

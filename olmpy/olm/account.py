@@ -29,7 +29,7 @@ from olmpy.errors import (
     expected,
     shown,
 )
-from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
+from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, _message_bytes
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
 from olmpy.pickle import dehydrated, libolm, signing_key, vodozemac
@@ -151,9 +151,7 @@ class Account:
 
     def sign(self, message: bytes | str) -> Ed25519Signature:
         """Signs ``message`` (str as UTF-8) with the Ed25519 identity key."""
-        if isinstance(message, str):
-            message = message.encode("utf-8")
-        return Ed25519Signature(self._ed.sign(bytes(message)))
+        return Ed25519Signature(self._ed.sign(_message_bytes(message, "message to sign")))
 
     # --- one-time and fallback keys --------------------------------------------------------
 
@@ -220,7 +218,9 @@ class Account:
     # --- sessions ------------------------------------------------------------------------
 
     def create_outbound_session(
-        self, identity_key: Curve25519PublicKey | str, one_time_key: Curve25519PublicKey | str
+        self,
+        identity_key: Curve25519PublicKey | str | bytes,
+        one_time_key: Curve25519PublicKey | str | bytes,
     ) -> Session:
         """Starts a session with a device from its identity key and a claimed one-time key."""
         their_identity = Curve25519PublicKey._coerce(identity_key, "identity key")
@@ -249,7 +249,9 @@ class Account:
         )
 
     def create_inbound_session(
-        self, identity_key: Curve25519PublicKey | str, message: PreKeyMessage | AnyOlmMessage
+        self,
+        identity_key: Curve25519PublicKey | str | bytes,
+        message: PreKeyMessage | AnyOlmMessage,
     ) -> tuple[Session, bytes]:
         """Accepts a pre-key message: returns the new session and the first plaintext.
 
@@ -287,6 +289,8 @@ class Account:
 
     def remove_one_time_keys(self, session: Session) -> None:
         """No-op kept for python-olm code: olmpy removes the key when the session is made."""
+        if not isinstance(session, Session):
+            raise UsageError("session: " + expected("a Session", type(session).__name__))
 
     # --- libolm pickles -------------------------------------------------------------------
 
