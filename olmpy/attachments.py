@@ -30,7 +30,7 @@ import hmac
 import os
 import tempfile
 from collections.abc import Mapping
-from typing import IO, Any, Protocol
+from typing import IO, Any, Final, Protocol, cast
 
 from olmpy import _b64
 from olmpy.errors import (
@@ -43,6 +43,7 @@ from olmpy.errors import (
     expected,
 )
 from olmpy.primitives import AesCtr64
+from olmpy.types import AttachmentVersion, EncryptedFile
 
 __all__ = [
     "CHUNK_SIZE",
@@ -63,7 +64,7 @@ CHUNK_SIZE = 64 * 1024
 MAX_CHUNK_SIZE = 1 << 30
 """The largest ``chunk_size`` accepted (larger reads defeat constant memory)."""
 
-VERSION = "v2"
+VERSION: Final = "v2"
 ACCEPTED_VERSIONS = ("v2", "v1")
 KEY_LEN = 32
 IV_LEN = 16
@@ -138,7 +139,9 @@ class EncryptedFileInfo:
 
     __slots__ = ("_key", "iv", "sha256", "version")
 
-    def __init__(self, key: bytes, iv: bytes, sha256: bytes, version: str = VERSION) -> None:
+    def __init__(
+        self, key: bytes, iv: bytes, sha256: bytes, version: AttachmentVersion = VERSION
+    ) -> None:
         for what, value, length in (("key", key, KEY_LEN), ("iv", iv, IV_LEN),
                                     ("sha256", sha256, HASH_LEN)):
             if not isinstance(value, (bytes, bytearray, memoryview)):
@@ -152,7 +155,7 @@ class EncryptedFileInfo:
         self._key = bytes(key)
         self.iv: bytes = bytes(iv)
         self.sha256: bytes = bytes(sha256)
-        self.version: str = version
+        self.version: AttachmentVersion = version
 
     @property
     def key(self) -> bytes:
@@ -199,13 +202,13 @@ class EncryptedFileInfo:
         hashes = _field(info, "hashes", Mapping, "file")
         digest = _decode(_field(hashes, "sha256", str, "file.hashes"), "file.hashes.sha256",
                          HASH_LEN)
-        return cls(key, iv, digest, version)
+        return cls(key, iv, digest, cast(AttachmentVersion, version))
 
-    def to_json(self, url: str | None = None) -> dict[str, Any]:
+    def to_json(self, url: str | None = None) -> EncryptedFile:
         """The ``file`` object (unpadded base64), with ``url`` if given."""
         if url is not None and not isinstance(url, str):
             raise UsageError("url: " + expected("an mxc:// str or None", type(url).__name__))
-        out: dict[str, Any] = {
+        out: EncryptedFile = {
             "v": self.version,
             "key": {
                 "kty": "oct",

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 from olmpy import _b64
 from olmpy.errors import DecodeError, DecryptionError, UsageError, brief, expected
@@ -40,6 +40,14 @@ from olmpy.megolm.inbound_group_session import InboundGroupSession, SessionSourc
 from olmpy.megolm.session_keys import ExportedSessionKey
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
 from olmpy.signed_json import Signer, sign_json, verify_json
+from olmpy.types import (
+    BackedUpSessionData,
+    EncryptedSessionData,
+    KeyBackupAuthData,
+    KeyBackupData,
+    KeyBackupVersionBody,
+    MegolmAlgorithm,
+)
 
 __all__ = [
     "ALGORITHM",
@@ -63,8 +71,8 @@ __all__ = [
     "verify_auth_data",
 ]
 
-ALGORITHM = "m.megolm_backup.v1.curve25519-aes-sha2"
-MEGOLM_ALGORITHM = "m.megolm.v1.aes-sha2"
+ALGORITHM: Final = "m.megolm_backup.v1.curve25519-aes-sha2"
+MEGOLM_ALGORITHM: Final = "m.megolm.v1.aes-sha2"
 _U32 = 0xFFFFFFFF
 _MAX_CHAIN = 1000  # forwarding chains are a handful of keys; bound what a backup may hold
 
@@ -108,7 +116,7 @@ class BackedUpRoomKey:
     sender_claimed_keys: dict[str, str]
     forwarding_curve25519_key_chain: list[str]
     shared_history: bool = False
-    algorithm: str = MEGOLM_ALGORITHM
+    algorithm: MegolmAlgorithm = MEGOLM_ALGORITHM
 
     def __post_init__(self) -> None:
         if not isinstance(self.session_key, ExportedSessionKey):
@@ -159,7 +167,7 @@ class BackedUpRoomKey:
         """A new InboundGroupSession from the key (unverified: a backup entry is not signed)."""
         return InboundGroupSession.import_session(self.session_key, source=SessionSource.BACKUP)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> BackedUpSessionData:
         """The ``BackedUpSessionData`` JSON object."""
         return {
             "algorithm": self.algorithm,
@@ -294,7 +302,7 @@ class DecryptedKeyBackupData(NamedTuple):
 
 def encrypt_room_key(
     recipient: PkEncryption | Curve25519PublicKey | str | bytes, room_key: BackedUpRoomKey
-) -> dict[str, str]:
+) -> EncryptedSessionData:
     """``session_data`` for ``room_key`` under the backup public key ``recipient``."""
     if not isinstance(room_key, BackedUpRoomKey):
         raise UsageError("room key: " + expected("a BackedUpRoomKey", type(room_key).__name__))
@@ -322,7 +330,7 @@ def encrypt_session(
     sender_claimed_keys: Mapping[str, str | Ed25519PublicKey],
     forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str | bytes] = (),
     shared_history: bool = False,
-) -> dict[str, str]:
+) -> EncryptedSessionData:
     """``session_data`` for ``session`` (see ``BackedUpRoomKey.from_session``)."""
     room_key = BackedUpRoomKey.from_session(
         session,
@@ -385,7 +393,7 @@ def key_backup_data(
     forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str | bytes] = (),
     is_verified: bool = False,
     shared_history: bool = False,
-) -> dict[str, Any]:
+) -> KeyBackupData:
     """The ``KeyBackupData`` body to PUT for ``session``.
 
     ``first_message_index`` is the session's first known index, ``forwarded_count``
@@ -443,7 +451,9 @@ def decrypt_key_backup_data(
 # --- auth_data and the backup version -----------------------------------------------------
 
 
-def make_auth_data(public_key: PkDecryption | Curve25519PublicKey | str | bytes) -> dict[str, Any]:
+def make_auth_data(
+    public_key: PkDecryption | Curve25519PublicKey | str | bytes,
+) -> KeyBackupAuthData:
     """Unsigned ``auth_data``: ``{"public_key": <unpadded base64>}``."""
     if isinstance(public_key, PkDecryption):
         public_key = public_key.public_key
@@ -451,15 +461,18 @@ def make_auth_data(public_key: PkDecryption | Curve25519PublicKey | str | bytes)
 
 
 def sign_auth_data(
-    auth_data: dict[str, Any], user_id: str, key_id: str, signer: Signer
-) -> dict[str, Any]:
+    auth_data: KeyBackupAuthData | Mapping[str, Any], user_id: str, key_id: str, signer: Signer
+) -> KeyBackupAuthData:
     """A copy of ``auth_data`` signed by ``signer`` (``key_id`` like ``"ed25519:DEVICE"``)."""
     auth_data_public_key(auth_data)
-    return sign_json(auth_data, user_id, key_id, signer)
+    return cast(KeyBackupAuthData, sign_json(auth_data, user_id, key_id, signer))
 
 
 def verify_auth_data(
-    auth_data: dict[str, Any], user_id: str, key_id: str, public_key: Ed25519PublicKey | str
+    auth_data: KeyBackupAuthData | Mapping[str, Any],
+    user_id: str,
+    key_id: str,
+    public_key: Ed25519PublicKey | str,
 ) -> Curve25519PublicKey:
     """Checks ``auth_data``'s signature; returns the backup public key it vouches for.
 
@@ -478,7 +491,7 @@ def make_backup_info(
     user_id: str | None = None,
     key_id: str | None = None,
     signer: Signer | None = None,
-) -> dict[str, Any]:
+) -> KeyBackupVersionBody:
     """The body for ``POST /room_keys/version``: algorithm and (signed) ``auth_data``.
 
     Pass ``user_id``, ``key_id`` and ``signer`` together to sign, or none of them.

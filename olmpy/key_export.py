@@ -47,7 +47,7 @@ import tempfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from hmac import compare_digest
-from typing import IO, Any, Protocol, TypeAlias
+from typing import IO, Any, Final, Protocol, TypeAlias, cast
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as _hmac
@@ -69,6 +69,7 @@ from olmpy.errors import (
 from olmpy.keys import Curve25519PublicKey
 from olmpy.megolm import ExportedSessionKey, InboundGroupSession, SessionSource
 from olmpy.primitives import AesCtr64
+from olmpy.types import ExportedRoomKeyJson, MegolmAlgorithm
 
 __all__ = [
     "ALGORITHM",
@@ -102,7 +103,7 @@ __all__ = [
 HEADER = "-----BEGIN MEGOLM SESSION DATA-----"
 FOOTER = "-----END MEGOLM SESSION DATA-----"
 VERSION = 0x01
-ALGORITHM = "m.megolm.v1.aes-sha2"
+ALGORITHM: Final = "m.megolm.v1.aes-sha2"
 SHARED_HISTORY = "org.matrix.msc3061.shared_history"
 
 DEFAULT_ROUNDS = 500_000
@@ -204,7 +205,7 @@ class ExportedRoomKey:
     sender_claimed_keys: Mapping[str, str] = field(default_factory=dict)
     forwarding_curve25519_key_chain: Sequence[str] = ()
     shared_history: bool = False
-    algorithm: str = ALGORITHM
+    algorithm: MegolmAlgorithm = ALGORITHM
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     __hash__ = None  # type: ignore[assignment]  # holds dicts; compare with ==
@@ -295,7 +296,7 @@ class ExportedRoomKey:
             self.session_key, source=SessionSource.EXPORT_FILE
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ExportedRoomKeyJson:
         """The JSON object written into the export (spec field names and order)."""
         doc: dict[str, Any] = {
             "algorithm": self.algorithm,
@@ -309,7 +310,7 @@ class ExportedRoomKey:
         if self.shared_history:
             doc[SHARED_HISTORY] = True
         doc.update(self.extra)
-        return doc
+        return cast(ExportedRoomKeyJson, doc)
 
     @classmethod
     def from_json(cls, doc: object, index: int = 0) -> ExportedRoomKey:

@@ -42,6 +42,7 @@ from olmpy.keys import Curve25519PublicKey
 from olmpy.pickle import libolm
 from olmpy.pickle import native as native_pickle
 from olmpy.recovery import decode_recovery_key, encode_recovery_key
+from olmpy.types import EncryptedSessionData
 
 __all__ = ["MAC_LENGTH", "PICKLE_VERSION", "PkDecryption", "PkEncryption", "PkMessage"]
 
@@ -95,7 +96,7 @@ class PkMessage:
         )
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PkMessage:
+    def from_dict(cls, data: EncryptedSessionData | Mapping[str, Any]) -> PkMessage:
         """Parses backup ``session_data``: ``{"ciphertext", "mac", "ephemeral"}`` (base64).
 
         Extra fields are ignored; a missing or non-string field is a MessageDecodeError.
@@ -141,7 +142,7 @@ class PkMessage:
             self._ephemeral.to_base64(),
         )
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> EncryptedSessionData:
         """Backup ``session_data``: ``{"ephemeral", "ciphertext", "mac"}`` in unpadded base64."""
         ciphertext, mac, ephemeral = self.to_base64()
         return {"ephemeral": ephemeral, "ciphertext": ciphertext, "mac": mac}
@@ -290,7 +291,7 @@ class PkDecryption:
         other = Curve25519PublicKey._coerce(public_key, "public key")
         return hmac.compare_digest(other, self._public)
 
-    def decrypt(self, message: PkMessage | Mapping[str, Any]) -> bytes:
+    def decrypt(self, message: PkMessage | EncryptedSessionData | Mapping[str, Any]) -> bytes:
         """Decrypts a PkMessage (or a ``session_data`` dict); returns the plaintext bytes.
 
         Order: X25519 (an all-zero shared secret is a KeyDecodeError), the MAC compared in

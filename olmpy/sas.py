@@ -36,13 +36,14 @@ import builtins
 import hmac
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from olmpy import _b64, _backend, primitives
 from olmpy.errors import DecryptionError, MacError, UsageError, expected
 from olmpy.keys import Curve25519PublicKey
 from olmpy.sas_emoji import EMOJI
 from olmpy.signed_json import canonical_json
+from olmpy.types import KeyAgreementProtocol, MacMethod
 
 _Bytes = builtins.bytes  # EstablishedSas.bytes shadows the builtin inside that class
 _b2a = binascii.b2a_base64
@@ -120,7 +121,7 @@ def _key_b64(name: str, key: object) -> str:
     return _b64.encode_public(raw)
 
 
-def mac_method(method: object) -> str:
+def mac_method(method: object) -> MacMethod:
     """The canonical name of a MAC method (an alias maps to its stable name).
 
     Raises ``UsageError`` for a name olmpy does not implement.
@@ -128,7 +129,7 @@ def mac_method(method: object) -> str:
     if not isinstance(method, str) or method not in _ALIASES:
         shown = repr(method) if isinstance(method, str) else type(method).__name__
         raise UsageError("SAS MAC method: " + expected(f"one of {sorted(_ALIASES)}", shown))
-    return _ALIASES[method]
+    return cast(MacMethod, _ALIASES[method])
 
 
 def _libolm_base64(mac: _Bytes) -> str:
@@ -356,7 +357,7 @@ class EstablishedSas:
         return mac
 
     def calculate_mac(
-        self, input: str | _Bytes, info: str | _Bytes, method: str = MAC_HKDF_HMAC_SHA256_V2
+        self, input: str | _Bytes, info: str | _Bytes, method: MacMethod = MAC_HKDF_HMAC_SHA256_V2
     ) -> str:
         """The MAC of ``input`` under the key HKDF derives for ``info``, as sent on the wire.
 
@@ -384,7 +385,7 @@ class EstablishedSas:
         input: str | _Bytes,
         info: str | _Bytes,
         tag: str,
-        method: str = MAC_HKDF_HMAC_SHA256_V2,
+        method: MacMethod = MAC_HKDF_HMAC_SHA256_V2,
     ) -> None:
         """Checks the other side's MAC in constant time; raises ``MacError`` on a mismatch.
 
@@ -427,7 +428,7 @@ def sas_info(
     accept_device_id: str,
     accept_public_key: Curve25519PublicKey | str | bytes | None,
     transaction_id: str,
-    key_agreement_protocol: str = KEY_AGREEMENT_HKDF,
+    key_agreement_protocol: KeyAgreementProtocol = KEY_AGREEMENT_HKDF,
 ) -> str:
     """The HKDF info for ``EstablishedSas.bytes``; "start" is the side that sent
     ``m.key.verification.start``, "accept" the side that sent ``...accept``.
@@ -473,7 +474,7 @@ def sas_info_for(
     their_public_key: Curve25519PublicKey | str | bytes | None,
     transaction_id: str,
     we_started: bool,
-    key_agreement_protocol: str = KEY_AGREEMENT_HKDF,
+    key_agreement_protocol: KeyAgreementProtocol = KEY_AGREEMENT_HKDF,
 ) -> str:
     """``sas_info`` from one side's point of view: both sides get the same string."""
     if not isinstance(we_started, bool):

@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring as _quote
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, TypeVar, cast
 
 from olmpy import _b64, primitives
 from olmpy.errors import (
@@ -362,10 +362,15 @@ class Signer(Protocol):
         ...
 
 
+_J = TypeVar("_J", bound=Mapping[str, Any])
+
+
 def _require_dict(what: str, value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise UsageError(f"{what}: " + expected("a dict (JSON object)", type(value).__name__))
-    return value
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise UsageError(f"{what}: " + expected("a dict (JSON object)", type(value).__name__))
 
 
 def _require_key_id(key_id: object) -> str:
@@ -386,21 +391,22 @@ def _require_user(user_id: object) -> str:
     return user_id
 
 
-def signing_payload(obj: dict[str, Any]) -> bytes:
+def signing_payload(obj: Mapping[str, Any]) -> bytes:
     """The bytes a signature covers: canonical JSON of ``obj`` minus ``signatures``/``unsigned``."""
-    obj = _require_dict("signed object", obj)
-    return canonical_json({k: v for k, v in obj.items() if k not in ("signatures", "unsigned")})
+    src = _require_dict("signed object", obj)
+    return canonical_json({k: v for k, v in src.items() if k not in ("signatures", "unsigned")})
 
 
-def sign_json(obj: dict[str, Any], user_id: str, key_id: str, signer: Signer) -> dict[str, Any]:
+def sign_json(obj: _J, user_id: str, key_id: str, signer: Signer) -> _J:
     """A copy of ``obj`` with ``signatures[user_id][key_id]`` set.
 
     The signature is the unpadded base64 Ed25519 signature of
     ``signing_payload(obj)``.  Existing signatures and ``unsigned`` are kept.
     The returned dict and its ``signatures`` tree are new; other nested
-    values are shared with ``obj``, which is not modified.
+    values are shared with ``obj``, which is not modified.  The result has the
+    static type of ``obj`` (a TypedDict from ``olmpy.types`` stays one).
     """
-    obj = _require_dict("object to sign", obj)
+    src = _require_dict("object to sign", obj)
     user_id = _require_user(user_id)
     key_id = _require_key_id(key_id)
     if not callable(getattr(signer, "sign", None)):
@@ -408,7 +414,7 @@ def sign_json(obj: dict[str, Any], user_id: str, key_id: str, signer: Signer) ->
             "signer: " + expected("an object with a sign(bytes) method (Account, PkSigning)",
                                   type(signer).__name__)
         )
-    old = obj.get("signatures", {})
+    old = src.get("signatures", {})
     if not isinstance(old, dict):
         raise CanonicalJsonError(
             "signatures of the object to sign: " + expected("an object", _describe(old))
@@ -419,7 +425,7 @@ def sign_json(obj: dict[str, Any], user_id: str, key_id: str, signer: Signer) ->
                 f"signatures[{entity!r}] of the object to sign: "
                 + expected("an object", _describe(entry))
             )
-    signature = signer.sign(signing_payload(obj))
+    signature = signer.sign(signing_payload(src))
     if not isinstance(signature, Ed25519Signature):
         raise UsageError(
             "signer.sign(): " + expected("an olmpy Ed25519Signature", type(signature).__name__)
@@ -428,13 +434,13 @@ def sign_json(obj: dict[str, Any], user_id: str, key_id: str, signer: Signer) ->
     entry = signatures.setdefault(user_id, {})
     assert isinstance(entry, dict)
     entry[key_id] = signature.to_base64()
-    out = dict(obj)
+    out = dict(src)
     out["signatures"] = signatures
-    return out
+    return cast(_J, out)
 
 
 def verify_json(
-    obj: dict[str, Any],
+    obj: Mapping[str, Any],
     user_id: str,
     key_id: str,
     public_key: Ed25519PublicKey | str,

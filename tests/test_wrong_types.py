@@ -17,7 +17,7 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -287,7 +287,31 @@ def _is_enum(cls: type) -> bool:
     return issubclass(cls, enum.Enum)
 
 
+def _resolved(func: Any, sig: inspect.Signature) -> inspect.Signature:
+    """The signature with string type aliases (``_Description: TypeAlias = "A | B"``)
+    replaced by their text, so the matrix sees the alternatives."""
+    namespace = getattr(inspect.unwrap(getattr(func, "__init__", func)), "__globals__", None)
+    if namespace is None:
+        namespace = getattr(func, "__globals__", {})
+    params = []
+    for param in sig.parameters.values():
+        ann = param.annotation
+        if isinstance(ann, str) and ann.isidentifier():
+            value = namespace.get(ann)
+            if isinstance(value, str):
+                param = param.replace(annotation=value)
+            elif isinstance(value, TypeVar) and value.__bound__ is not None:
+                param = param.replace(annotation=str(value.__bound__))
+        params.append(param)
+    return sig.replace(parameters=params)
+
+
 def _signature(target: Any, kind: str) -> tuple[Callable[..., Any], inspect.Signature, str]:
+    func, sig, owner = _raw_signature(target, kind)
+    return func, _resolved(func, sig), owner
+
+
+def _raw_signature(target: Any, kind: str) -> tuple[Callable[..., Any], inspect.Signature, str]:
     if kind == "method":
         cls, attr = target
         raw = inspect.getattr_static(cls, attr)

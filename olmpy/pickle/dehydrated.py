@@ -13,7 +13,7 @@ Integers are big-endian.  Only secrets are stored: every public key is derived o
 from __future__ import annotations
 
 import os
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
@@ -21,8 +21,9 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from olmpy import _b64
 from olmpy.errors import DecodeError, PickleError, UsageError, expected
 from olmpy.pickle import libolm
+from olmpy.types import DehydratedDeviceData
 
-ALGORITHM = "org.matrix.msc3814.v2"
+ALGORITHM: Final = "org.matrix.msc3814.v2"
 VERSION = 1
 WHAT = "dehydrated device"
 
@@ -33,7 +34,7 @@ class DehydratedDevice(NamedTuple):
     ciphertext: str
     nonce: str
 
-    def device_data(self) -> dict[str, str]:
+    def device_data(self) -> DehydratedDeviceData:
         """The ``device_data`` object of ``PUT /dehydrated_device``."""
         return {"algorithm": ALGORITHM, "device_pickle": self.ciphertext, "nonce": self.nonce}
 
