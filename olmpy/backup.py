@@ -319,7 +319,7 @@ def encrypt_room_key(
             "room key: expected JSON-serialisable fields of UTF-8 text, got others "
             "(a non-string value or lone surrogates)"
         ) from None
-    return encryption.encrypt(plaintext).to_dict()
+    return encryption.encrypt(plaintext).to_json()
 
 
 def encrypt_session(
@@ -365,7 +365,7 @@ def decrypt_session_data(
             "backup decryption key: " + expected("a PkDecryption", type(decryption).__name__)
         )
     session_id = _check_session_id(session_id)
-    plaintext = decryption.decrypt(PkMessage.from_dict(session_data))
+    plaintext = decryption.decrypt(PkMessage.from_json(session_data))
     try:
         value = json.loads(plaintext.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -55,7 +56,8 @@ class PkMessage:
     """An encrypted PK message: ciphertext, 8-byte MAC and the sender's ephemeral key.
 
     In key backup it travels as ``session_data`` = ``{"ciphertext", "mac", "ephemeral"}``
-    in unpadded base64 (``to_dict`` / ``from_dict``).  python-olm's
+    in unpadded base64 (``to_json`` / ``from_json``, the names olmpy's other JSON-carried
+    types use; ``to_dict`` / ``from_dict`` are deprecated aliases).  python-olm's
     ``PkMessage(ephemeral_key, mac, ciphertext)`` holds the same three base64 strings:
     ``PkMessage.from_base64(m.ciphertext, m.mac, m.ephemeral_key)`` converts one.
     """
@@ -97,6 +99,16 @@ class PkMessage:
 
     @classmethod
     def from_dict(cls, data: EncryptedSessionData | Mapping[str, Any]) -> PkMessage:
+        """Deprecated alias of ``from_json`` (olmpy's JSON-carried types use from/to_json)."""
+        warnings.warn(
+            "PkMessage.from_dict is deprecated; use PkMessage.from_json",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return cls.from_json(data)
+
+    @classmethod
+    def from_json(cls, data: EncryptedSessionData | Mapping[str, Any]) -> PkMessage:
         """Parses backup ``session_data``: ``{"ciphertext", "mac", "ephemeral"}`` (base64).
 
         Extra fields are ignored; a missing or non-string field is a MessageDecodeError.
@@ -143,6 +155,15 @@ class PkMessage:
         )
 
     def to_dict(self) -> EncryptedSessionData:
+        """Deprecated alias of ``to_json``."""
+        warnings.warn(
+            "PkMessage.to_dict is deprecated; use PkMessage.to_json",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.to_json()
+
+    def to_json(self) -> EncryptedSessionData:
         """Backup ``session_data``: ``{"ephemeral", "ciphertext", "mac"}`` in unpadded base64."""
         ciphertext, mac, ephemeral = self.to_base64()
         return {"ephemeral": ephemeral, "ciphertext": ciphertext, "mac": mac}
@@ -299,7 +320,7 @@ class PkDecryption:
         padding is a CiphertextError).
         """
         if isinstance(message, Mapping):
-            message = PkMessage.from_dict(message)
+            message = PkMessage.from_json(message)
         elif not isinstance(message, PkMessage):
             got = type(message).__name__
             raise UsageError("PK message: " + expected("PkMessage or a session_data dict", got))

@@ -94,6 +94,12 @@ class Account:
         self._reset_keys()
 
     @classmethod
+    def generate(cls) -> Account:
+        """A new account with fresh identity keys: the same as ``Account()`` (vodozemac's
+        spelling), under the name ``PkSigning.generate()`` uses."""
+        return cls()
+
+    @classmethod
     def from_parts(
         cls,
         ed25519_seed: bytes,
