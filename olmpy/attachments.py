@@ -225,7 +225,7 @@ class EncryptedFileInfo:
         return out
 
 
-def _as_info(info: EncryptedFileInfo | Mapping[str, Any]) -> EncryptedFileInfo:
+def _as_info(info: EncryptedFileInfo | EncryptedFile | Mapping[str, Any]) -> EncryptedFileInfo:
     if isinstance(info, EncryptedFileInfo):
         return info
     return EncryptedFileInfo.from_json(info)
@@ -293,7 +293,9 @@ def _verify(computed: bytes, info: EncryptedFileInfo) -> None:
                                               _b64.encode_public(computed)))
 
 
-def decrypt(ciphertext: bytes, info: EncryptedFileInfo | Mapping[str, Any]) -> bytes:
+def decrypt(
+    ciphertext: bytes, info: EncryptedFileInfo | EncryptedFile | Mapping[str, Any]
+) -> bytes:
     """Decrypts a whole file held in memory after checking its SHA-256.
 
     ``info`` is an ``EncryptedFileInfo`` or the event's ``file`` object.  Raises
@@ -318,7 +320,8 @@ def _seekable(src: object) -> bool:
         return False
 
 
-def decrypt_stream(src: _Reader, dst: _Writer, info: EncryptedFileInfo | Mapping[str, Any], *,
+def decrypt_stream(src: _Reader, dst: _Writer,
+                   info: EncryptedFileInfo | EncryptedFile | Mapping[str, Any], *,
                    chunk_size: int = CHUNK_SIZE, spool_dir: str | None = None) -> int:
     """Decrypts ``src`` into ``dst`` in constant memory; returns the bytes written.
 

@@ -43,7 +43,7 @@ from olmpy.errors import DecryptionError, MacError, UsageError, expected
 from olmpy.keys import Curve25519PublicKey
 from olmpy.sas_emoji import EMOJI
 from olmpy.signed_json import canonical_json
-from olmpy.types import KeyAgreementProtocol, MacMethod
+from olmpy.types import KeyAgreementProtocol, KeyVerificationStart, MacMethod
 
 _Bytes = builtins.bytes  # EstablishedSas.bytes shadows the builtin inside that class
 _b2a = binascii.b2a_base64
@@ -537,7 +537,8 @@ def key_ids_mac_input(key_ids: Iterable[str]) -> str:
 
 
 def commitment(
-    public_key: Curve25519PublicKey | str | bytes, start_content: Mapping[str, Any]
+    public_key: Curve25519PublicKey | str | bytes,
+    start_content: KeyVerificationStart | Mapping[str, Any],
 ) -> str:
     """The ``commitment`` of ``m.key.verification.accept``.
 
@@ -556,7 +557,7 @@ def commitment(
 
 def verify_commitment(
     public_key: Curve25519PublicKey | str | bytes,
-    start_content: Mapping[str, Any],
+    start_content: KeyVerificationStart | Mapping[str, Any],
     commitment_b64: str,
 ) -> None:
     """Checks a received commitment in constant time; raises ``CommitmentMismatchError``."""

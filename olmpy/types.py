@@ -41,12 +41,15 @@ __all__ = [
     "KeyBackupAuthData",
     "KeyBackupData",
     "KeyBackupVersionBody",
+    "KeyVerificationStart",
     "KeysUploadBody",
     "MacMethod",
     "MegolmAlgorithm",
     "OlmAlgorithm",
     "PassphraseAlgorithm",
     "PassphraseInfoJson",
+    "SasHash",
+    "SasMethod",
     "SecretEventContent",
     "SecretStorageAlgorithm",
     "SecretStorageEncryptedData",
@@ -83,6 +86,11 @@ CrossSigningUsage = Literal["master", "self_signing", "user_signing"]
 """The ``usage`` of a cross-signing key."""
 AttachmentVersion = Literal["v2", "v1"]
 """The ``v`` of an encrypted attachment (olmpy writes v2; v1 is read for old files)."""
+
+SasMethod = Literal["decimal", "emoji"]
+"""A ``short_authentication_string`` method."""
+SasHash = Literal["sha256"]
+"""The SAS commitment hash (the only one the spec defines)."""
 
 Signatures = dict[str, dict[str, str]]
 """``{user id: {key id: unpadded base64 signature}}``."""
@@ -285,6 +293,26 @@ class EncryptedFile(_EncryptedFileRequired, total=False):
     """An ``EncryptedFile`` (the ``file`` of an encrypted attachment)."""
 
     url: str
+
+
+# --- SAS verification ----------------------------------------------------------------------
+
+
+class _KeyVerificationStartRequired(TypedDict):
+    from_device: str
+    method: Literal["m.sas.v1"]
+    key_agreement_protocols: list[KeyAgreementProtocol]
+    hashes: list[SasHash]
+    message_authentication_codes: list[MacMethod]
+    short_authentication_string: list[SasMethod]
+
+
+class KeyVerificationStart(_KeyVerificationStartRequired, total=False):
+    """The content of ``m.key.verification.start`` for ``m.sas.v1`` (what ``commitment``
+    hashes; to-device starts carry ``transaction_id``, in-room ones ``m.relates_to``)."""
+
+    transaction_id: str
+    # "m.relates_to" is not an identifier; in-room starts are read as a Mapping.
 
 
 # --- dehydrated devices ---------------------------------------------------------------------

@@ -172,3 +172,104 @@ def test_message_constructors_take_bytes_only_and_parse_at_once() -> None:
     built = AnyOlmMessage(0, raw)
     assert built == message and isinstance(built.parsed(), PreKeyMessage)
     assert AnyOlmMessage.from_parts(0, message.to_base64()) == message
+
+
+# --- olmpy.types describes the bodies olmpy really builds -----------------------------------
+
+
+def _conforms(value: object, td: type) -> None:
+    """``value`` has every required key of TypedDict ``td`` and no key it does not name."""
+    assert isinstance(value, dict), (td.__name__, value)
+    required = td.__required_keys__  # type: ignore[attr-defined]
+    allowed = required | td.__optional_keys__  # type: ignore[attr-defined]
+    assert required <= set(value), (td.__name__, sorted(required - set(value)))
+    assert set(value) <= allowed, (td.__name__, sorted(set(value) - allowed))
+
+
+def test_typeddicts_match_the_bodies_olmpy_builds() -> None:
+    from olmpy import attachments, backup, device_keys, key_export, recovery, secret_storage
+    from olmpy import types as t
+
+    account = Account()
+    account.generate_one_time_keys(1)
+    account.generate_fallback_key()
+    upload = device_keys.keys_upload_body(account, "@a:example.org", "DEV")
+    _conforms(upload, t.KeysUploadBody)
+    _conforms(upload["device_keys"], t.DeviceKeys)
+    for key in [*upload["one_time_keys"].values(), *upload["fallback_keys"].values()]:
+        _conforms(key, t.SignedKey)
+    cross = device_keys.CrossSigning.generate("@a:example.org")
+    _conforms(cross.upload_body(), t.CrossSigningUploadBody)
+    for key in cross.upload_body().values():
+        _conforms(key, t.CrossSigningKey)
+    _conforms(cross.sign_device(upload["device_keys"]), t.DeviceKeys)
+
+    decryption = PkDecryption()
+    group = GroupSession()
+    session = InboundGroupSession(group.session_key)
+    entry = backup.key_backup_data(decryption.public_key, session,
+                                   sender_key=account.curve25519_key,
+                                   sender_claimed_keys={"ed25519": account.ed25519_key})
+    _conforms(entry, t.KeyBackupData)
+    _conforms(entry["session_data"], t.EncryptedSessionData)
+    info = backup.make_backup_info(decryption, user_id="@a:example.org",
+                                   key_id="ed25519:DEV", signer=account)
+    _conforms(info, t.KeyBackupVersionBody)
+    _conforms(info["auth_data"], t.KeyBackupAuthData)
+    room_key = backup.decrypt_session_data(decryption, entry["session_data"],
+                                           session_id=session.session_id)
+    _conforms(room_key.to_json(), t.BackedUpSessionData)
+
+    key = bytes(range(32))
+    passphrase = secret_storage.PassphraseInfo("salt", 1000)
+    description = secret_storage.create_key_description(key, name="n", passphrase=passphrase)
+    _conforms(description.to_json(), t.SecretStorageKeyDescription)
+    _conforms(passphrase.to_json(), t.PassphraseInfoJson)
+    _conforms(recovery.generate_passphrase_info(), t.PassphraseInfoJson)
+    storage_key = secret_storage.SecretStorageKey(key, "kid", description)
+    content = storage_key.secret_event_content("m.secret", "value")
+    _conforms(content, t.SecretEventContent)
+    _conforms(content["encrypted"]["kid"], t.SecretStorageEncryptedData)
+
+    exported = key_export.ExportedRoomKey.from_inbound_group_session(
+        session, "!r:example.org", account.curve25519_key.to_base64(), shared_history=True)
+    _conforms(exported.to_json(), t.ExportedRoomKeyJson)
+
+    _, file_info = attachments.encrypt(b"data")
+    encrypted_file = file_info.to_json(url="mxc://example.org/abc")
+    _conforms(encrypted_file, t.EncryptedFile)
+    _conforms(encrypted_file["key"], t.JsonWebKey)
+    _conforms(encrypted_file["hashes"], t.EncryptedFileHashes)
+
+    _conforms(account.to_dehydrated_device(key).device_data(), t.DehydratedDeviceData)
+
+
+def test_literals_name_what_the_runtime_accepts() -> None:
+    from typing import get_args
+
+    from olmpy import attachments, backup, device_keys, recovery, sas, secret_storage
+    from olmpy import types as t
+    from olmpy.pickle import dehydrated
+
+    assert set(get_args(t.MacMethod)) == set(sas._ALIASES)
+    established = _established_sas()
+    for method in get_args(t.MacMethod):
+        tag = established.calculate_mac("input", "info", method)
+        established.verify_mac("input", "info", tag, method)
+    assert set(get_args(t.KeyAgreementProtocol)) == {sas.KEY_AGREEMENT_HKDF,
+                                                     sas.KEY_AGREEMENT_LEGACY}
+    assert get_args(t.OlmAlgorithm) == (device_keys.OLM_ALGORITHM,)
+    assert get_args(t.MegolmAlgorithm) == (device_keys.MEGOLM_ALGORITHM,)
+    assert get_args(t.MegolmAlgorithm) == (backup.MEGOLM_ALGORITHM,)
+    assert get_args(t.BackupAlgorithm) == (backup.ALGORITHM,)
+    assert get_args(t.SecretStorageAlgorithm) == (secret_storage.ALGORITHM,)
+    assert get_args(t.PassphraseAlgorithm) == (recovery.PBKDF2_ALGORITHM,)
+    assert get_args(t.DehydratedDeviceAlgorithm) == (dehydrated.ALGORITHM,)
+    assert set(get_args(t.AttachmentVersion)) == set(attachments.ACCEPTED_VERSIONS)
+    assert set(get_args(t.CrossSigningUsage)) == set(device_keys._USAGES)
+    with pytest.raises(UsageError):
+        established.calculate_mac("input", "info", "hkdf-hmac-sha256.v3")  # type: ignore[arg-type]
+
+
+def _established_sas() -> olmpy.EstablishedSas:
+    return olmpy.Sas().diffie_hellman(olmpy.Sas().public_key)

@@ -50,6 +50,8 @@ SKIPPED_MODULES = {
     "olmpy.types",  # TypedDicts and Literals only, nothing callable at runtime
 }
 
+SKIPPED_PREFIXES = ("olmpy.hazmat.", "olmpy.testing.")
+
 # Callables left out, and why.
 SKIPPED = {
     # Formatting helpers for error messages: they take any object by design.
@@ -235,7 +237,7 @@ def public_modules() -> list[str]:
     for info in pkgutil.walk_packages(olmpy.__path__, "olmpy."):
         if any(part.startswith("_") for part in info.name.split(".")[1:]):
             continue
-        if info.name not in SKIPPED_MODULES:
+        if info.name not in SKIPPED_MODULES and not info.name.startswith(SKIPPED_PREFIXES):
             names.append(info.name)
     return names
 
