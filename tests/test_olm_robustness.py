@@ -878,6 +878,17 @@ def hostile_pre_key(draw: st.DrawFn, inbound: Inbound) -> tuple[str, Any, bytes]
     return how, RawOlm(0, raw), identity
 
 
+def x25519_same(parsed: tuple[tuple[bytes, bytes, bytes], bytes]) -> object:
+    """A pre-key message's (keys, inner) with bit 255 of the base key cleared.
+
+    X25519 ignores that bit (RFC 7748), so a message whose base key differs from a genuine
+    one only there agrees on every shared secret and makes the genuine session (under
+    another session id, which hashes the key bytes as sent) -- in libolm and vodozemac too.
+    """
+    (otk, base, identity), inner = parsed
+    return (otk, base[:31] + bytes([base[31] & 0x7F]), identity), inner
+
+
 @dataclass(frozen=True)
 class RawOlm:
     """A (type, body) pair not parsed yet: ``AnyOlmMessage`` parses in its constructor, so a
@@ -904,7 +915,8 @@ def test_create_inbound_session_hostile(backend: ModuleType, data: st.DataObject
     returns a session, and returns only the genuine plaintext of a genuine pre-key message."""
     inbound = make_inbound()
     bob = inbound.bob
-    plaintexts = {ref_pre_key(raw): (pt, sender) for raw, pt, sender in inbound.genuine}
+    plaintexts = {x25519_same(ref_pre_key(raw)): (pt, sender)
+                  for raw, pt, sender in inbound.genuine}
     for _ in range(data.draw(st.integers(1, 4), label="steps")):
         how, message, identity = data.draw(hostile_pre_key(inbound), label="message")
         identity_arg = data.draw(st.sampled_from(
@@ -913,7 +925,7 @@ def test_create_inbound_session_hostile(backend: ModuleType, data: st.DataObject
         raw = message.to_bytes()
         parsed = ref_or_none(ref_pre_key, raw) if not (
             isinstance(message, AnyOlmMessage) and message.message_type == 1) else None
-        genuine = plaintexts.get(parsed) if parsed is not None else None
+        genuine = plaintexts.get(x25519_same(parsed)) if parsed is not None else None
         result, exc = attempt(inbound_session_from, bob, identity_arg, message)
         event(f"{how}: {'session' if exc is None else type(exc).__name__}")
         if exc is not None:
