@@ -9,7 +9,7 @@ from olmpy.errors import UsageError, expected
 from olmpy.keys import Ed25519Signature
 
 
-class MessageIndex(int):
+class _MessageIndex(int):
     """An ``int`` that returns itself as a plain ``int`` when called.
 
     ``MegolmMessage.message_index`` is one, so vodozemac's method call
@@ -68,7 +68,7 @@ class MegolmMessage:
         return self._index
 
     @property
-    def message_index(self) -> MessageIndex:
+    def message_index(self) -> _MessageIndex:
         """The ratchet index the message was encrypted at.
 
         vodozemac's binding has ``message_index()`` as a method, while
@@ -77,7 +77,7 @@ class MegolmMessage:
         vodozemac form) and ``msg.message_index == 3`` are both true for index 3.  New code
         can use ``index``.
         """
-        return MessageIndex(self._index)
+        return _MessageIndex(self._index)
 
     def signature(self) -> Ed25519Signature:
         """The sender's Ed25519 signature (the last 64 bytes)."""
