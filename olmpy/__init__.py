@@ -43,7 +43,18 @@ from olmpy.megolm import (
     SessionOrdering,
     SessionSource,
 )
-from olmpy.olm import Account, AnyOlmMessage, Message, PreKeyMessage, Session
+from olmpy.olm import (
+    Account,
+    AnyOlmMessage,
+    Message,
+    OlmPayload,
+    OlmPayloadError,
+    OlmPayloadMismatchError,
+    PreKeyMessage,
+    Session,
+    check_olm_payload,
+    olm_payload,
+)
 from olmpy.pickle.dehydrated import DehydratedDevice
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
 from olmpy.primitives import sha256 as _sha256_raw
@@ -105,6 +116,9 @@ __all__ = [
     "Message",
     "MessageDecodeError",
     "MessageGapError",
+    "OlmPayload",
+    "OlmPayloadError",
+    "OlmPayloadMismatchError",
     "OlmpyError",
     "PkDecryption",
     "PkEncryption",
@@ -126,7 +140,9 @@ __all__ = [
     "UsageError",
     "VersionError",
     "__version__",
+    "check_olm_payload",
     "ed25519_verify",
+    "olm_payload",
     "sha256",
     "sha256_base64",
 ]

@@ -97,11 +97,13 @@ def demo() -> int:
     forwarded = inbound[("Bob", "Alice")].export_at(1)
     assert forwarded is not None
     late = InboundGroupSession.import_session(forwarded.to_base64())
-    print(f"   imported at index {late.first_known_index}, verified: {late.is_verified}")
+    signed = late.created_from_signed_key
+    print(f"   imported at index {late.first_known_index}, from a signed key: {signed}")
     text = late.decrypt(history[2][1]).plaintext.decode()
-    print(f"   Alice's message at index 1 now reads: {text!r}; verified: {late.is_verified}")
+    signed = late.created_from_signed_key
+    print(f"   Alice's message at index 1 now reads: {text!r}; from a signed key: {signed}")
     print("   (an exported key is unsigned and anyone could have made it, so decrypting")
-    print("   never makes the session verified; only a signed m.room_key does)")
+    print("   never marks the session as from a signed key; only a signed m.room_key does)")
     try:
         late.decrypt(history[0][1])
     except DecryptionError as exc:

@@ -23,12 +23,14 @@ The PK MAC does not authenticate the ciphertext (see ``olmpy.pk``): anyone who k
 the backup's public key can write entries that decrypt.  Sessions restored from a
 backup are therefore imported unverified (``InboundGroupSession.import_session``),
 and the unauthenticated ``first_message_index``, ``forwarded_count`` and
-``is_verified`` are only reported, never trusted over the decrypted key.
+``is_verified`` (``DecryptedKeyBackupData.claimed_verified``) are only reported, never
+trusted over the decrypted key.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, NamedTuple, cast
@@ -289,12 +291,31 @@ class BackedUpRoomKey:
 
 
 class DecryptedKeyBackupData(NamedTuple):
-    """A decrypted ``KeyBackupData``: the room key plus the server-visible metadata."""
+    """A decrypted ``KeyBackupData``: the room key plus the server-visible metadata.
+
+    ``first_message_index``, ``forwarded_count`` and ``claimed_verified`` (the entry's
+    ``is_verified`` field) are written in the clear beside the encrypted key and
+    authenticated by nothing: they are what the backing-up device (or anyone who can
+    write to the backup) claims.  They are reported, never applied: a restored session
+    is imported unsigned whatever ``claimed_verified`` says.
+    """
 
     room_key: BackedUpRoomKey
     first_message_index: int
     forwarded_count: int
-    is_verified: bool
+    claimed_verified: bool
+
+    @property
+    def is_verified(self) -> bool:
+        """Deprecated alias of ``claimed_verified`` (since 0.2.0, removed in 0.3.0): the
+        value is the server-visible, unauthenticated claim of the backing-up device."""
+        warnings.warn(
+            "DecryptedKeyBackupData.is_verified is deprecated; use claimed_verified (it is "
+            "the backup entry's unauthenticated claim, not a verification)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.claimed_verified
 
 
 # --- session_data -------------------------------------------------------------------------

@@ -226,29 +226,71 @@ def device_keys(
     return sign_json(body, user_id, _device_key_id(device_id), account)
 
 
+class _Required:
+    """The default of an argument that must be given: its absence is a UsageError."""
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+_REQUIRED: Any = _Required()
+
+
+def _expectation(name: str, value: object) -> str:
+    """An expected id the caller must give: a non-empty str, never left out or None."""
+    if value is _REQUIRED or value is None:
+        got = "nothing" if value is _REQUIRED else "None"
+        raise UsageError(
+            f"{name}: "
+            + expected(f"the {name.replace('_', ' ')} you asked the server about", got)
+            + " (this check cannot be skipped)"
+        )
+    return _require_str(name, value)
+
+
 def verify_device_keys(
     obj: object,
-    user_id: str | None = None,
-    device_id: str | None = None,
+    user_id: str,
+    device_id: str,
     ed25519_key: Ed25519PublicKey | str | None = None,
 ) -> VerifiedDevice:
-    """Checks a ``device_keys`` object and returns the identity it states.
+    """Checks a ``device_keys`` object of ``user_id``'s device ``device_id``; returns the
+    identity it states.
 
-    Checks the shape (user_id, device_id, algorithms, keys with
-    ``curve25519:<device>`` and ``ed25519:<device>``), that ``user_id``,
-    ``device_id`` and ``ed25519_key`` match when given (use them when the
-    object comes from a server you do not trust), and that the object is
-    self-signed by its own Ed25519 key.  Raises ``KeyObjectError``,
-    ``SignatureError`` or a ``DecodeError`` for a bad key encoding.
+    ``user_id`` and ``device_id`` are required: they are the user and device you asked
+    about (the keys of the ``/keys/query`` response the object was listed under), and an
+    object stating other ids is refused, since a server could otherwise list one device's
+    keys under another's name.  Leaving either out, or passing None, raises UsageError.
+    ``ed25519_key``, when given (a key object or unpadded base64), must be the device's
+    Ed25519 key too: pass the key you already trust (a verified or previously seen
+    device) to catch a changed key.
+
+    Checks the shape (user_id, device_id, algorithms, keys with ``curve25519:<device>``
+    and ``ed25519:<device>``), the expectations above, and that the object is
+    self-signed by its own Ed25519 key.  Raises ``KeyObjectError``, ``SignatureError``
+    or a ``DecodeError`` for a bad key encoding.
     """
+    return _verify_device_keys(
+        obj, _expectation("user_id", user_id), _expectation("device_id", device_id), ed25519_key
+    )
+
+
+# Type checkers see both ids as required; at run time leaving one out reaches the body,
+# which raises UsageError naming it (instead of Python's bare TypeError).
+verify_device_keys.__defaults__ = (_REQUIRED, _REQUIRED, None)
+
+
+def _verify_device_keys(
+    obj: object, user_id: str, device_id: str, ed25519_key: Ed25519PublicKey | str | None
+) -> VerifiedDevice:
     what = "device keys"
     dk = _object(what, obj)
     uid = _field(dk, "user_id", str, what)
     did = _field(dk, "device_id", str, what)
     assert isinstance(uid, str) and isinstance(did, str)
-    if user_id is not None and uid != user_id:
+    if uid != user_id:
         raise KeyObjectError(f"{what}: user_id " + expected(repr(user_id), repr(uid)))
-    if device_id is not None and did != device_id:
+    if did != device_id:
         raise KeyObjectError(f"{what}: device_id " + expected(repr(device_id), repr(did)))
     algorithms = _field(dk, "algorithms", list, what)
     assert isinstance(algorithms, list)
@@ -480,18 +522,25 @@ def verify_signed_by_master(
 
 
 def verify_device_signed_by_self_signing_key(
-    device: object, self_signing_key: object
+    device: object, self_signing_key: object, device_id: str
 ) -> VerifiedDevice:
-    """Checks ``device`` (device keys) is self-signed and signed by the user's self-signing key.
+    """Checks ``device`` (device keys of ``device_id``) is self-signed and signed by the
+    user's self-signing key.
 
-    Both must name the same user.  Does not check the self-signing key's
-    own master signature; use ``verify_signed_by_master`` for that link.
+    The device must name the self-signing key's user and ``device_id`` (required, as in
+    ``verify_device_keys``: the id you asked about; leaving it out raises UsageError).
+    Does not check the self-signing key's own master signature; use
+    ``verify_signed_by_master`` for that link.
     """
+    device_id = _expectation("device_id", device_id)
     user_id, ssk = verify_cross_signing_key(self_signing_key, "self_signing")
-    verified = verify_device_keys(device, user_id=user_id)
+    verified = _verify_device_keys(device, user_id, device_id, None)
     assert isinstance(device, dict)
     verify_json(device, user_id, cross_signing_key_id(ssk), ssk)
     return verified
+
+
+verify_device_signed_by_self_signing_key.__defaults__ = (_REQUIRED,)
 
 
 def verify_user_signed_by_user_signing_key(

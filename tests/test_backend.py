@@ -105,7 +105,9 @@ def test_demo_runs_and_tells_the_story() -> None:
             env={**os.environ, "OLMPY_BACKEND": name},
         )
         assert result.returncode == 0, result.stderr
+        assert "DeprecationWarning" not in result.stderr  # the demo uses current names
         out = result.stdout
+        assert "from a signed key: False" in out
         assert "Bob reads: 'Hi Bob, the plan is on for Friday.'" in out
         assert "Carol cannot read an old message from Alice: UnknownMessageIndexError" in out
         assert "now reads: 'Carol is joining us soon.'" in out

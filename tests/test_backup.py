@@ -85,10 +85,12 @@ def test_js_sdk_backup_decrypts_to_its_session(backend: ModuleType) -> None:
     assert room_key.session_id == expected["session_id"]
     assert room_key.shared_history is False
     # The server-visible metadata is reported as stored (js-sdk wrote index 1 for a key at 0).
-    assert (result.first_message_index, result.forwarded_count, result.is_verified) == (1, 0, False)
+    assert (result.first_message_index, result.forwarded_count, result.claimed_verified) == (
+        1, 0, False
+    )
     assert room_key.first_known_index == 0
     session = room_key.session()
-    assert not session.is_verified
+    assert not session.created_from_signed_key
     assert session.source is olmpy.SessionSource.BACKUP
     decrypted = session.decrypt(JS["megolm_message"])
     event = json.loads(decrypted.plaintext)
@@ -563,14 +565,15 @@ def test_forged_backup_entry_never_shows_verified(backend: ModuleType) -> None:
         is_verified=True,
     )
     entry = decrypt_key_backup_data(backup, body, session_id=forger.session_id)
-    assert entry.is_verified is True  # the server-visible claim, only reported
+    assert entry.claimed_verified is True  # the server-visible claim, only reported
     session = entry.room_key.session()
     for text in (b"pay the invoice", b"to this account"):
         assert session.decrypt(forger.encrypt(text)).plaintext == text
-        assert not session.is_verified
+        assert not session.created_from_signed_key
     key = bytes(range(32))
-    assert not olmpy.InboundGroupSession.from_pickle(session.pickle(key), key).is_verified
+    reloaded = olmpy.InboundGroupSession.from_pickle(session.pickle(key), key)
+    assert not reloaded.created_from_signed_key
     again = olmpy.InboundGroupSession.from_vodozemac_pickle(session.to_vodozemac_pickle(key), key)
-    assert not again.is_verified
+    assert not again.created_from_signed_key
     libolm_body = olmpy.pickle.libolm.open_sealed(session.to_libolm_pickle(key), key, "test")
     assert libolm_body[-1] == 0  # libolm's verified flag, written truthfully

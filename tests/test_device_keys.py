@@ -91,12 +91,12 @@ def test_device_keys_shape_and_signature(account: olmpy.Account) -> None:
     assert verified == VerifiedDevice(
         USER, DEVICE, account.ed25519_key, account.curve25519_key, DEFAULT_ALGORITHMS
     )
-    assert verify_device_keys(dk, ed25519_key=ed) == verified
+    assert verify_device_keys(dk, USER, DEVICE, ed25519_key=ed) == verified
 
 
 def test_device_keys_custom_algorithms(account: olmpy.Account) -> None:
     dk = device_keys(account, USER, DEVICE, ["m.megolm.v1.aes-sha2"])
-    assert verify_device_keys(dk).algorithms == ("m.megolm.v1.aes-sha2",)
+    assert verify_device_keys(dk, USER, DEVICE).algorithms == ("m.megolm.v1.aes-sha2",)
     with pytest.raises(UsageError, match="algorithm"):
         device_keys(account, USER, DEVICE, [5])  # type: ignore[list-item]
     with pytest.raises(UsageError, match="device id"):
@@ -123,7 +123,7 @@ _DELETE = object()
     [
         (("user_id",), _DELETE, KeyObjectError, 'a "user_id" member'),
         (("user_id",), 5, KeyObjectError, '"user_id" expected str, got int'),
-        (("device_id",), "OTHER", KeyObjectError, 'a "ed25519:OTHER" entry'),
+        (("device_id",), "OTHER", KeyObjectError, "device_id expected 'JLAFKJWSCS', got 'OTHER'"),
         (("algorithms",), "m.olm", KeyObjectError, '"algorithms" expected list'),
         (("algorithms",), [1], KeyObjectError, "algorithms expected strings"),
         (("keys",), [], KeyObjectError, '"keys" expected dict'),
@@ -143,26 +143,70 @@ def test_verify_device_keys_rejects(
 ) -> None:
     dk = _edit(device_keys(account, USER, DEVICE), path, value)
     with pytest.raises(error, match=message.replace("(", r"\(")) as info:
-        verify_device_keys(dk)
+        verify_device_keys(dk, USER, DEVICE)
     assert isinstance(info.value, (DecodeError, SignatureError))
 
 
 def test_verify_device_keys_expectations(account: olmpy.Account) -> None:
     dk = device_keys(account, USER, DEVICE)
-    with pytest.raises(KeyObjectError, match="user_id expected '@bob:x'"):
-        verify_device_keys(dk, user_id="@bob:x")
-    with pytest.raises(KeyObjectError, match="device_id expected 'OTHER'"):
-        verify_device_keys(dk, device_id="OTHER")
     with pytest.raises(KeyObjectError, match="ed25519:JLAFKJWSCS expected"):
-        verify_device_keys(dk, ed25519_key=olmpy.Account().ed25519_key)
+        verify_device_keys(dk, USER, DEVICE, ed25519_key=olmpy.Account().ed25519_key)
     with pytest.raises(KeyObjectError, match="JSON object"):
-        verify_device_keys([dk])
+        verify_device_keys([dk], USER, DEVICE)
     # Another device's keys swapped in, with its own valid self-signature, still fail
     # against the key the caller expects.
     other = device_keys(olmpy.Account(), USER, DEVICE)
-    verify_device_keys(other)
+    verify_device_keys(other, USER, DEVICE)
     with pytest.raises(KeyObjectError):
-        verify_device_keys(other, ed25519_key=account.ed25519_key)
+        verify_device_keys(other, USER, DEVICE, ed25519_key=account.ed25519_key)
+
+
+def test_verify_device_keys_refuses_another_user(account: olmpy.Account) -> None:
+    """A validly self-signed device of another user, listed under the user asked about
+    (what a lying server would do), is refused."""
+    mallory = device_keys(olmpy.Account(), "@mallory:evil.example", DEVICE)
+    with pytest.raises(KeyObjectError, match=r"user_id expected '@alice:example\.org', got "
+                       r"'@mallory:evil\.example'"):
+        verify_device_keys(mallory, USER, DEVICE)
+    with pytest.raises(KeyObjectError, match="user_id expected '@bob:x'"):
+        verify_device_keys(device_keys(account, USER, DEVICE), user_id="@bob:x",
+                           device_id=DEVICE)
+
+
+def test_verify_device_keys_refuses_another_device(account: olmpy.Account) -> None:
+    """A validly self-signed device of the right user but another device id is refused."""
+    other = device_keys(olmpy.Account(), USER, "OTHERDEVICE")
+    with pytest.raises(KeyObjectError, match="device_id expected 'JLAFKJWSCS', got "
+                       "'OTHERDEVICE'"):
+        verify_device_keys(other, USER, DEVICE)
+    with pytest.raises(KeyObjectError, match="device_id expected 'OTHER'"):
+        verify_device_keys(device_keys(account, USER, DEVICE), user_id=USER, device_id="OTHER")
+
+
+def test_verify_device_keys_expectations_cannot_be_skipped(account: olmpy.Account) -> None:
+    """Leaving out the expected user or device id (or passing None) is a UsageError that
+    names the missing argument; before, every expectation was optional and the object's
+    own ids were accepted."""
+    dk = device_keys(account, USER, DEVICE)
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("user_id", {}),
+        ("device_id", {"user_id": USER}),
+        ("user_id", {"device_id": DEVICE}),
+        ("user_id", {"user_id": None, "device_id": DEVICE}),
+        ("device_id", {"user_id": USER, "device_id": None}),
+        ("user_id", {"ed25519_key": account.ed25519_key}),
+    ]
+    for missing, kwargs in calls:
+        with pytest.raises(UsageError, match=f"^{missing}: expected the .* you asked") as info:
+            verify_device_keys(dk, **kwargs)
+        assert "cannot be skipped" in str(info.value)
+    with pytest.raises(UsageError, match="device_id: expected a non-empty str, got int"):
+        verify_device_keys(dk, USER, 5)  # type: ignore[arg-type]
+    up = CrossSigning.generate(USER)
+    with pytest.raises(UsageError, match=r"^device_id: expected"):
+        verify_device_signed_by_self_signing_key(  # type: ignore[call-arg]
+            up.sign_device(dk), up.self_signing_key()
+        )
 
 
 def test_self_signature_must_be_by_the_listed_key(account: olmpy.Account) -> None:
@@ -171,7 +215,7 @@ def test_self_signature_must_be_by_the_listed_key(account: olmpy.Account) -> Non
     forged = device_keys(olmpy.Account(), USER, DEVICE)
     forged["keys"] = dk["keys"]
     with pytest.raises(SignatureError, match="invalid"):
-        verify_device_keys(forged)
+        verify_device_keys(forged, USER, DEVICE)
 
 
 # --- one-time and fallback keys ---------------------------------------------------------
@@ -293,8 +337,10 @@ def test_cross_signing_chain(account: olmpy.Account) -> None:
     signed_dk = alice.sign_device(dk)
     ssk_pub = alice.self_signing.public_key.to_base64()
     nacl_verify(signed_dk, USER, f"ed25519:{ssk_pub}", ssk_pub)
-    verify_device_keys(signed_dk)  # the self-signature is kept
-    verified = verify_device_signed_by_self_signing_key(signed_dk, up["self_signing_key"])
+    verify_device_keys(signed_dk, USER, DEVICE)  # the self-signature is kept
+    verified = verify_device_signed_by_self_signing_key(
+        signed_dk, up["self_signing_key"], DEVICE
+    )
     assert verified.ed25519 == account.ed25519_key
     # user-signing -> another user's master key
     bob_master = alice.sign_user(bob.master_key())
@@ -332,15 +378,23 @@ def test_cross_signing_links_fail_when_broken(account: olmpy.Account) -> None:
     # Device not signed by the self-signing key, or by another one.
     dk = device_keys(account, USER, DEVICE)
     with pytest.raises(MissingSignatureError):
-        verify_device_signed_by_self_signing_key(dk, up["self_signing_key"])
+        verify_device_signed_by_self_signing_key(dk, up["self_signing_key"], DEVICE)
     with pytest.raises(MissingSignatureError):
-        verify_device_signed_by_self_signing_key(mallory.sign_device(dk), up["self_signing_key"])
+        verify_device_signed_by_self_signing_key(
+            mallory.sign_device(dk), up["self_signing_key"], DEVICE
+        )
     # A device of another user.
     with pytest.raises(KeyObjectError, match="user_id"):
         verify_device_signed_by_self_signing_key(
             bob.sign_device(device_keys(account, "@bob:example.org", DEVICE)),
             up["self_signing_key"],
+            DEVICE,
         )
+    # The user's own device, signed by the self-signing key, but not the one asked about.
+    other = alice.sign_device(device_keys(olmpy.Account(), USER, "OTHERDEVICE"))
+    verify_device_signed_by_self_signing_key(other, up["self_signing_key"], "OTHERDEVICE")
+    with pytest.raises(KeyObjectError, match="device_id expected 'JLAFKJWSCS'"):
+        verify_device_signed_by_self_signing_key(other, up["self_signing_key"], DEVICE)
     with pytest.raises(UsageError, match="user_id"):
         alice.sign_device(device_keys(account, "@bob:example.org", DEVICE))
     # Tampered master key after the user-signing signature.
@@ -411,7 +465,7 @@ def test_argument_types_are_usage_errors(account: olmpy.Account) -> None:
     dk = device_keys(account, USER, DEVICE)
     for wrong in (account.ed25519_key.to_bytes(), 5):
         with pytest.raises(UsageError, match="ed25519_key: expected Ed25519PublicKey or base64"):
-            verify_device_keys(dk, ed25519_key=wrong)  # type: ignore[arg-type]
+            verify_device_keys(dk, USER, DEVICE, ed25519_key=wrong)  # type: ignore[arg-type]
     for key in ("x", account.ed25519_key.to_base64(), None):
         with pytest.raises(UsageError, match="cross-signing key: expected"):
             cross_signing_key_id(key)  # type: ignore[arg-type]
@@ -433,10 +487,10 @@ def test_objects_with_non_str_keys_are_key_object_errors(account: olmpy.Account)
     dk = device_keys(account, USER, DEVICE)
     bad_keys = {**dk, "keys": {1: "x", "curve25519:OTHER": "y"}}
     with pytest.raises(KeyObjectError, match=r"\['curve25519:OTHER', 1\]"):
-        verify_device_keys(bad_keys)
+        verify_device_keys(bad_keys, USER, DEVICE)
     no_user = {k: v for k, v in dk.items() if k != "user_id"} | {1: 2}
     with pytest.raises(KeyObjectError, match="user_id"):
-        verify_device_keys(no_user)
+        verify_device_keys(no_user, USER, DEVICE)
     public = account.ed25519_key.to_base64()
     for keys in ({1: public}, {b"ed25519:" + public.encode(): public}):
         obj = {"user_id": USER, "usage": ["master"], "keys": keys}

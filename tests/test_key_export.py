@@ -648,9 +648,9 @@ def test_from_inbound_session_exports_at_first_known_index(backend: ModuleType) 
     assert key.first_known_index == 5 and key.shared_history
     (back,) = kx.import_room_keys(kx.export_room_keys([key], PASS, **FAST), PASS)  # type: ignore[arg-type]
     session = back.to_inbound_group_session()
-    assert session.source is olmpy.SessionSource.EXPORT_FILE and not session.is_verified
+    assert session.source is olmpy.SessionSource.EXPORT_FILE and not session.created_from_signed_key
     assert session.decrypt(late).plaintext == b"late"
-    assert not session.is_verified
+    assert not session.created_from_signed_key
     with pytest.raises(UnknownMessageIndexError):
         session.decrypt(early)
 

@@ -25,7 +25,7 @@ def _state(session: InboundGroupSession) -> tuple[bytes, bytes, bool]:
     return (
         session._b.read_secret(session._initial),
         session._b.read_secret(session._latest),
-        session.is_verified,
+        session.created_from_signed_key,
     )
 
 
@@ -67,24 +67,24 @@ def test_verification_state(backend: ModuleType) -> None:
     backup) holds that key, so a decrypt says nothing about who the sender is."""
     out = GroupSession()
     msg = out.encrypt(b"x")
-    assert InboundGroupSession(out.session_key).is_verified
+    assert InboundGroupSession(out.session_key).created_from_signed_key
     imported = InboundGroupSession.import_session(
         InboundGroupSession(out.session_key).export_at(1)  # type: ignore[arg-type]
     )
-    assert not imported.is_verified
+    assert not imported.created_from_signed_key
     with pytest.raises(olmpy.UnknownMessageIndexError):
         imported.decrypt(msg)
-    assert not imported.is_verified
+    assert not imported.created_from_signed_key
     for i in range(3):
         assert imported.decrypt(out.encrypt(b"y")).message_index == 1 + i
-        assert not imported.is_verified
+        assert not imported.created_from_signed_key
     # a session someone else made, "exported" by its maker: decrypts, never verified
     forger = GroupSession()
     forged = InboundGroupSession.import_session(
         InboundGroupSession(forger.session_key).export_at(0)  # type: ignore[arg-type]
     )
     assert forged.decrypt(forger.encrypt(b"I am Alice")).plaintext == b"I am Alice"
-    assert not forged.is_verified
+    assert not forged.created_from_signed_key
 
 
 def test_export_at(backend: ModuleType) -> None:
@@ -136,13 +136,13 @@ def test_compare_and_merge(backend: ModuleType) -> None:
     merged = late.merge(full)
     assert merged is not None
     assert merged.first_known_index == 0
-    assert merged.is_verified
+    assert merged.created_from_signed_key
     # two unverified copies stay unverified, even after one of them decrypted
     unverified_copy.decrypt(out.encrypt(b"c"))
     assert unverified_copy.compare(late) is SessionOrdering.BETTER
     both = late.merge(unverified_copy)
-    assert both is not None and both.first_known_index == 0 and not both.is_verified
-    assert unverified_copy.merge(late).is_verified is False  # type: ignore[union-attr]
+    assert both is not None and both.first_known_index == 0 and not both.created_from_signed_key
+    assert unverified_copy.merge(late).created_from_signed_key is False  # type: ignore[union-attr]
 
 
 def test_compare_detects_forged_ratchet(backend: ModuleType) -> None:
@@ -434,14 +434,14 @@ def test_session_source(backend: ModuleType) -> None:
     source (forwarded by default) and refuses to call an unsigned key a room key."""
     out = GroupSession()
     signed = InboundGroupSession(out.session_key)
-    assert signed.source is SessionSource.ROOM_KEY and signed.is_verified
+    assert signed.source is SessionSource.ROOM_KEY and signed.created_from_signed_key
     export = signed.export_at(0)
     assert export is not None
     assert InboundGroupSession.import_session(export).source is SessionSource.FORWARDED
     for source in (SessionSource.FORWARDED, SessionSource.BACKUP, SessionSource.EXPORT_FILE,
                    SessionSource.UNKNOWN):
         session = InboundGroupSession.import_session(export.to_base64(), source=source)
-        assert session.source is source and not session.is_verified
+        assert session.source is source and not session.created_from_signed_key
         assert f"source={source.value}" in repr(session)
     with pytest.raises(olmpy.UsageError, match=r"got SessionSource\.ROOM_KEY"):
         InboundGroupSession.import_session(export, source=SessionSource.ROOM_KEY)
@@ -463,7 +463,7 @@ def test_merge_keeps_the_source_of_the_kept_ratchet(backend: ModuleType) -> None
     room_key = InboundGroupSession(out.session_key)  # signed, at index 2
     for merged in (room_key.merge(forwarded), forwarded.merge(room_key)):
         assert merged is not None
-        assert merged.first_known_index == 0 and merged.is_verified
+        assert merged.first_known_index == 0 and merged.created_from_signed_key
         assert merged.source is SessionSource.FORWARDED
     backup = InboundGroupSession.import_session(
         room_key.export_at(2), source=SessionSource.BACKUP  # type: ignore[arg-type]
@@ -471,7 +471,7 @@ def test_merge_keeps_the_source_of_the_kept_ratchet(backend: ModuleType) -> None
     assert backup.compare(room_key) is SessionOrdering.WORSE
     for merged in (backup.merge(room_key), room_key.merge(backup)):
         assert merged is not None
-        assert merged.source is SessionSource.ROOM_KEY and merged.is_verified
+        assert merged.source is SessionSource.ROOM_KEY and merged.created_from_signed_key
     export_file = InboundGroupSession.import_session(
         room_key.export_at(2), source=SessionSource.EXPORT_FILE  # type: ignore[arg-type]
     )

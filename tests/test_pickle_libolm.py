@@ -104,7 +104,8 @@ def test_megolm_sessions_migrate(backend: ModuleType) -> None:
     again = olm.OutboundGroupSession.from_pickle(group.to_libolm_pickle(KEY).encode(), KEY)
     assert inbound.decrypt(again.encrypt("three")) == ("three", 2)
     mine = olmpy.InboundGroupSession.from_libolm_pickle(inbound.pickle(KEY).decode(), KEY)
-    assert not mine.is_verified and mine.first_known_index == 1  # libolm's flag: see below
+    # libolm's flag: see below
+    assert not mine.created_from_signed_key and mine.first_known_index == 1
     assert mine.decrypt(again.encrypt("four")).plaintext == b"four"
     key = bytes(range(32))
     v_inbound = vodozemac.InboundGroupSession.from_libolm_pickle(mine.to_libolm_pickle(key), key)
@@ -211,7 +212,7 @@ def test_inbound_group_session_version_1(backend: ModuleType) -> None:
     v1 = libolm.seal(b"\x00\x00\x00\x01" + body[4:-1], KEY)
     assert olm.InboundGroupSession.from_pickle(v1.encode(), KEY).id == inbound.id
     mine = olmpy.InboundGroupSession.from_libolm_pickle(v1, KEY)
-    assert mine.is_verified
+    assert mine.created_from_signed_key
     assert mine.decrypt(outbound.encrypt("after v1")).plaintext == b"after v1"
     with pytest.raises(PickleError, match="trailing"):
         olmpy.InboundGroupSession.from_libolm_pickle(
@@ -291,25 +292,25 @@ def test_libolm_flag_is_not_taken_as_verification(backend: ModuleType) -> None:
         text = peer.pickle(KEY).decode()
         assert libolm_flag(text) == 1
         mine = olmpy.InboundGroupSession.from_libolm_pickle(text, KEY)
-        assert not mine.is_verified and mine.source is olmpy.SessionSource.UNKNOWN
+        assert not mine.created_from_signed_key and mine.source is olmpy.SessionSource.UNKNOWN
         assert mine.to_libolm_pickle(KEY) == text
         again = olmpy.InboundGroupSession.from_pickle(mine.pickle(VKEY), VKEY)
-        assert not again.is_verified and again.to_libolm_pickle(KEY) == text
+        assert not again.created_from_signed_key and again.to_libolm_pickle(KEY) == text
         theirs = olmpy.InboundGroupSession.from_vodozemac_pickle(
             mine.to_vodozemac_pickle(VKEY), VKEY
         )
-        assert not theirs.is_verified  # olmpy writes vodozemac's flag as olmpy reads it
+        assert not theirs.created_from_signed_key  # olmpy writes vodozemac's flag as olmpy reads it
         trusted = olmpy.InboundGroupSession.from_libolm_pickle(
             text, KEY, trust_verified_flag=True
         )
-        assert trusted.is_verified and trusted.source is olmpy.SessionSource.UNKNOWN
+        assert trusted.created_from_signed_key and trusted.source is olmpy.SessionSource.UNKNOWN
         assert trusted.to_libolm_pickle(KEY) == text
     fresh = olm.InboundGroupSession.import_session(signed.export_session(0))
     text = fresh.pickle(KEY).decode()
     assert libolm_flag(text) == 0
     for trust in (False, True):
         mine = olmpy.InboundGroupSession.from_libolm_pickle(text, KEY, trust_verified_flag=trust)
-        assert not mine.is_verified and mine.to_libolm_pickle(KEY) == text
+        assert not mine.created_from_signed_key and mine.to_libolm_pickle(KEY) == text
     with pytest.raises(olmpy.UsageError, match="trust_verified_flag: expected a bool, got 1"):
         olmpy.InboundGroupSession.from_libolm_pickle(text, KEY, trust_verified_flag=1)  # type: ignore[arg-type]
 

@@ -44,7 +44,7 @@ def test_round_trips_keep_behaviour(backend: ModuleType) -> None:
     group = olmpy.GroupSession.from_pickle(o["group"].pickle("pass phrase"), "pass phrase")
     inbound = olmpy.InboundGroupSession.from_pickle(o["inbound"].pickle(KEY), KEY)
     assert inbound.decrypt(group.encrypt(b"two")) == (b"two", 1)
-    assert inbound.is_verified
+    assert inbound.created_from_signed_key
 
 
 def test_nonce_is_fresh(backend: ModuleType) -> None:
@@ -122,7 +122,7 @@ def _sources(sender: olmpy.GroupSession) -> list[olmpy.InboundGroupSession]:
             out.append(olmpy.InboundGroupSession.import_session(export, source=source))
     sender.encrypt(b"later")
     merged = olmpy.InboundGroupSession(sender.session_key).merge(out[1])
-    assert merged is not None and merged.is_verified
+    assert merged is not None and merged.created_from_signed_key
     assert merged.source is olmpy.SessionSource.FORWARDED
     return [*out, merged]
 
@@ -137,13 +137,15 @@ def test_inbound_pickle_keeps_source_and_verification(backend: ModuleType) -> No
     for session in _sources(sender):
         for key in (KEY, "pass phrase"):
             back = olmpy.InboundGroupSession.from_pickle(session.pickle(key), key)
-            assert (back.source, back.is_verified) == (session.source, session.is_verified)
+            assert back.source == session.source
+            assert back.created_from_signed_key == session.created_from_signed_key
             assert back.session_id == session.session_id
         body = native.open_sealed(session.pickle(KEY), "inbound_group_session", KEY)
         libolm_body = olmpy.pickle.libolm.open_sealed(session.to_libolm_pickle(KEY), KEY, "t")
-        extension = bytes([1, codes[session.source.value], int(session.is_verified)])
+        extension = bytes([1, codes[session.source.value], int(session.created_from_signed_key)])
         assert body == libolm_body + extension
-        assert libolm_body[-1] == int(session.is_verified)  # libolm's flag, written truthfully
+        # libolm's flag, written truthfully
+        assert libolm_body[-1] == int(session.created_from_signed_key)
         assert back.decrypt(sender.encrypt(b"m")).plaintext == b"m"
 
 
@@ -159,11 +161,11 @@ def test_inbound_pickle_from_before_the_extension(backend: ModuleType) -> None:
     body = olmpy.pickle.libolm.open_sealed(libolm_text, KEY, "t")
     old = native.seal(body, "inbound_group_session", KEY)
     loaded = olmpy.InboundGroupSession.from_pickle(old, KEY)
-    assert loaded.source is olmpy.SessionSource.UNKNOWN and not loaded.is_verified
+    assert loaded.source is olmpy.SessionSource.UNKNOWN and not loaded.created_from_signed_key
     assert loaded.to_libolm_pickle(KEY) == libolm_text
     assert loaded.decrypt(sender.encrypt(b"still works")).plaintext == b"still works"
     again = olmpy.InboundGroupSession.from_pickle(loaded.pickle(KEY), KEY)
-    assert again.source is olmpy.SessionSource.UNKNOWN and not again.is_verified
+    assert again.source is olmpy.SessionSource.UNKNOWN and not again.created_from_signed_key
     assert again.to_libolm_pickle(KEY) == libolm_text
 
 
@@ -181,7 +183,7 @@ def test_recorded_olmpy_inbound_pickle_loads_unverified(backend: ModuleType) -> 
     key = bytes.fromhex(record["key_hex"]) if "key_hex" in record else record["passphrase"]
     session = olmpy.InboundGroupSession.from_pickle(record["pickle"], key)
     assert session.session_id == record["session_id"]
-    assert session.source is olmpy.SessionSource.UNKNOWN and not session.is_verified
+    assert session.source is olmpy.SessionSource.UNKNOWN and not session.created_from_signed_key
 
 
 @pytest.mark.parametrize(

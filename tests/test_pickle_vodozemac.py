@@ -39,7 +39,7 @@ def test_inbound_session_moves_both_ways(backend: ModuleType) -> None:
     theirs = vodozemac.InboundGroupSession.import_session(key)
     first = sender.encrypt(b"first")
     mine = olmpy.InboundGroupSession.from_vodozemac_pickle(theirs.pickle(KEY), KEY)
-    assert not mine.is_verified and mine.source is olmpy.SessionSource.UNKNOWN
+    assert not mine.created_from_signed_key and mine.source is olmpy.SessionSource.UNKNOWN
     assert mine.decrypt(first.to_base64()).plaintext == b"first"
     back = vodozemac.InboundGroupSession.from_pickle(mine.to_vodozemac_pickle(KEY), KEY)
     assert back.decrypt(sender.encrypt(b"second")).plaintext == b"second"
@@ -135,7 +135,7 @@ def test_fast_and_general_paths_agree(backend: ModuleType) -> None:
     message = sender.encrypt(b"after").to_base64()
     for text in (exact, spaced):
         mine = olmpy.InboundGroupSession.from_vodozemac_pickle(text, KEY)
-        assert mine.first_known_index == 1 and mine.is_verified  # from a signed key
+        assert mine.first_known_index == 1 and mine.created_from_signed_key  # from a signed key
         assert mine.source is olmpy.SessionSource.UNKNOWN  # the format cannot say
         assert mine.to_vodozemac_pickle(KEY) == exact
         assert mine.decrypt(message).plaintext == b"after"

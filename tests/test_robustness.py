@@ -362,7 +362,7 @@ def snapshot(session: InboundGroupSession) -> tuple[Any, ...]:
     first = session.first_known_index
     exported = session.export_at(first)
     assert exported is not None
-    return (first, exported.to_bytes(), session.is_verified,
+    return (first, exported.to_bytes(), session.created_from_signed_key,
             session._b.read_secret(session._latest), session.session_id)
 
 
@@ -386,7 +386,7 @@ def test_inbound_session_from_signed_key(backend: ModuleType, text: str,
         return
     assert raw in (SIGNED, OTHER_SIGNED)
     assert session._b is backend
-    assert session.is_verified
+    assert session.created_from_signed_key
     assert session.first_known_index == int.from_bytes(raw[1:5], "big")
     assert session.export_at_first_known_index().to_bytes() == bytes([1]) + raw[1:165]
 
@@ -410,7 +410,7 @@ def test_inbound_session_import(backend: ModuleType, text: str, parse_first: boo
         return
     assert raw is not None and len(raw) == 165 and raw[0] == 1 and is_curve_point(raw[133:165])
     assert session._b is backend
-    assert not session.is_verified
+    assert not session.created_from_signed_key
     assert session.first_known_index == int.from_bytes(raw[1:5], "big")
     assert session.session_id == _b64.encode(raw[133:165])
     assert session.export_at_first_known_index().to_bytes() == raw
@@ -461,7 +461,7 @@ def decrypt_and_check(session: InboundGroupSession, message: MegolmMessage | str
     assert result.message_index == MESSAGE_INDEX[raw]
     after = snapshot(session)
     assert after[:2] == before[:2] and after[4] == before[4]
-    assert after[2] == before[2]  # a decrypt never changes is_verified
+    assert after[2] == before[2]  # a decrypt never changes created_from_signed_key
     latest_counter = int.from_bytes(after[3][128:], "big")
     assert latest_counter == max(int.from_bytes(before[3][128:], "big"), result.message_index)
 
@@ -522,10 +522,10 @@ def test_decrypt_never_verifies(backend: ModuleType) -> None:
     for bad in (OTHER_MESSAGES[0], MESSAGES[0][:-1] + bytes([MESSAGES[0][-1] ^ 1])):
         with pytest.raises(DecryptionError):
             session.decrypt(MegolmMessage.from_bytes(bad))
-        assert not session.is_verified
+        assert not session.created_from_signed_key
     for message, plaintext in zip(MESSAGES, PLAINTEXTS, strict=True):
         assert session.decrypt(MegolmMessage.from_bytes(message)).plaintext == plaintext
-        assert not session.is_verified
+        assert not session.created_from_signed_key
 
 
 def test_unknown_index_error(backend: ModuleType) -> None:

@@ -9,17 +9,20 @@ the initial ratchet advanced to i.  Decrypt checks, in order: version and
 structure, the Ed25519 signature, the MAC; only then AES runs, and only then
 the latest ratchet moves.  A failed decrypt changes nothing.
 
-Trust: ``is_verified`` is set only by a signed session key (``InboundGroupSession(key)``)
-and never by a decrypt.  A message's signature proves only that the holder of the
-session's Ed25519 key sent it, and whoever made an exported key holds that key; so an
-imported session (forwarded, restored from a backup, read from an export file) stays
-unverified however many messages decrypt.  See SPEC.md section 6.
+Trust: ``created_from_signed_key`` (formerly ``is_verified``) is set only by a signed
+session key (``InboundGroupSession(key)``) and never by a decrypt.  A message's signature
+proves only that the holder of the session's Ed25519 key sent it, and whoever made an
+exported key holds that key; so an imported session (forwarded, restored from a backup,
+read from an export file) stays unsigned however many messages decrypt.  Who the signing
+device is comes from the Olm message the key arrived in, not from this flag.  See SPEC.md
+section 6.
 """
 
 from __future__ import annotations
 
 import enum
 import hmac
+import warnings
 from typing import Any, NamedTuple
 
 from olmpy import _b64, _backend
@@ -51,8 +54,8 @@ class DecryptedMessage(NamedTuple):
 class SessionSource(enum.Enum):
     """Where an inbound session's key came from (SPEC.md section 6).
 
-    Only ROOM_KEY sessions start verified; the other sources carry an unsigned exported
-    key.  UNKNOWN marks sessions loaded from a libolm or vodozemac pickle, which do not
+    Only ROOM_KEY sessions start ``created_from_signed_key``; the others carry an unsigned
+    exported key.  UNKNOWN marks sessions loaded from a libolm or vodozemac pickle, which do not
     record it.
     """
 
@@ -153,7 +156,8 @@ class InboundGroupSession:
         *,
         source: SessionSource = SessionSource.FORWARDED,
     ) -> InboundGroupSession:
-        """Creates a session from an exported key; it is unverified, and stays so.
+        """Creates a session from an exported (unsigned) key; ``created_from_signed_key``
+        is False, and stays so.
 
         ``source`` records where the key came from: FORWARDED (the default, the usual use
         of an import, as in vodozemac), BACKUP, EXPORT_FILE or UNKNOWN.  ROOM_KEY is
@@ -225,12 +229,35 @@ class InboundGroupSession:
         return self._source
 
     @property
-    def is_verified(self) -> bool:
-        """True when a signed session key (m.room_key) vouched for the signing key.
+    def created_from_signed_key(self) -> bool:
+        """True when the session was created from a signed session key (the 229-byte
+        ``SessionKey`` of an ``m.room_key``), whose signature by the session's own Ed25519
+        key verified.
 
-        Only ``InboundGroupSession(session_key)``, or a merge with such a session, makes
-        it true; a decrypt never does (as in vodozemac, unlike libolm).
+        It says the key came from the holder of the session's signing key, the device that
+        created the session, rather than from an unsigned export that anyone holding (or
+        inventing) a ratchet could write.  It does not say who that device is: that comes
+        from the Olm message the key arrived in (``check_olm_payload``) and from verifying
+        that device.  Only ``InboundGroupSession(session_key)``, or a merge with such a
+        session, makes it true; a decrypt never does (as in vodozemac, unlike libolm).
+        SPEC.md section 6.
         """
+        return self._verified
+
+    @property
+    def is_verified(self) -> bool:
+        """Deprecated alias of ``created_from_signed_key`` (since 0.2.0, removed in 0.3.0).
+
+        The old name claimed more than the flag means: it never said that the sender was
+        authenticated or verified.
+        """
+        warnings.warn(
+            "InboundGroupSession.is_verified is deprecated; use created_from_signed_key (it "
+            "says only that the session came from a signed m.room_key session key, not that "
+            "the sender is verified)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._verified
 
     def decrypt(self, message: MegolmMessage | str) -> DecryptedMessage:
@@ -302,8 +329,8 @@ class InboundGroupSession:
 
     def compare(self, other: InboundGroupSession) -> SessionOrdering:
         """Compares two copies of a session: BETTER means ``self`` can decrypt more or, at
-        the same first index, is verified while ``other`` is not (vodozemac calls that
-        EQUAL)."""
+        the same first index, is ``created_from_signed_key`` while ``other`` is not
+        (vodozemac calls that EQUAL)."""
         if not isinstance(other, InboundGroupSession):
             raise UsageError(
                 "other session: " + expected("an InboundGroupSession", type(other).__name__)
@@ -318,9 +345,10 @@ class InboundGroupSession:
         return SessionOrdering.EQUAL
 
     def merge(self, other: InboundGroupSession) -> InboundGroupSession | None:
-        """A copy with the lower first index, verified if either copy is, or None when the
-        two are not copies of one session (as vodozemac's ``merge``).  Its ``source`` is
-        that of the copy whose ratchet it keeps (``compare``'s BETTER one, else ``self``)."""
+        """A copy with the lower first index, ``created_from_signed_key`` if either copy
+        is, or None when the two are not copies of one session (as vodozemac's ``merge``).
+        Its ``source`` is that of the copy whose ratchet it keeps (``compare``'s BETTER
+        one, else ``self``)."""
         order = self.compare(other)
         if order is SessionOrdering.UNCONNECTED:
             return None
@@ -342,7 +370,7 @@ class InboundGroupSession:
     def _libolm_body(self) -> bytes:
         """The raw (unsealed) libolm pickle body.
 
-        Its flag is libolm's: set when a signed key verified the session, or when a libolm
+        Its flag is libolm's: set when the session came from a signed key, or when a libolm
         pickle this session was loaded from had it set (kept for byte-identical round trips).
         """
         raw = (
@@ -357,7 +385,7 @@ class InboundGroupSession:
     def pickle(self, pickle_key: bytes | str) -> str:
         """olmpy's authenticated pickle: a 32-byte key, or a passphrase str (scrypt).
 
-        It keeps ``source`` and ``is_verified`` (SPEC.md section 12).
+        It keeps ``source`` and ``created_from_signed_key`` (SPEC.md section 12).
         """
         extension = bytes(
             [_EXTENSION_VERSION, _SOURCE_CODES[self._source], 1 if self._verified else 0]
@@ -370,8 +398,9 @@ class InboundGroupSession:
     def from_pickle(cls, pickle: str, pickle_key: bytes | str) -> InboundGroupSession:
         """Loads a pickle made by ``pickle`` with the same key or passphrase.
 
-        A pickle from before olmpy recorded the source (no extension) loads unverified,
-        source UNKNOWN: its flag was then set by any decrypt, as libolm's is.
+        A pickle from before olmpy recorded the source (no extension) loads with
+        ``created_from_signed_key`` False and source UNKNOWN: its flag was then set by any
+        decrypt, as libolm's is.
         """
         body = native_pickle.open_sealed(pickle, "inbound_group_session", pickle_key)
         return cls._from_libolm_body(
@@ -391,7 +420,7 @@ class InboundGroupSession:
     def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> InboundGroupSession:
         """Loads a vodozemac ``InboundGroupSession`` pickle.
 
-        Its ``signing_key_verified`` means what ``is_verified`` means (set only by a signed
+        Its ``signing_key_verified`` means ``created_from_signed_key`` (set only by a signed
         key), so it is read as is; the format has no source, so ``source`` is UNKNOWN.
         """
         what = "vodozemac inbound group session pickle"
@@ -425,8 +454,8 @@ class InboundGroupSession:
     def to_libolm_pickle(self, pickle_key: bytes | str) -> str:
         """This session as a libolm inbound group session pickle (version 2).
 
-        The flag is set when the session is verified, or when it came from a libolm pickle
-        whose flag was set; libolm has no field for the source.
+        The flag is set when the session is ``created_from_signed_key``, or when it came
+        from a libolm pickle whose flag was set; libolm has no field for the source.
         """
         return libolm.seal(self._libolm_body(), pickle_key)
 
@@ -437,11 +466,12 @@ class InboundGroupSession:
         """Loads a libolm inbound group session pickle (version 2, or the older 1).
 
         libolm sets its verified flag on the first decrypt of an imported session too, so
-        by default a version-2 session loads unverified whatever the flag says (it is kept
-        and written back by ``to_libolm_pickle``).  ``trust_verified_flag=True`` reads the
-        flag as ``is_verified``, as vodozemac does: right only for a store that never
-        imported a key into libolm.  Version 1 (libolm made those only from signed keys)
-        loads verified.  ``source`` is UNKNOWN.
+        by default a version-2 session loads with ``created_from_signed_key`` False
+        whatever the flag says (it is kept and written back by ``to_libolm_pickle``).
+        ``trust_verified_flag=True`` reads the flag as ``created_from_signed_key``, as
+        vodozemac does: right only for a store that never imported a key into libolm.
+        Version 1 (libolm made those only from signed keys) loads with it True.
+        ``source`` is UNKNOWN.
         """
         what = "libolm inbound group session pickle"
         if type(trust_verified_flag) is not bool:
@@ -483,6 +513,7 @@ class InboundGroupSession:
     def __repr__(self) -> str:
         return (
             f"InboundGroupSession(session_id={self.session_id}, "
-            f"first_known_index={self.first_known_index}, verified={self._verified}, "
+            f"first_known_index={self.first_known_index}, "
+            f"created_from_signed_key={self._verified}, "
             f"source={self._source.value})"
         )

@@ -2,6 +2,24 @@
 
 from olmpy.olm.account import Account
 from olmpy.olm.messages import AnyOlmMessage, Message, PreKeyMessage
+from olmpy.olm.payload import (
+    OlmPayload,
+    OlmPayloadError,
+    OlmPayloadMismatchError,
+    check_olm_payload,
+    olm_payload,
+)
 from olmpy.olm.session import Session
 
-__all__ = ["Account", "AnyOlmMessage", "Message", "PreKeyMessage", "Session"]
+__all__ = [
+    "Account",
+    "AnyOlmMessage",
+    "Message",
+    "OlmPayload",
+    "OlmPayloadError",
+    "OlmPayloadMismatchError",
+    "PreKeyMessage",
+    "Session",
+    "check_olm_payload",
+    "olm_payload",
+]

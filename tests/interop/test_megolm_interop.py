@@ -241,10 +241,10 @@ def test_import_stays_unverified_after_decrypt(backend: ModuleType) -> None:
         exported = peers.receiver(peer, key).export_at(0)
         assert exported is not None
         session = olmpy.InboundGroupSession.import_session(exported)
-        assert not session.is_verified
+        assert not session.created_from_signed_key
         assert session.decrypt(message).plaintext == b"x"
-        assert not session.is_verified
-        assert olmpy.InboundGroupSession(key).is_verified
+        assert not session.created_from_signed_key
+        assert olmpy.InboundGroupSession(key).created_from_signed_key
         vz = vodozemac.InboundGroupSession.import_session(vodozemac.ExportedSessionKey(exported))
         assert bytes(vz.decrypt(vodozemac.MegolmMessage.from_base64(message)).plaintext) == b"x"
         vz_state = json.loads(cipher.open(vz.pickle(bytes(range(32)))))
@@ -467,7 +467,7 @@ def test_signed_session_key_accepted(
     assert rx.first_known_index == 4
     assert rx.decrypt(tx.encrypt(b"four")) == (b"four", 4)
     if receiver_lib == "olmpy":
-        assert isinstance(rx, peers.OlmpyReceiver) and rx.inner.is_verified
+        assert isinstance(rx, peers.OlmpyReceiver) and rx.inner.created_from_signed_key
 
 
 SESSION_KEY_TAMPERING = [
@@ -530,7 +530,7 @@ def test_tampered_exported_key(backend: ModuleType) -> None:
     session = olmpy.InboundGroupSession.import_session(peers.b64encode(bytes(changed)))
     with pytest.raises(MacError):
         session.decrypt(message)
-    assert not session.is_verified
+    assert not session.created_from_signed_key
     assert olmpy.InboundGroupSession.import_session(peers.b64encode(raw)).decrypt(message) == (
         b"secret",
         7,

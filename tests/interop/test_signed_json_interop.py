@@ -230,11 +230,11 @@ def test_peer_signed_device_keys_verify_in_olmpy(backend: ModuleType, peer: str)
     # And a device the self-signing key signed.
     alice = CrossSigning.generate(USER)
     signed = alice.sign_device(body["device_keys"])
-    verify_device_signed_by_self_signing_key(signed, alice.self_signing_key())
+    verify_device_signed_by_self_signing_key(signed, alice.self_signing_key(), DEVICE)
     # A peer signature over other bytes fails.
     bad = dict(body["device_keys"], algorithms=["m.megolm.v1.aes-sha2"])
     with pytest.raises(SignatureError):
-        verify_device_keys(bad)
+        verify_device_keys(bad, USER, DEVICE)
 
 
 def test_libolm_signature_of_handmade_object(backend: ModuleType) -> None:
