@@ -32,6 +32,7 @@ __all__ = [
     "DehydratedDeviceAlgorithm",
     "DehydratedDeviceData",
     "DeviceKeys",
+    "Ed25519Keys",
     "EncryptedFile",
     "EncryptedFileHashes",
     "EncryptedSessionData",
@@ -46,6 +47,7 @@ __all__ = [
     "MacMethod",
     "MegolmAlgorithm",
     "OlmAlgorithm",
+    "OlmPayloadJson",
     "PassphraseAlgorithm",
     "PassphraseInfoJson",
     "SasHash",
@@ -150,6 +152,26 @@ class CrossSigningUploadBody(TypedDict):
     master_key: CrossSigningKey
     self_signing_key: CrossSigningKey
     user_signing_key: CrossSigningKey
+
+
+# --- Olm payloads --------------------------------------------------------------------------
+
+
+class Ed25519Keys(TypedDict):
+    """``{"ed25519": <unpadded base64 key>}`` (an Olm payload's ``keys``/``recipient_keys``)."""
+
+    ed25519: str
+
+
+class OlmPayloadJson(TypedDict):
+    """The plaintext of an Olm message (``olm_payload``; ``check_olm_payload`` reads it)."""
+
+    type: str
+    content: dict[str, Any]
+    sender: str
+    recipient: str
+    recipient_keys: Ed25519Keys
+    keys: Ed25519Keys
 
 
 # --- server-side key backup ----------------------------------------------------------------

@@ -243,6 +243,20 @@ def test_typeddicts_match_the_bodies_olmpy_builds() -> None:
 
     _conforms(account.to_dehydrated_device(key).device_data(), t.DehydratedDeviceData)
 
+    from olmpy import check_olm_payload, olm_payload
+
+    other = Account()
+    payload = olm_payload("m.dummy", {}, sender="@a:example.org", recipient="@b:example.org",
+                          sender_ed25519=account.ed25519_key,
+                          recipient_ed25519=other.ed25519_key)
+    _conforms(payload, t.OlmPayloadJson)
+    _conforms(payload["keys"], t.Ed25519Keys)
+    _conforms(payload["recipient_keys"], t.Ed25519Keys)
+    assert check_olm_payload(payload, sender="@a:example.org",
+                             recipient="@b:example.org",
+                             recipient_ed25519=other.ed25519_key,
+                             sender_ed25519=account.ed25519_key).type == "m.dummy"
+
 
 def test_literals_name_what_the_runtime_accepts() -> None:
     from typing import get_args
