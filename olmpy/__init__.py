@@ -137,11 +137,25 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
 
 
+def sha256_base64(data: bytes | str) -> str:
+    """The SHA-256 digest of ``data`` (a str as UTF-8) as *unpadded base64 text*.
+
+    This is what Matrix puts on the wire (e.g. a SAS commitment).  For the 32 raw digest
+    bytes use ``olmpy.hazmat.primitives.sha256`` (bytes in, bytes out).  Anything but bytes or str
+    is a ``UsageError``.
+    """
+    from olmpy.keys import _message_bytes
+
+    return _b64.encode(_sha256_raw(_message_bytes(data, "data to hash")))
+
+
 def sha256(data: bytes | str) -> str:
-    """Unpadded base64 of SHA-256(data), as python-olm's ``olm.sha256``."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return _b64.encode(_sha256_raw(data))
+    """Unpadded base64 of SHA-256(data) -- python-olm's ``olm.sha256``, kept under that name.
+
+    Returns *base64 text*, not the digest bytes; ``sha256_base64`` is the same function
+    under a name that says so, and ``olmpy.hazmat.primitives.sha256`` returns the 32 raw bytes.
+    """
+    return sha256_base64(data)
 
 
 def ed25519_verify(key: str, message: bytes | str, signature: str) -> None:
@@ -233,4 +247,5 @@ __all__ = [
     "ed25519_verify",
     "olm_payload",
     "sha256",
+    "sha256_base64",
 ]

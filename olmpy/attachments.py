@@ -30,7 +30,7 @@ import hmac
 import os
 import tempfile
 from collections.abc import Mapping
-from typing import IO, Any, Protocol
+from typing import IO, Any, Final, Protocol, cast
 
 from olmpy import _b64
 from olmpy._nocopy import refuse_pickle
@@ -44,6 +44,7 @@ from olmpy.errors import (
     expected,
 )
 from olmpy.hazmat.primitives import AesCtr64
+from olmpy.types import AttachmentVersion, EncryptedFile
 
 __all__ = [
     "CHUNK_SIZE",
@@ -64,7 +65,7 @@ CHUNK_SIZE = 64 * 1024
 MAX_CHUNK_SIZE = 1 << 30
 """The largest ``chunk_size`` accepted (larger reads defeat constant memory)."""
 
-VERSION = "v2"
+VERSION: Final = "v2"
 ACCEPTED_VERSIONS = ("v2", "v1")
 KEY_LEN = 32
 IV_LEN = 16
@@ -141,7 +142,9 @@ class EncryptedFileInfo:
 
     __reduce__ = refuse_pickle(".to_json(), sent only inside an encrypted event")
 
-    def __init__(self, key: bytes, iv: bytes, sha256: bytes, version: str = VERSION) -> None:
+    def __init__(
+        self, key: bytes, iv: bytes, sha256: bytes, version: AttachmentVersion = VERSION
+    ) -> None:
         for what, value, length in (("key", key, KEY_LEN), ("iv", iv, IV_LEN),
                                     ("sha256", sha256, HASH_LEN)):
             if not isinstance(value, (bytes, bytearray, memoryview)):
@@ -155,7 +158,7 @@ class EncryptedFileInfo:
         self._key = bytes(key)
         self.iv: bytes = bytes(iv)
         self.sha256: bytes = bytes(sha256)
-        self.version: str = version
+        self.version: AttachmentVersion = version
 
     @property
     def key(self) -> bytes:
@@ -202,11 +205,13 @@ class EncryptedFileInfo:
         hashes = _field(info, "hashes", Mapping, "file")
         digest = _decode(_field(hashes, "sha256", str, "file.hashes"), "file.hashes.sha256",
                          HASH_LEN)
-        return cls(key, iv, digest, version)
+        return cls(key, iv, digest, cast(AttachmentVersion, version))
 
-    def to_json(self, url: str | None = None) -> dict[str, Any]:
+    def to_json(self, url: str | None = None) -> EncryptedFile:
         """The ``file`` object (unpadded base64), with ``url`` if given."""
-        out: dict[str, Any] = {
+        if url is not None and not isinstance(url, str):
+            raise UsageError("url: " + expected("an mxc:// str or None", type(url).__name__))
+        out: EncryptedFile = {
             "v": self.version,
             "key": {
                 "kty": "oct",
@@ -223,7 +228,7 @@ class EncryptedFileInfo:
         return out
 
 
-def _as_info(info: EncryptedFileInfo | Mapping[str, Any]) -> EncryptedFileInfo:
+def _as_info(info: EncryptedFileInfo | EncryptedFile | Mapping[str, Any]) -> EncryptedFileInfo:
     if isinstance(info, EncryptedFileInfo):
         return info
     return EncryptedFileInfo.from_json(info)
@@ -291,7 +296,9 @@ def _verify(computed: bytes, info: EncryptedFileInfo) -> None:
                                               _b64.encode_public(computed)))
 
 
-def decrypt(ciphertext: bytes, info: EncryptedFileInfo | Mapping[str, Any]) -> bytes:
+def decrypt(
+    ciphertext: bytes, info: EncryptedFileInfo | EncryptedFile | Mapping[str, Any]
+) -> bytes:
     """Decrypts a whole file held in memory after checking its SHA-256.
 
     ``info`` is an ``EncryptedFileInfo`` or the event's ``file`` object.  Raises
@@ -316,7 +323,8 @@ def _seekable(src: object) -> bool:
         return False
 
 
-def decrypt_stream(src: _Reader, dst: _Writer, info: EncryptedFileInfo | Mapping[str, Any], *,
+def decrypt_stream(src: _Reader, dst: _Writer,
+                   info: EncryptedFileInfo | EncryptedFile | Mapping[str, Any], *,
                    chunk_size: int = CHUNK_SIZE, spool_dir: str | None = None) -> int:
     """Decrypts ``src`` into ``dst`` in constant memory; returns the bytes written.
 

@@ -33,7 +33,7 @@ import json
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 from olmpy import _b64
 from olmpy.errors import DecodeError, DecryptionError, UsageError, brief, expected
@@ -42,6 +42,14 @@ from olmpy.megolm.inbound_group_session import InboundGroupSession, SessionSourc
 from olmpy.megolm.session_keys import ExportedSessionKey
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
 from olmpy.signed_json import Signer, sign_json, verify_json
+from olmpy.types import (
+    BackedUpSessionData,
+    EncryptedSessionData,
+    KeyBackupAuthData,
+    KeyBackupData,
+    KeyBackupVersionBody,
+    MegolmAlgorithm,
+)
 
 __all__ = [
     "ALGORITHM",
@@ -65,8 +73,8 @@ __all__ = [
     "verify_auth_data",
 ]
 
-ALGORITHM = "m.megolm_backup.v1.curve25519-aes-sha2"
-MEGOLM_ALGORITHM = "m.megolm.v1.aes-sha2"
+ALGORITHM: Final = "m.megolm_backup.v1.curve25519-aes-sha2"
+MEGOLM_ALGORITHM: Final = "m.megolm.v1.aes-sha2"
 _U32 = 0xFFFFFFFF
 _MAX_CHAIN = 1000  # forwarding chains are a handful of keys; bound what a backup may hold
 
@@ -86,11 +94,11 @@ class BackupSessionMismatchError(DecryptionError):
 
 
 
-def _key_b64(key: Curve25519PublicKey | str, what: str) -> str:
+def _key_b64(key: Curve25519PublicKey | str | bytes, what: str) -> str:
     return _b64.encode_public(Curve25519PublicKey._coerce(key, what))
 
 
-def _recipient(recipient: PkEncryption | Curve25519PublicKey | str) -> PkEncryption:
+def _recipient(recipient: PkEncryption | Curve25519PublicKey | str | bytes) -> PkEncryption:
     if isinstance(recipient, PkEncryption):
         return recipient
     return PkEncryption(recipient)
@@ -110,7 +118,42 @@ class BackedUpRoomKey:
     sender_claimed_keys: dict[str, str]
     forwarding_curve25519_key_chain: list[str]
     shared_history: bool = False
-    algorithm: str = MEGOLM_ALGORITHM
+    algorithm: MegolmAlgorithm = MEGOLM_ALGORITHM
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.session_key, ExportedSessionKey):
+            raise UsageError(
+                "session_key: " + expected("an ExportedSessionKey", type(self.session_key).__name__)
+            )
+        if not isinstance(self.sender_key, str):
+            raise UsageError(
+                "sender_key: " + expected("a base64 str", type(self.sender_key).__name__)
+            )
+        claimed = self.sender_claimed_keys
+        if not isinstance(claimed, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in claimed.items()
+        ):
+            raise UsageError(
+                "sender_claimed_keys: " + expected("a dict of str to str", brief(claimed))
+            )
+        chain = self.forwarding_curve25519_key_chain
+        if isinstance(chain, (str, bytes, Mapping)) or not isinstance(chain, Iterable):
+            raise UsageError(
+                "forwarding_curve25519_key_chain: " + expected("a list of str", brief(chain))
+            )
+        chain = list(chain)
+        if not all(isinstance(k, str) for k in chain):
+            raise UsageError(
+                "forwarding_curve25519_key_chain: " + expected("a list of str", brief(chain))
+            )
+        if type(self.shared_history) is not bool:
+            raise UsageError("shared_history: " + expected("a bool", brief(self.shared_history)))
+        if self.algorithm != MEGOLM_ALGORITHM:
+            raise UsageError(
+                "algorithm: " + expected(repr(MEGOLM_ALGORITHM), brief(self.algorithm))
+            )
+        object.__setattr__(self, "sender_claimed_keys", dict(claimed))
+        object.__setattr__(self, "forwarding_curve25519_key_chain", chain)
 
     @property
     def session_id(self) -> str:
@@ -126,7 +169,7 @@ class BackedUpRoomKey:
         """A new InboundGroupSession from the key (unverified: a backup entry is not signed)."""
         return InboundGroupSession.import_session(self.session_key, source=SessionSource.BACKUP)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> BackedUpSessionData:
         """The ``BackedUpSessionData`` JSON object."""
         return {
             "algorithm": self.algorithm,
@@ -142,9 +185,9 @@ class BackedUpRoomKey:
         cls,
         session: InboundGroupSession,
         *,
-        sender_key: Curve25519PublicKey | str,
+        sender_key: Curve25519PublicKey | str | bytes,
         sender_claimed_keys: Mapping[str, str | Ed25519PublicKey],
-        forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str] = (),
+        forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str | bytes] = (),
         shared_history: bool = False,
     ) -> BackedUpRoomKey:
         """The backup form of ``session``, exported at its first known index.
@@ -279,8 +322,8 @@ class DecryptedKeyBackupData(NamedTuple):
 
 
 def encrypt_room_key(
-    recipient: PkEncryption | Curve25519PublicKey | str, room_key: BackedUpRoomKey
-) -> dict[str, str]:
+    recipient: PkEncryption | Curve25519PublicKey | str | bytes, room_key: BackedUpRoomKey
+) -> EncryptedSessionData:
     """``session_data`` for ``room_key`` under the backup public key ``recipient``."""
     if not isinstance(room_key, BackedUpRoomKey):
         raise UsageError("room key: " + expected("a BackedUpRoomKey", type(room_key).__name__))
@@ -297,18 +340,18 @@ def encrypt_room_key(
             "room key: expected JSON-serialisable fields of UTF-8 text, got others "
             "(a non-string value or lone surrogates)"
         ) from None
-    return encryption.encrypt(plaintext).to_dict()
+    return encryption.encrypt(plaintext).to_json()
 
 
 def encrypt_session(
-    recipient: PkEncryption | Curve25519PublicKey | str,
+    recipient: PkEncryption | Curve25519PublicKey | str | bytes,
     session: InboundGroupSession,
     *,
-    sender_key: Curve25519PublicKey | str,
+    sender_key: Curve25519PublicKey | str | bytes,
     sender_claimed_keys: Mapping[str, str | Ed25519PublicKey],
-    forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str] = (),
+    forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str | bytes] = (),
     shared_history: bool = False,
-) -> dict[str, str]:
+) -> EncryptedSessionData:
     """``session_data`` for ``session`` (see ``BackedUpRoomKey.from_session``)."""
     room_key = BackedUpRoomKey.from_session(
         session,
@@ -343,7 +386,7 @@ def decrypt_session_data(
             "backup decryption key: " + expected("a PkDecryption", type(decryption).__name__)
         )
     session_id = _check_session_id(session_id)
-    plaintext = decryption.decrypt(PkMessage.from_dict(session_data))
+    plaintext = decryption.decrypt(PkMessage.from_json(session_data))
     try:
         value = json.loads(plaintext.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -363,15 +406,15 @@ def decrypt_session_data(
 
 
 def key_backup_data(
-    recipient: PkEncryption | Curve25519PublicKey | str,
+    recipient: PkEncryption | Curve25519PublicKey | str | bytes,
     session: InboundGroupSession,
     *,
-    sender_key: Curve25519PublicKey | str,
+    sender_key: Curve25519PublicKey | str | bytes,
     sender_claimed_keys: Mapping[str, str | Ed25519PublicKey],
-    forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str] = (),
+    forwarding_curve25519_key_chain: Iterable[Curve25519PublicKey | str | bytes] = (),
     is_verified: bool = False,
     shared_history: bool = False,
-) -> dict[str, Any]:
+) -> KeyBackupData:
     """The ``KeyBackupData`` body to PUT for ``session``.
 
     ``first_message_index`` is the session's first known index, ``forwarded_count``
@@ -429,7 +472,9 @@ def decrypt_key_backup_data(
 # --- auth_data and the backup version -----------------------------------------------------
 
 
-def make_auth_data(public_key: PkDecryption | Curve25519PublicKey | str) -> dict[str, Any]:
+def make_auth_data(
+    public_key: PkDecryption | Curve25519PublicKey | str | bytes,
+) -> KeyBackupAuthData:
     """Unsigned ``auth_data``: ``{"public_key": <unpadded base64>}``."""
     if isinstance(public_key, PkDecryption):
         public_key = public_key.public_key
@@ -437,15 +482,18 @@ def make_auth_data(public_key: PkDecryption | Curve25519PublicKey | str) -> dict
 
 
 def sign_auth_data(
-    auth_data: dict[str, Any], user_id: str, key_id: str, signer: Signer
-) -> dict[str, Any]:
+    auth_data: KeyBackupAuthData | Mapping[str, Any], user_id: str, key_id: str, signer: Signer
+) -> KeyBackupAuthData:
     """A copy of ``auth_data`` signed by ``signer`` (``key_id`` like ``"ed25519:DEVICE"``)."""
     auth_data_public_key(auth_data)
-    return sign_json(auth_data, user_id, key_id, signer)
+    return cast(KeyBackupAuthData, sign_json(auth_data, user_id, key_id, signer))
 
 
 def verify_auth_data(
-    auth_data: dict[str, Any], user_id: str, key_id: str, public_key: Ed25519PublicKey | str
+    auth_data: KeyBackupAuthData | Mapping[str, Any],
+    user_id: str,
+    key_id: str,
+    public_key: Ed25519PublicKey | str,
 ) -> Curve25519PublicKey:
     """Checks ``auth_data``'s signature; returns the backup public key it vouches for.
 
@@ -459,12 +507,12 @@ def verify_auth_data(
 
 
 def make_backup_info(
-    public_key: PkDecryption | Curve25519PublicKey | str,
+    public_key: PkDecryption | Curve25519PublicKey | str | bytes,
     *,
     user_id: str | None = None,
     key_id: str | None = None,
     signer: Signer | None = None,
-) -> dict[str, Any]:
+) -> KeyBackupVersionBody:
     """The body for ``POST /room_keys/version``: algorithm and (signed) ``auth_data``.
 
     Pass ``user_id``, ``key_id`` and ``signer`` together to sign, or none of them.

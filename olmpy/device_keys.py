@@ -29,11 +29,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from olmpy.errors import DecodeError, UsageError, expected
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
 from olmpy.signed_json import PkSigning, Signer, _names, sign_json, verify_json
+from olmpy.types import (
+    CrossSigningKey,
+    CrossSigningUploadBody,
+    CrossSigningUsage,
+    DeviceKeys,
+    KeysUploadBody,
+    SignedKey,
+)
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
@@ -125,6 +133,17 @@ class VerifiedDevice:
 # --- small checks -----------------------------------------------------------------------
 
 
+def _require_account(account: object, *members: str) -> None:
+    """UsageError unless ``account`` has what device keys read from it (an Account does)."""
+    missing = [m for m in ("ed25519_key", "curve25519_key", "sign", *members)
+               if not hasattr(account, m)]
+    if missing:
+        raise UsageError(
+            "account: " + expected("an olmpy Account (or an object with "
+                                   + ", ".join(missing) + ")", type(account).__name__)
+        )
+
+
 def _require_str(what: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise UsageError(f"{what}: " + expected("a non-empty str", type(value).__name__))
@@ -183,8 +202,9 @@ def device_keys(
     user_id: str,
     device_id: str,
     algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
-) -> dict[str, Any]:
+) -> DeviceKeys:
     """The signed ``device_keys`` object of ``account`` for ``/keys/upload``."""
+    _require_account(account)
     user_id = _require_str("user id", user_id)
     device_id = _require_str("device id", device_id)
     if isinstance(algorithms, (str, bytes)) or not isinstance(algorithms, Iterable):
@@ -194,7 +214,7 @@ def device_keys(
     algos = list(algorithms)
     for algo in algos:
         _require_str("algorithm", algo)
-    body: dict[str, Any] = {
+    body: DeviceKeys = {
         "algorithms": algos,
         "device_id": device_id,
         "keys": {
@@ -304,12 +324,12 @@ def _signed_keys(
     user_id: str,
     device_id: str,
     fallback: bool,
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, SignedKey]:
     user_id = _require_str("user id", user_id)
     device_id = _require_str("device id", device_id)
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, SignedKey] = {}
     for key_id, key in keys.items():
-        body: dict[str, Any] = {"key": key.to_base64()}
+        body: SignedKey = {"key": key.to_base64()}
         if fallback:
             body["fallback"] = True
         out[f"{SIGNED_CURVE25519}:{key_id}"] = sign_json(
@@ -320,18 +340,20 @@ def _signed_keys(
 
 def signed_one_time_keys(
     account: OneTimeKeyAccount, user_id: str, device_id: str
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, SignedKey]:
     """The account's unpublished one-time keys, signed, for ``/keys/upload`` ``one_time_keys``.
 
     Call ``account.mark_keys_as_published()`` once the server has accepted them.
     """
+    _require_account(account, "one_time_keys")
     return _signed_keys(account.one_time_keys, account, user_id, device_id, fallback=False)
 
 
 def signed_fallback_keys(
     account: OneTimeKeyAccount, user_id: str, device_id: str
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, SignedKey]:
     """The unpublished fallback key, signed with ``"fallback": true``, for ``fallback_keys``."""
+    _require_account(account, "fallback_key")
     return _signed_keys(account.fallback_key, account, user_id, device_id, fallback=True)
 
 
@@ -342,13 +364,18 @@ def keys_upload_body(
     *,
     include_device_keys: bool = True,
     algorithms: Iterable[str] = DEFAULT_ALGORITHMS,
-) -> dict[str, Any]:
+) -> KeysUploadBody:
     """A ``/keys/upload`` request body: device keys, one-time keys and fallback keys.
 
     Empty sections are left out.  Call ``account.mark_keys_as_published()``
     once the server has accepted the upload.
     """
-    body: dict[str, Any] = {}
+    _require_account(account, "one_time_keys", "fallback_key")
+    if type(include_device_keys) is not bool:
+        raise UsageError(
+            "include_device_keys: " + expected("a bool", type(include_device_keys).__name__)
+        )
+    body: KeysUploadBody = {}
     if include_device_keys:
         body["device_keys"] = device_keys(account, user_id, device_id, algorithms)
     otks = signed_one_time_keys(account, user_id, device_id)
@@ -408,6 +435,11 @@ def verify_signed_keys(
     fallback: bool | None = None,
 ) -> dict[str, Curve25519PublicKey]:
     """Checks a whole ``one_time_keys`` or ``fallback_keys`` map; returns the keys by id."""
+    user_id = _require_str("user id", user_id)
+    device_id = _require_str("device id", device_id)
+    ed25519_key = _public("ed25519_key", ed25519_key, base64=True)
+    if fallback is not None and not isinstance(fallback, bool):
+        raise UsageError("fallback: " + expected("True, False or None", type(fallback).__name__))
     mapping = _object("signed keys", keys)
     return {
         key_id: verify_signed_key(key_id, obj, user_id, device_id, ed25519_key, fallback=fallback)
@@ -424,8 +456,8 @@ def cross_signing_key_id(key: Ed25519PublicKey | PkSigning) -> str:
 
 
 def cross_signing_key(
-    user_id: str, usage: str, key: Ed25519PublicKey | PkSigning
-) -> dict[str, Any]:
+    user_id: str, usage: CrossSigningUsage, key: Ed25519PublicKey | PkSigning
+) -> CrossSigningKey:
     """An unsigned cross-signing key object (``usage`` is master/self_signing/user_signing)."""
     user_id = _require_str("user id", user_id)
     if usage not in _USAGES:
@@ -435,7 +467,7 @@ def cross_signing_key(
 
 
 def verify_cross_signing_key(
-    obj: object, usage: str, user_id: str | None = None
+    obj: object, usage: CrossSigningUsage, user_id: str | None = None
 ) -> tuple[str, Ed25519PublicKey]:
     """Checks a cross-signing key object's shape; returns (user id, public key).
 
@@ -470,7 +502,9 @@ def verify_cross_signing_key(
     return uid, public
 
 
-def verify_signed_by_master(obj: object, usage: str, master_key: object) -> Ed25519PublicKey:
+def verify_signed_by_master(
+    obj: object, usage: CrossSigningUsage, master_key: object
+) -> Ed25519PublicKey:
     """Checks a self-signing or user-signing key object is signed by ``master_key``.
 
     ``master_key`` is the user's master cross-signing key object; both must
@@ -525,8 +559,8 @@ def verify_user_signed_by_user_signing_key(
 
 
 def sign_device_with_self_signing_key(
-    device: dict[str, Any], self_signing: PkSigning, user_id: str
-) -> dict[str, Any]:
+    device: DeviceKeys | dict[str, Any], self_signing: PkSigning, user_id: str
+) -> DeviceKeys:
     """A copy of ``device`` (device keys of ``user_id``) signed by the self-signing key."""
     user_id = _require_str("user id", user_id)
     if not isinstance(device, dict):
@@ -536,23 +570,26 @@ def sign_device_with_self_signing_key(
             "device keys to self-sign: "
             + expected(f"user_id {user_id!r}", repr(device.get("user_id")))
         )
-    return sign_json(device, user_id, cross_signing_key_id(self_signing), self_signing)
+    return cast(DeviceKeys, sign_json(
+        device, user_id, cross_signing_key_id(self_signing), self_signing))
 
 
 def sign_user_with_user_signing_key(
-    other_master_key: dict[str, Any], user_signing: PkSigning, user_id: str
-) -> dict[str, Any]:
+    other_master_key: CrossSigningKey | dict[str, Any], user_signing: PkSigning, user_id: str
+) -> CrossSigningKey:
     """A copy of another user's master key object, signed by ``user_id``'s user-signing key."""
     verify_cross_signing_key(other_master_key, "master")
-    return sign_json(other_master_key, user_id, cross_signing_key_id(user_signing), user_signing)
+    return cast(CrossSigningKey, sign_json(
+        other_master_key, user_id, cross_signing_key_id(user_signing), user_signing))
 
 
 def sign_master_key_with_device(
-    master_key: dict[str, Any], account: Signer, user_id: str, device_id: str
-) -> dict[str, Any]:
+    master_key: CrossSigningKey | dict[str, Any], account: Signer, user_id: str, device_id: str
+) -> CrossSigningKey:
     """A copy of the user's master key object signed by one of their devices."""
     verify_cross_signing_key(master_key, "master", user_id)
-    return sign_json(master_key, user_id, _device_key_id(device_id), account)
+    return cast(CrossSigningKey, sign_json(
+        master_key, user_id, _device_key_id(device_id), account))
 
 
 class CrossSigning:
@@ -595,11 +632,11 @@ class CrossSigning:
         """Keys from their 32-byte seeds."""
         return cls(user_id, PkSigning(master), PkSigning(self_signing), PkSigning(user_signing))
 
-    def master_key(self) -> dict[str, Any]:
+    def master_key(self) -> CrossSigningKey:
         """The master key object (unsigned; a device may add its signature)."""
         return cross_signing_key(self.user_id, "master", self.master)
 
-    def self_signing_key(self) -> dict[str, Any]:
+    def self_signing_key(self) -> CrossSigningKey:
         """The self-signing key object, signed by the master key."""
         return sign_json(
             cross_signing_key(self.user_id, "self_signing", self.self_signing),
@@ -608,7 +645,7 @@ class CrossSigning:
             self.master,
         )
 
-    def user_signing_key(self) -> dict[str, Any]:
+    def user_signing_key(self) -> CrossSigningKey:
         """The user-signing key object, signed by the master key."""
         return sign_json(
             cross_signing_key(self.user_id, "user_signing", self.user_signing),
@@ -617,7 +654,7 @@ class CrossSigning:
             self.master,
         )
 
-    def upload_body(self) -> dict[str, Any]:
+    def upload_body(self) -> CrossSigningUploadBody:
         """The ``/keys/device_signing/upload`` body (add ``auth`` as the server requires)."""
         return {
             "master_key": self.master_key(),
@@ -625,11 +662,11 @@ class CrossSigning:
             "user_signing_key": self.user_signing_key(),
         }
 
-    def sign_device(self, device: dict[str, Any]) -> dict[str, Any]:
+    def sign_device(self, device: DeviceKeys | dict[str, Any]) -> DeviceKeys:
         """A copy of one of this user's device-keys objects, signed by the self-signing key."""
         return sign_device_with_self_signing_key(device, self.self_signing, self.user_id)
 
-    def sign_user(self, other_master_key: dict[str, Any]) -> dict[str, Any]:
+    def sign_user(self, other_master_key: CrossSigningKey | dict[str, Any]) -> CrossSigningKey:
         """A copy of another user's master key object, signed by the user-signing key."""
         return sign_user_with_user_signing_key(other_master_key, self.user_signing, self.user_id)
 

@@ -47,7 +47,7 @@ import tempfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from hmac import compare_digest
-from typing import IO, Any, Protocol, TypeAlias
+from typing import IO, Any, Final, Protocol, TypeAlias, cast
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as _hmac
@@ -63,11 +63,13 @@ from olmpy.errors import (
     OlmpyError,
     UsageError,
     VersionError,
+    brief,
     expected,
 )
 from olmpy.hazmat.primitives import AesCtr64
 from olmpy.keys import Curve25519PublicKey
 from olmpy.megolm import ExportedSessionKey, InboundGroupSession, SessionSource
+from olmpy.types import ExportedRoomKeyJson, MegolmAlgorithm
 
 __all__ = [
     "ALGORITHM",
@@ -101,7 +103,7 @@ __all__ = [
 HEADER = "-----BEGIN MEGOLM SESSION DATA-----"
 FOOTER = "-----END MEGOLM SESSION DATA-----"
 VERSION = 0x01
-ALGORITHM = "m.megolm.v1.aes-sha2"
+ALGORITHM: Final = "m.megolm.v1.aes-sha2"
 SHARED_HISTORY = "org.matrix.msc3061.shared_history"
 
 DEFAULT_ROUNDS = 500_000
@@ -203,7 +205,7 @@ class ExportedRoomKey:
     sender_claimed_keys: Mapping[str, str] = field(default_factory=dict)
     forwarding_curve25519_key_chain: Sequence[str] = ()
     shared_history: bool = False
-    algorithm: str = ALGORITHM
+    algorithm: MegolmAlgorithm = ALGORITHM
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     __hash__ = None  # type: ignore[assignment]  # holds dicts; compare with ==
@@ -294,7 +296,7 @@ class ExportedRoomKey:
             self.session_key, source=SessionSource.EXPORT_FILE
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ExportedRoomKeyJson:
         """The JSON object written into the export (spec field names and order)."""
         doc: dict[str, Any] = {
             "algorithm": self.algorithm,
@@ -308,7 +310,7 @@ class ExportedRoomKey:
         if self.shared_history:
             doc[SHARED_HISTORY] = True
         doc.update(self.extra)
-        return doc
+        return cast(ExportedRoomKeyJson, doc)
 
     @classmethod
     def from_json(cls, doc: object, index: int = 0) -> ExportedRoomKey:
@@ -384,7 +386,22 @@ def _derive(
     return okm[:32], okm[32:]
 
 
+def _check_progress(progress: object) -> None:
+    if progress is not None and not callable(progress):
+        raise UsageError(
+            "progress: " + expected("a callable (stage, done, total) or None",
+                                    type(progress).__name__)
+        )
+
+
+def _check_keys(keys: object) -> None:
+    if isinstance(keys, (str, bytes, Mapping)) or not isinstance(keys, Iterable):
+        raise UsageError("keys: " + expected("an iterable of ExportedRoomKey", type(keys).__name__))
+
+
 def _check_rounds(rounds: object, allow_low_rounds: bool) -> int:
+    if type(allow_low_rounds) is not bool:
+        raise UsageError("allow_low_rounds: " + expected("a bool", type(allow_low_rounds).__name__))
     if not isinstance(rounds, int) or isinstance(rounds, bool):
         raise UsageError("rounds: " + expected("int", type(rounds).__name__))
     low = 1 if allow_low_rounds else MIN_ROUNDS
@@ -471,6 +488,7 @@ class _PayloadWriter:
         if not secret:  # a reader still opens a file a peer wrote with one
             raise UsageError("passphrase: " + expected("a non-empty passphrase", "an empty one"))
         self.rounds = _check_rounds(rounds, allow_low_rounds)
+        _check_progress(progress)
         sink = _Sink(out)
         if salt is None:
             salt = os.urandom(_SALT_LEN)
@@ -520,6 +538,9 @@ class KeyExportWriter:
         _salt: bytes | None = None,
         _iv: bytes | None = None,
     ) -> None:
+        if total is not None and (not isinstance(total, int) or isinstance(total, bool)
+                                  or total < 0):
+            raise UsageError("total: " + expected("a non-negative int or None", brief(total)))
         self._payload = _PayloadWriter(
             out, passphrase, rounds, allow_low_rounds, progress, _salt, _iv
         )
@@ -558,6 +579,7 @@ class KeyExportWriter:
 
     def write_all(self, keys: Iterable[ExportedRoomKey]) -> None:
         """Writes every session of ``keys`` in order."""
+        _check_keys(keys)
         for key in keys:
             self.write(key)
 
@@ -618,6 +640,7 @@ def export_room_keys(
     progress: Progress | None = None,
 ) -> str:
     """An armoured export file of ``keys`` (str), as Element writes it."""
+    _check_keys(keys)
     out = io.StringIO()
     total = len(keys) if isinstance(keys, Sequence) else None
     with KeyExportWriter(
@@ -841,6 +864,7 @@ class KeyExportReader:
         progress: Progress | None = None,
     ) -> None:
         secret = _passphrase_bytes(passphrase)
+        _check_progress(progress)
         if not isinstance(max_rounds, int) or isinstance(max_rounds, bool) or max_rounds < 1:
             shown = (repr(max_rounds) if not isinstance(max_rounds, int)
                      or max_rounds.bit_length() <= 64 else "a huge negative int")

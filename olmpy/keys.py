@@ -7,6 +7,20 @@ from olmpy.errors import CurvePointError, KeyDecodeError, UsageError, expected
 from olmpy.hazmat import primitives
 
 
+def _message_bytes(message: object, what: str) -> bytes:
+    """``message`` as bytes (a str as UTF-8), or UsageError naming ``what``."""
+    if isinstance(message, str):
+        try:
+            return message.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"{what}: " + expected("a str encodable as UTF-8", "a lone surrogate")
+            ) from None
+    if isinstance(message, (bytes, bytearray, memoryview)):
+        return bytes(message)
+    raise UsageError(f"{what}: " + expected("bytes or str", type(message).__name__))
+
+
 def check_ed25519_point(key: bytes, what: str) -> None:
     """Raises CurvePointError unless the 32 bytes ``key`` decode to a point on Ed25519.
 
@@ -17,6 +31,10 @@ def check_ed25519_point(key: bytes, what: str) -> None:
     decompresses with its verifier's field code (variable time: the key is public); the pure
     one asks libsodium.
     """
+    if not isinstance(what, str):
+        raise UsageError("check_ed25519_point what: " + expected("str", type(what).__name__))
+    if not isinstance(key, (bytes, bytearray, memoryview)):
+        raise UsageError(f"{what}: " + expected("bytes", type(key).__name__))
     if len(key) != 32 or not _backend.impl.ed25519_is_point(bytes(key)):
         raise CurvePointError(
             f"{what}: expected a point on the Ed25519 curve, got 32 bytes that are not one"
@@ -96,10 +114,18 @@ class Ed25519PublicKey:
         return self._bytes
 
     def verify_signature(self, message: bytes | str, signature: Ed25519Signature) -> None:
-        """Raises ``SignatureError`` unless ``signature`` signs ``message`` with this key."""
-        if isinstance(message, str):
-            message = message.encode("utf-8")
-        primitives.ed25519_verify(self._bytes, message, signature.to_bytes())
+        """Raises ``SignatureError`` unless ``signature`` signs ``message`` (a str as UTF-8)
+        with this key.  A base64 signature must be parsed first with
+        ``Ed25519Signature.from_base64``; anything but an ``Ed25519Signature`` is a
+        ``UsageError``."""
+        raw = _message_bytes(message, "message to verify")
+        if not isinstance(signature, Ed25519Signature):
+            hint = (" (parse a base64 signature with Ed25519Signature.from_base64)"
+                    if isinstance(signature, str) else "")
+            raise UsageError(
+                "signature: " + expected("an Ed25519Signature", type(signature).__name__) + hint
+            )
+        primitives.ed25519_verify(self._bytes, raw, signature.to_bytes())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Ed25519PublicKey) and other._bytes == self._bytes

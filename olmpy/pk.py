@@ -45,6 +45,7 @@ from olmpy.pickle import _libolm as libolm
 from olmpy.pickle import _native as native_pickle
 from olmpy.pickle._keys import deprecated
 from olmpy.recovery import decode_recovery_key, encode_recovery_key
+from olmpy.types import EncryptedSessionData
 
 __all__ = ["MAC_LENGTH", "PICKLE_VERSION", "PkDecryption", "PkEncryption", "PkMessage"]
 
@@ -57,7 +58,8 @@ class PkMessage:
     """An encrypted PK message: ciphertext, 8-byte MAC and the sender's ephemeral key.
 
     In key backup it travels as ``session_data`` = ``{"ciphertext", "mac", "ephemeral"}``
-    in unpadded base64 (``to_dict`` / ``from_dict``).  python-olm's
+    in unpadded base64 (``to_json`` / ``from_json``, the names olmpy's other JSON-carried
+    types use; ``to_dict`` / ``from_dict`` are deprecated aliases).  python-olm's
     ``PkMessage(ephemeral_key, mac, ciphertext)`` holds the same three base64 strings:
     ``PkMessage.from_base64(m.ciphertext, m.mac, m.ephemeral_key)`` converts one.
     """
@@ -98,7 +100,17 @@ class PkMessage:
         )
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PkMessage:
+    def from_dict(cls, data: EncryptedSessionData | Mapping[str, Any]) -> PkMessage:
+        """Deprecated alias of ``from_json`` (olmpy's JSON-carried types use from/to_json)."""
+        warnings.warn(
+            "PkMessage.from_dict is deprecated; use PkMessage.from_json",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return cls.from_json(data)
+
+    @classmethod
+    def from_json(cls, data: EncryptedSessionData | Mapping[str, Any]) -> PkMessage:
         """Parses backup ``session_data``: ``{"ciphertext", "mac", "ephemeral"}`` (base64).
 
         Extra fields are ignored; a missing or non-string field is a MessageDecodeError.
@@ -144,7 +156,16 @@ class PkMessage:
             self._ephemeral.to_base64(),
         )
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> EncryptedSessionData:
+        """Deprecated alias of ``to_json``."""
+        warnings.warn(
+            "PkMessage.to_dict is deprecated; use PkMessage.to_json",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.to_json()
+
+    def to_json(self) -> EncryptedSessionData:
         """Backup ``session_data``: ``{"ephemeral", "ciphertext", "mac"}`` in unpadded base64."""
         ciphertext, mac, ephemeral = self.to_base64()
         return {"ephemeral": ephemeral, "ciphertext": ciphertext, "mac": mac}
@@ -174,7 +195,7 @@ class PkEncryption:
 
     def __init__(
         self,
-        recipient_key: Curve25519PublicKey | str,
+        recipient_key: Curve25519PublicKey | str | bytes,
         *,
         rng: Callable[[int], bytes] | None = None,
     ) -> None:
@@ -188,7 +209,7 @@ class PkEncryption:
 
     def _setup(
         self,
-        recipient_key: Curve25519PublicKey | str,
+        recipient_key: Curve25519PublicKey | str | bytes,
         rng: Callable[[int], bytes] | None,
         deprecated: str | None = None,
     ) -> None:
@@ -205,7 +226,9 @@ class PkEncryption:
 
     @classmethod
     def _with_rng(
-        cls, recipient_key: Curve25519PublicKey | str, rng: Callable[[int], bytes] | None
+        cls,
+        recipient_key: Curve25519PublicKey | str | bytes,
+        rng: Callable[[int], bytes] | None,
     ) -> PkEncryption:
         """An encryptor whose ephemeral secrets come from ``rng`` (olmpy.testing)."""
         self = cls.__new__(cls)
@@ -215,7 +238,7 @@ class PkEncryption:
     @classmethod
     def from_key(
         cls,
-        recipient_key: Curve25519PublicKey | str,
+        recipient_key: Curve25519PublicKey | str | bytes,
         *,
         rng: Callable[[int], bytes] | None = None,
     ) -> PkEncryption:
@@ -317,12 +340,12 @@ class PkDecryption:
         """The private key as a recovery key text.  Keep it secret."""
         return encode_recovery_key(self.key)
 
-    def matches(self, public_key: Curve25519PublicKey | str) -> bool:
+    def matches(self, public_key: Curve25519PublicKey | str | bytes) -> bool:
         """Whether ``public_key`` (say a backup's ``auth_data.public_key``) is this key's."""
         other = Curve25519PublicKey._coerce(public_key, "public key")
         return hmac.compare_digest(other, self._public)
 
-    def decrypt(self, message: PkMessage | Mapping[str, Any]) -> bytes:
+    def decrypt(self, message: PkMessage | EncryptedSessionData | Mapping[str, Any]) -> bytes:
         """Decrypts a PkMessage (or a ``session_data`` dict); returns the plaintext bytes.
 
         Order: X25519 (an all-zero shared secret is a KeyDecodeError), the MAC compared in
@@ -330,7 +353,7 @@ class PkDecryption:
         padding is a CiphertextError).
         """
         if isinstance(message, Mapping):
-            message = PkMessage.from_dict(message)
+            message = PkMessage.from_json(message)
         elif not isinstance(message, PkMessage):
             got = type(message).__name__
             raise UsageError("PK message: " + expected("PkMessage or a session_data dict", got))

@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from olmpy import _backend
 from olmpy.errors import DecodeError, KdfCostError, UsageError, brief, expected
+from olmpy.types import PassphraseInfoJson
 
 __all__ = [
     "DEFAULT_ITERATIONS",
@@ -62,7 +64,7 @@ _MAX_CHARS = 64  # 35 bytes need at most 48 characters; leading "1"s may add a f
 
 BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
-PBKDF2_ALGORITHM = "m.pbkdf2"
+PBKDF2_ALGORITHM: Final = "m.pbkdf2"
 DEFAULT_ITERATIONS = 500_000  # what Element and matrix-js-sdk write
 MAX_ITERATIONS = 10_000_000  # the most olmpy derives at all (about 4 s here)
 DEFAULT_MAX_ITERATIONS = 1_000_000  # the most stored parameters get unless the caller allows
@@ -225,7 +227,7 @@ def key_from_passphrase(passphrase: str, salt: str, iterations: int, bits: int =
     return kdf.derive(secret)
 
 
-def generate_passphrase_info(iterations: int = DEFAULT_ITERATIONS) -> dict[str, Any]:
+def generate_passphrase_info(iterations: int = DEFAULT_ITERATIONS) -> PassphraseInfoJson:
     """Fresh ``m.pbkdf2`` parameters with a random 32-character alphanumeric salt.
 
     ``{"algorithm": "m.pbkdf2", "salt": ..., "iterations": ...}``; ``bits`` is left out
@@ -240,7 +242,10 @@ def generate_passphrase_info(iterations: int = DEFAULT_ITERATIONS) -> dict[str, 
 
 
 def key_from_passphrase_info(
-    passphrase: str, info: dict[str, Any], *, max_iterations: int = DEFAULT_MAX_ITERATIONS
+    passphrase: str,
+    info: PassphraseInfoJson | Mapping[str, Any],
+    *,
+    max_iterations: int = DEFAULT_MAX_ITERATIONS,
 ) -> bytes:
     """The key for ``passphrase`` under a ``passphrase`` object read from account data.
 
@@ -253,7 +258,7 @@ def key_from_passphrase_info(
     """
     limit = check_max_iterations(max_iterations)
     what = "passphrase info"
-    if not isinstance(info, dict):
+    if not isinstance(info, Mapping):
         raise PassphraseInfoError(f"{what}: " + expected("a JSON object", type(info).__name__))
     algorithm = info.get("algorithm")
     if algorithm != PBKDF2_ALGORITHM:

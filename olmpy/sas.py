@@ -36,7 +36,7 @@ import builtins
 import hmac
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from olmpy import _b64, _backend
 from olmpy._nocopy import refuse_pickle
@@ -45,6 +45,7 @@ from olmpy.hazmat import primitives
 from olmpy.keys import Curve25519PublicKey
 from olmpy.sas_emoji import EMOJI
 from olmpy.signed_json import canonical_json
+from olmpy.types import KeyAgreementProtocol, KeyVerificationStart, MacMethod
 
 _Bytes = builtins.bytes  # EstablishedSas.bytes shadows the builtin inside that class
 _b2a = binascii.b2a_base64
@@ -122,7 +123,7 @@ def _key_b64(name: str, key: object) -> str:
     return _b64.encode_public(raw)
 
 
-def mac_method(method: object) -> str:
+def mac_method(method: object) -> MacMethod:
     """The canonical name of a MAC method (an alias maps to its stable name).
 
     Raises ``UsageError`` for a name olmpy does not implement.
@@ -130,7 +131,7 @@ def mac_method(method: object) -> str:
     if not isinstance(method, str) or method not in _ALIASES:
         shown = repr(method) if isinstance(method, str) else type(method).__name__
         raise UsageError("SAS MAC method: " + expected(f"one of {sorted(_ALIASES)}", shown))
-    return _ALIASES[method]
+    return cast(MacMethod, _ALIASES[method])
 
 
 def _libolm_base64(mac: _Bytes) -> str:
@@ -362,7 +363,7 @@ class EstablishedSas:
         return mac
 
     def calculate_mac(
-        self, input: str | _Bytes, info: str | _Bytes, method: str = MAC_HKDF_HMAC_SHA256_V2
+        self, input: str | _Bytes, info: str | _Bytes, method: MacMethod = MAC_HKDF_HMAC_SHA256_V2
     ) -> str:
         """The MAC of ``input`` under the key HKDF derives for ``info``, as sent on the wire.
 
@@ -390,7 +391,7 @@ class EstablishedSas:
         input: str | _Bytes,
         info: str | _Bytes,
         tag: str,
-        method: str = MAC_HKDF_HMAC_SHA256_V2,
+        method: MacMethod = MAC_HKDF_HMAC_SHA256_V2,
     ) -> None:
         """Checks the other side's MAC in constant time; raises ``MacError`` on a mismatch.
 
@@ -428,12 +429,12 @@ def sas_info(
     *,
     start_user_id: str,
     start_device_id: str,
-    start_public_key: Curve25519PublicKey | str | None,
+    start_public_key: Curve25519PublicKey | str | bytes | None,
     accept_user_id: str,
     accept_device_id: str,
-    accept_public_key: Curve25519PublicKey | str | None,
+    accept_public_key: Curve25519PublicKey | str | bytes | None,
     transaction_id: str,
-    key_agreement_protocol: str = KEY_AGREEMENT_HKDF,
+    key_agreement_protocol: KeyAgreementProtocol = KEY_AGREEMENT_HKDF,
 ) -> str:
     """The HKDF info for ``EstablishedSas.bytes``; "start" is the side that sent
     ``m.key.verification.start``, "accept" the side that sent ``...accept``.
@@ -473,13 +474,13 @@ def sas_info_for(
     *,
     our_user_id: str,
     our_device_id: str,
-    our_public_key: Curve25519PublicKey | str | None,
+    our_public_key: Curve25519PublicKey | str | bytes | None,
     their_user_id: str,
     their_device_id: str,
-    their_public_key: Curve25519PublicKey | str | None,
+    their_public_key: Curve25519PublicKey | str | bytes | None,
     transaction_id: str,
     we_started: bool,
-    key_agreement_protocol: str = KEY_AGREEMENT_HKDF,
+    key_agreement_protocol: KeyAgreementProtocol = KEY_AGREEMENT_HKDF,
 ) -> str:
     """``sas_info`` from one side's point of view: both sides get the same string."""
     if not isinstance(we_started, bool):
@@ -541,7 +542,10 @@ def key_ids_mac_input(key_ids: Iterable[str]) -> str:
     return ",".join(sorted(ids))
 
 
-def commitment(public_key: Curve25519PublicKey | str, start_content: Mapping[str, Any]) -> str:
+def commitment(
+    public_key: Curve25519PublicKey | str | bytes,
+    start_content: KeyVerificationStart | Mapping[str, Any],
+) -> str:
     """The ``commitment`` of ``m.key.verification.accept``.
 
     Unpadded base64 of SHA-256 over the accepting device's ephemeral public key
@@ -558,7 +562,9 @@ def commitment(public_key: Curve25519PublicKey | str, start_content: Mapping[str
 
 
 def verify_commitment(
-    public_key: Curve25519PublicKey | str, start_content: Mapping[str, Any], commitment_b64: str
+    public_key: Curve25519PublicKey | str | bytes,
+    start_content: KeyVerificationStart | Mapping[str, Any],
+    commitment_b64: str,
 ) -> None:
     """Checks a received commitment in constant time; raises ``CommitmentMismatchError``."""
     if not isinstance(commitment_b64, str):

@@ -32,7 +32,7 @@ import string
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, TypeAlias
 
 from olmpy import _b64, recovery
 from olmpy._nocopy import refuse_pickle
@@ -47,6 +47,14 @@ from olmpy.errors import (
     expected,
 )
 from olmpy.hazmat import primitives
+from olmpy.types import (
+    PassphraseAlgorithm,
+    PassphraseInfoJson,
+    SecretEventContent,
+    SecretStorageAlgorithm,
+    SecretStorageEncryptedData,
+    SecretStorageKeyDescription,
+)
 
 __all__ = [
     "ALGORITHM",
@@ -68,7 +76,7 @@ __all__ = [
     "key_check_mac",
 ]
 
-ALGORITHM = "m.secret_storage.v1.aes-hmac-sha2"
+ALGORITHM: Final = "m.secret_storage.v1.aes-hmac-sha2"
 KEY_EVENT_PREFIX = "m.secret_storage.key."
 DEFAULT_KEY_EVENT = "m.secret_storage.default_key"
 KEY_LEN = 32
@@ -185,6 +193,10 @@ def _object(value: object, where: str) -> Mapping[str, Any]:
     return value
 
 
+_Description: TypeAlias = "KeyDescription | SecretStorageKeyDescription | Mapping[str, Any]"
+"""A key description as an object, or its JSON content (checked field by field)."""
+
+
 # --- encrypted secrets --------------------------------------------------------------------
 
 
@@ -212,7 +224,7 @@ class EncryptedSecret:
         assert iv is not None and ciphertext is not None and mac is not None
         return cls(iv, ciphertext, mac)
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> SecretStorageEncryptedData:
         """The object with unpadded base64 fields."""
         return {"iv": _b64.encode_public(self.iv),
                 "ciphertext": _b64.encode_public(self.ciphertext),
@@ -241,7 +253,9 @@ def _encrypt_secret(key: bytes, name: str, secret: str, iv: bytes | None) -> Enc
     return EncryptedSecret(nonce, ciphertext, primitives.hmac_sha256(mac_key, ciphertext))
 
 
-def decrypt_secret(key: bytes, name: str, data: EncryptedSecret | Mapping[str, Any]) -> str:
+def decrypt_secret(
+    key: bytes, name: str, data: EncryptedSecret | SecretStorageEncryptedData | Mapping[str, Any]
+) -> str:
     """Checks the MAC (constant time), then decrypts and returns the secret string.
 
     ``data`` is an ``EncryptedSecret`` or the JSON object.  Raises
@@ -276,7 +290,22 @@ class PassphraseInfo:
     salt: str
     iterations: int
     bits: int = 256
-    algorithm: str = recovery.PBKDF2_ALGORITHM
+    algorithm: PassphraseAlgorithm = recovery.PBKDF2_ALGORITHM
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.salt, str) or not self.salt:
+            raise UsageError(
+                "PassphraseInfo.salt: " + expected("a non-empty str", brief(self.salt)))
+        iterations = self.iterations
+        if (not isinstance(iterations, int) or isinstance(iterations, bool)
+                or not 1 <= iterations <= recovery.MAX_ITERATIONS):
+            raise UsageError("PassphraseInfo.iterations: " + expected(
+                f"an int in 1..{recovery.MAX_ITERATIONS}", brief(iterations)))
+        if type(self.bits) is not int or self.bits != 256:
+            raise UsageError("PassphraseInfo.bits: " + expected("256", brief(self.bits)))
+        if self.algorithm != recovery.PBKDF2_ALGORITHM:
+            raise UsageError("PassphraseInfo.algorithm: " + expected(
+                repr(recovery.PBKDF2_ALGORITHM), brief(self.algorithm)))
 
     @classmethod
     def from_json(cls, obj: object) -> PassphraseInfo:
@@ -304,7 +333,7 @@ class PassphraseInfo:
             raise SecretStorageError(f"{where}.bits: " + expected("256", brief(bits)))
         return cls(salt, iterations, bits)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> PassphraseInfoJson:
         """The ``passphrase`` object (``bits`` written out, as js-sdk does)."""
         return {"algorithm": self.algorithm, "salt": self.salt,
                 "iterations": self.iterations, "bits": self.bits}
@@ -337,7 +366,7 @@ class KeyDescription:
     mac: bytes | None
     name: str | None = None
     passphrase: PassphraseInfo | None = None
-    algorithm: str = ALGORITHM
+    algorithm: SecretStorageAlgorithm = ALGORITHM
 
     def __post_init__(self) -> None:
         _bytes_field(self, "iv", IV_LEN, optional=True)
@@ -368,9 +397,9 @@ class KeyDescription:
         mac = _b64field(data, "mac", where, MAC_LEN, optional=True)
         return cls(iv, mac, name, info)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> SecretStorageKeyDescription:
         """The account-data content, unpadded base64, optional members only when set."""
-        out: dict[str, Any] = {"algorithm": self.algorithm}
+        out: SecretStorageKeyDescription = {"algorithm": self.algorithm}
         if self.name is not None:
             out["name"] = self.name
         if self.passphrase is not None:
@@ -416,7 +445,7 @@ def _create_key_description(key: bytes, name: str | None, passphrase: Passphrase
     return KeyDescription(nonce, key_check_mac(raw_key, nonce), name, passphrase)
 
 
-def check_key(key: bytes, description: KeyDescription | Mapping[str, Any]) -> bool:
+def check_key(key: bytes, description: _Description) -> bool:
     """Whether ``key`` is the key ``description`` describes (MACs compared in constant time).
 
     True when the description has no ``iv``/``mac`` (nothing to check against).
@@ -453,7 +482,7 @@ class SecretStorageKey:
 
     __reduce__ = refuse_pickle(".to_recovery_key(), or .to_bytes() in an encrypted store")
 
-    def __init__(self, key: bytes, key_id: str, description: KeyDescription | Mapping[str, Any]
+    def __init__(self, key: bytes, key_id: str, description: _Description
                  ) -> None:
         """Opens ``key`` under ``description``; raises ``SecretStorageKeyMismatchError``."""
         raw_key = _key(key)
@@ -493,13 +522,13 @@ class SecretStorageKey:
 
     @classmethod
     def from_recovery_key(cls, text: str, key_id: str,
-                          description: KeyDescription | Mapping[str, Any]) -> SecretStorageKey:
+                          description: _Description) -> SecretStorageKey:
         """Opens the key written as a recovery key (base58, spaces ignored)."""
         return cls(recovery.decode_recovery_key(text), key_id, description)
 
     @classmethod
     def from_passphrase(cls, passphrase: str, key_id: str,
-                        description: KeyDescription | Mapping[str, Any], *,
+                        description: _Description, *,
                         max_iterations: int = recovery.DEFAULT_MAX_ITERATIONS
                         ) -> SecretStorageKey:
         """Opens the key derived from ``passphrase`` with the description's parameters;
@@ -525,19 +554,21 @@ class SecretStorageKey:
         """The key as a recovery key text (base58, groups of four)."""
         return recovery.encode_recovery_key(self._key)
 
-    def encrypt(self, name: str, secret: str) -> dict[str, str]:
+    def encrypt(self, name: str, secret: str) -> SecretStorageEncryptedData:
         """The ``{"iv", "ciphertext", "mac"}`` object for ``secret`` under this key."""
         return encrypt_secret(self._key, name, secret).to_json()
 
-    def decrypt(self, name: str, data: EncryptedSecret | Mapping[str, Any]) -> str:
+    def decrypt(
+        self, name: str, data: EncryptedSecret | SecretStorageEncryptedData | Mapping[str, Any]
+    ) -> str:
         """The secret in one encrypted object (see ``decrypt_secret``)."""
         return decrypt_secret(self._key, name, data)
 
-    def secret_event_content(self, name: str, secret: str) -> dict[str, Any]:
+    def secret_event_content(self, name: str, secret: str) -> SecretEventContent:
         """``{"encrypted": {<key id>: {...}}}``, the account-data content for ``name``."""
         return {"encrypted": {self.key_id: self.encrypt(name, secret)}}
 
-    def decrypt_event(self, name: str, content: Mapping[str, Any]) -> str:
+    def decrypt_event(self, name: str, content: SecretEventContent | Mapping[str, Any]) -> str:
         """The secret from the account-data content of event type ``name``."""
         encrypted = _object(_object(content, f"{name} content").get("encrypted"),
                             f"{name} content.encrypted")

@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring as _quote
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, TypeVar, cast
 
 from olmpy import _b64
 from olmpy._nocopy import refuse_pickle, same_object
@@ -50,7 +50,7 @@ from olmpy.errors import (
     expected,
 )
 from olmpy.hazmat import primitives
-from olmpy.keys import Ed25519PublicKey, Ed25519Signature
+from olmpy.keys import Ed25519PublicKey, Ed25519Signature, _message_bytes
 
 __all__ = [
     "MAX_SAFE_INTEGER",
@@ -364,10 +364,15 @@ class Signer(Protocol):
         ...
 
 
+_J = TypeVar("_J", bound=Mapping[str, Any])
+
+
 def _require_dict(what: str, value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise UsageError(f"{what}: " + expected("a dict (JSON object)", type(value).__name__))
-    return value
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise UsageError(f"{what}: " + expected("a dict (JSON object)", type(value).__name__))
 
 
 def _require_key_id(key_id: object) -> str:
@@ -388,24 +393,30 @@ def _require_user(user_id: object) -> str:
     return user_id
 
 
-def signing_payload(obj: dict[str, Any]) -> bytes:
+def signing_payload(obj: Mapping[str, Any]) -> bytes:
     """The bytes a signature covers: canonical JSON of ``obj`` minus ``signatures``/``unsigned``."""
-    obj = _require_dict("signed object", obj)
-    return canonical_json({k: v for k, v in obj.items() if k not in ("signatures", "unsigned")})
+    src = _require_dict("signed object", obj)
+    return canonical_json({k: v for k, v in src.items() if k not in ("signatures", "unsigned")})
 
 
-def sign_json(obj: dict[str, Any], user_id: str, key_id: str, signer: Signer) -> dict[str, Any]:
+def sign_json(obj: _J, user_id: str, key_id: str, signer: Signer) -> _J:
     """A copy of ``obj`` with ``signatures[user_id][key_id]`` set.
 
     The signature is the unpadded base64 Ed25519 signature of
     ``signing_payload(obj)``.  Existing signatures and ``unsigned`` are kept.
     The returned dict and its ``signatures`` tree are new; other nested
-    values are shared with ``obj``, which is not modified.
+    values are shared with ``obj``, which is not modified.  The result has the
+    static type of ``obj`` (a TypedDict from ``olmpy.types`` stays one).
     """
-    obj = _require_dict("object to sign", obj)
+    src = _require_dict("object to sign", obj)
     user_id = _require_user(user_id)
     key_id = _require_key_id(key_id)
-    old = obj.get("signatures", {})
+    if not callable(getattr(signer, "sign", None)):
+        raise UsageError(
+            "signer: " + expected("an object with a sign(bytes) method (Account, PkSigning)",
+                                  type(signer).__name__)
+        )
+    old = src.get("signatures", {})
     if not isinstance(old, dict):
         raise CanonicalJsonError(
             "signatures of the object to sign: " + expected("an object", _describe(old))
@@ -416,7 +427,7 @@ def sign_json(obj: dict[str, Any], user_id: str, key_id: str, signer: Signer) ->
                 f"signatures[{entity!r}] of the object to sign: "
                 + expected("an object", _describe(entry))
             )
-    signature = signer.sign(signing_payload(obj))
+    signature = signer.sign(signing_payload(src))
     if not isinstance(signature, Ed25519Signature):
         raise UsageError(
             "signer.sign(): " + expected("an olmpy Ed25519Signature", type(signature).__name__)
@@ -425,13 +436,13 @@ def sign_json(obj: dict[str, Any], user_id: str, key_id: str, signer: Signer) ->
     entry = signatures.setdefault(user_id, {})
     assert isinstance(entry, dict)
     entry[key_id] = signature.to_base64()
-    out = dict(obj)
+    out = dict(src)
     out["signatures"] = signatures
-    return out
+    return cast(_J, out)
 
 
 def verify_json(
-    obj: dict[str, Any],
+    obj: Mapping[str, Any],
     user_id: str,
     key_id: str,
     public_key: Ed25519PublicKey | str,
@@ -548,16 +559,7 @@ class PkSigning:
 
     def sign(self, message: bytes | str) -> Ed25519Signature:
         """Signs ``message`` (a str is signed as UTF-8)."""
-        if isinstance(message, str):
-            try:
-                message = message.encode("utf-8")
-            except UnicodeEncodeError:
-                raise UsageError(
-                    "message to sign: " + expected("a str encodable as UTF-8", "a lone surrogate")
-                ) from None
-        elif not isinstance(message, (bytes, bytearray, memoryview)):
-            raise UsageError("message to sign: " + expected("bytes or str", type(message).__name__))
-        return Ed25519Signature(self._key.sign(bytes(message)))
+        return Ed25519Signature(self._key.sign(_message_bytes(message, "message to sign")))
 
     def __repr__(self) -> str:
         return f"PkSigning(public_key=ed25519:{_b64.encode_public(self._public)})"

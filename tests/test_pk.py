@@ -87,7 +87,7 @@ def test_same_bytes_as_libolm_from_the_same_ephemeral_secret(
         ENC["recipient_public_key"], rng=_fixed(unhex(record["ephemeral_secret_hex"]))
     )
     message = enc.encrypt(unhex(record["plaintext_hex"]))
-    assert message.to_dict() == {
+    assert message.to_json() == {
         "ciphertext": record["ciphertext"],
         "mac": record["mac"],
         "ephemeral": record["ephemeral"],
@@ -137,7 +137,7 @@ def test_round_trip(backend: ModuleType, size: int) -> None:
     message = PkEncryption(dec.public_key).encrypt(plaintext)
     assert len(message.ciphertext) == (size // 16 + 1) * 16
     assert dec.decrypt(message) == plaintext
-    assert dec.decrypt(message.to_dict()) == plaintext
+    assert dec.decrypt(message.to_json()) == plaintext
     assert dec.decrypt(PkMessage.from_base64(*message.to_base64())) == plaintext
 
 
@@ -192,7 +192,7 @@ def test_message_accessors_and_equality(backend: ModuleType) -> None:
     assert isinstance(message.ephemeral_key, Curve25519PublicKey)
     assert message.ephemeral_key.to_base64() == record["ephemeral"]
     assert message == PkMessage(message.ciphertext, message.mac, message.ephemeral_key)
-    assert message == PkMessage.from_dict({**message.to_dict(), "extra": 1})
+    assert message == PkMessage.from_json({**message.to_json(), "extra": 1})
     assert hash(message) == hash(_message(record))
     assert message.to_base64() == (record["ciphertext"], record["mac"], record["ephemeral"])
 
@@ -328,7 +328,7 @@ def test_malformed_base64_parts(parts: tuple[str, str, str], error: type[Excepti
 )
 def test_malformed_session_data(data: Any) -> None:
     with pytest.raises(MessageDecodeError):
-        PkMessage.from_dict(data)
+        PkMessage.from_json(data)
 
 
 def test_usage_errors(backend: ModuleType) -> None:

@@ -336,6 +336,10 @@ class InboundGroupSession:
         """Compares two copies of a session: BETTER means ``self`` can decrypt more or, at
         the same first index, is ``created_from_signed_key`` while ``other`` is not
         (vodozemac calls that EQUAL)."""
+        if not isinstance(other, InboundGroupSession):
+            raise UsageError(
+                "other session: " + expected("an InboundGroupSession", type(other).__name__)
+            )
         if self._public != other._public or not self._connected(other):
             return SessionOrdering.UNCONNECTED
         a, b = self.first_known_index, other.first_known_index

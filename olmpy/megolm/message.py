@@ -9,6 +9,22 @@ from olmpy.errors import UsageError, expected
 from olmpy.keys import Ed25519Signature
 
 
+class _MessageIndex(int):
+    """An ``int`` that returns itself as a plain ``int`` when called.
+
+    ``MegolmMessage.message_index`` is one, so vodozemac's method call
+    ``msg.message_index()`` and the property form ``msg.message_index`` agree.
+    """
+
+    __slots__ = ()
+
+    def __call__(self) -> int:
+        return int(self)
+
+    def __repr__(self) -> str:
+        return repr(int(self))
+
+
 class MegolmMessage:
     """A parsed (not yet authenticated) Megolm message."""
 
@@ -46,9 +62,22 @@ class MegolmMessage:
         """The raw message bytes."""
         return self._bytes
 
-    def message_index(self) -> int:
-        """The ratchet index the message was encrypted at (a method, as in vodozemac)."""
+    @property
+    def index(self) -> int:
+        """The ratchet index the message was encrypted at (a plain int)."""
         return self._index
+
+    @property
+    def message_index(self) -> _MessageIndex:
+        """The ratchet index the message was encrypted at.
+
+        vodozemac's binding has ``message_index()`` as a method, while
+        ``GroupSession.message_index`` is a property.  So that both spellings give the right
+        answer, this is an int that can also be called: ``msg.message_index() == 3`` (the
+        vodozemac form) and ``msg.message_index == 3`` are both true for index 3.  New code
+        can use ``index``.
+        """
+        return _MessageIndex(self._index)
 
     def signature(self) -> Ed25519Signature:
         """The sender's Ed25519 signature (the last 64 bytes)."""

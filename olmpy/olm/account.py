@@ -32,7 +32,7 @@ from olmpy.errors import (
     shown,
 )
 from olmpy.hazmat import primitives
-from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
+from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, _message_bytes
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
 from olmpy.pickle import _dehydrated as dehydrated
@@ -100,6 +100,12 @@ class Account:
         ed_seed, ed_key, ed_public, self._curve_secret, self._curve_public = b.identity_new()
         self._ed = primitives.Ed25519SigningKey._adopt(ed_seed, ed_key, ed_public)
         self._reset_keys()
+
+    @classmethod
+    def generate(cls) -> Account:
+        """A new account with fresh identity keys: the same as ``Account()`` (vodozemac's
+        spelling), under the name ``PkSigning.generate()`` uses."""
+        return cls()
 
     @classmethod
     def from_parts(
@@ -175,9 +181,7 @@ class Account:
 
     def sign(self, message: bytes | str) -> Ed25519Signature:
         """Signs ``message`` (str as UTF-8) with the Ed25519 identity key."""
-        if isinstance(message, str):
-            message = message.encode("utf-8")
-        return Ed25519Signature(self._ed.sign(bytes(message)))
+        return Ed25519Signature(self._ed.sign(_message_bytes(message, "message to sign")))
 
     # --- one-time and fallback keys --------------------------------------------------------
 
@@ -244,7 +248,9 @@ class Account:
     # --- sessions ------------------------------------------------------------------------
 
     def create_outbound_session(
-        self, identity_key: Curve25519PublicKey | str, one_time_key: Curve25519PublicKey | str
+        self,
+        identity_key: Curve25519PublicKey | str | bytes,
+        one_time_key: Curve25519PublicKey | str | bytes,
     ) -> Session:
         """Starts a session with a device from its identity key and a claimed one-time key."""
         their_identity = Curve25519PublicKey._coerce(identity_key, "identity key")
@@ -273,7 +279,9 @@ class Account:
         )
 
     def create_inbound_session(
-        self, identity_key: Curve25519PublicKey | str, message: PreKeyMessage | AnyOlmMessage
+        self,
+        identity_key: Curve25519PublicKey | str | bytes,
+        message: PreKeyMessage | AnyOlmMessage,
     ) -> tuple[Session, bytes]:
         """Accepts a pre-key message: returns the new session and the first plaintext.
 
@@ -311,6 +319,8 @@ class Account:
 
     def remove_one_time_keys(self, session: Session) -> None:
         """No-op kept for python-olm code: olmpy removes the key when the session is made."""
+        if not isinstance(session, Session):
+            raise UsageError("session: " + expected("a Session", type(session).__name__))
 
     # --- libolm pickles -------------------------------------------------------------------
 

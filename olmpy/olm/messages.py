@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from olmpy import _b64, _backend, _wire
 from olmpy.errors import MessageDecodeError, UsageError, VersionError, expected, shown
+from olmpy.keys import Curve25519PublicKey
 
 PRE_KEY = 0
 NORMAL = 1
@@ -24,13 +25,25 @@ def _as_bytes(body: bytes | str, what: str) -> bytes:
     raise UsageError(f"{what}: " + expected("bytes or base64 str", type(body).__name__))
 
 
+def _raw_bytes(body: object, what: str, base64_hint: str) -> bytes:
+    """``body`` as bytes; a str (base64 text) is refused with a pointer to ``base64_hint``."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    if isinstance(body, str):
+        raise UsageError(
+            f"{what}: " + expected("the raw message bytes", "a str")
+            + f" (for a base64 body use {base64_hint})"
+        )
+    raise UsageError(f"{what}: " + expected("bytes", type(body).__name__))
+
+
 class Message:
     """A normal Olm message (type 1)."""
 
     __slots__ = ("_bytes", "chain_index", "ratchet_key")
 
     def __init__(self, body: bytes) -> None:
-        body = _as_bytes(body, "Olm message")
+        body = _raw_bytes(body, "Olm message", "Message.from_base64")
         key, index, _, _ = _backend.impl.olm_parse(body)
         self._bytes = body
         self.ratchet_key: bytes = key
@@ -56,7 +69,7 @@ class Message:
 
     def to_any(self) -> AnyOlmMessage:
         """This message as an AnyOlmMessage."""
-        return AnyOlmMessage(NORMAL, self._bytes)
+        return AnyOlmMessage._of(self)
 
     def __repr__(self) -> str:
         return f"Message(chain_index={self.chain_index}, {len(self._bytes)} bytes)"
@@ -68,7 +81,7 @@ class PreKeyMessage:
     __slots__ = ("_bytes", "base_key", "identity_key", "message", "one_time_key")
 
     def __init__(self, body: bytes) -> None:
-        body = _as_bytes(body, "Olm pre-key message")
+        body = _raw_bytes(body, "Olm pre-key message", "PreKeyMessage.from_base64")
         what = "Olm pre-key message"
         if not body:
             raise MessageDecodeError(f"{what}: " + expected("at least 1 byte", "0 bytes"))
@@ -131,7 +144,25 @@ class PreKeyMessage:
 
     def to_any(self) -> AnyOlmMessage:
         """This message as an AnyOlmMessage."""
-        return AnyOlmMessage(PRE_KEY, self._bytes)
+        return AnyOlmMessage._of(self)
+
+    @property
+    def identity_key_object(self) -> Curve25519PublicKey:
+        """The sender's Curve25519 identity key as a key object (``identity_key`` holds its
+        32 raw bytes), comparable with ``Account.curve25519_key`` and the keys of a
+        verified device."""
+        return Curve25519PublicKey(self.identity_key)
+
+    @property
+    def base_key_object(self) -> Curve25519PublicKey:
+        """The sender's ephemeral base key as a key object (``base_key`` holds the bytes)."""
+        return Curve25519PublicKey(self.base_key)
+
+    @property
+    def one_time_key_object(self) -> Curve25519PublicKey:
+        """The recipient's one-time (or fallback) key as a key object (``one_time_key``
+        holds the bytes), comparable with the values of ``Account.one_time_keys``."""
+        return Curve25519PublicKey(self.one_time_key)
 
     def session_id(self) -> str:
         """The id of the session this message starts (as vodozemac's binding)."""
@@ -150,23 +181,39 @@ class AnyOlmMessage:
     __slots__ = ("_body", "_parsed", "message_type")
 
     def __init__(self, message_type: int, body: bytes) -> None:
-        if message_type not in (PRE_KEY, NORMAL) or type(message_type) is not int:
+        """Checks the type (0 pre-key, 1 normal) and parses the raw ``body`` at once, so a
+        malformed message raises a ``DecodeError`` here (as vodozemac's binding does), not
+        later in ``Session.decrypt``.  A base64 body goes through ``from_base64``."""
+        if type(message_type) is not int or message_type not in (PRE_KEY, NORMAL):
             raise UsageError("Olm message type: " + expected("0 or 1", shown(message_type)))
+        raw = _raw_bytes(body, "Olm message", "AnyOlmMessage.from_base64")
         self.message_type: int = message_type
-        self._body = body
-        self._parsed: PreKeyMessage | Message | None = None
+        self._body = raw
+        self._parsed: PreKeyMessage | Message = (
+            PreKeyMessage(raw) if message_type == PRE_KEY else Message(raw)
+        )
+
+    @classmethod
+    def _of(cls, parsed: PreKeyMessage | Message) -> AnyOlmMessage:
+        """Wraps an already parsed message (no second parse)."""
+        self = cls.__new__(cls)
+        self.message_type = PRE_KEY if isinstance(parsed, PreKeyMessage) else NORMAL
+        self._body = parsed.to_bytes()
+        self._parsed = parsed
+        return self
 
     @classmethod
     def from_parts(cls, message_type: int, body: bytes | str) -> AnyOlmMessage:
         """From a type (0 pre-key, 1 normal) and a body (raw bytes, or base64 as in Matrix)."""
-        raw = _as_bytes(body, "Olm message")
-        message = cls(message_type, raw)
-        message.parsed()  # validate now, as vodozemac does
-        return message
+        if type(message_type) is not int or message_type not in (PRE_KEY, NORMAL):
+            raise UsageError("Olm message type: " + expected("0 or 1", shown(message_type)))
+        return cls(message_type, _as_bytes(body, "Olm message"))
 
     @classmethod
     def from_base64(cls, message_type: int, body: str) -> AnyOlmMessage:
         """From a type and a base64 body."""
+        if not isinstance(body, str):
+            raise UsageError("Olm message body: " + expected("base64 str", type(body).__name__))
         return cls.from_parts(message_type, body)
 
     @classmethod
@@ -180,12 +227,7 @@ class AnyOlmMessage:
         return cls.from_parts(NORMAL, body)
 
     def parsed(self) -> PreKeyMessage | Message:
-        """The typed message (parsed once, then kept)."""
-        if self._parsed is None:
-            if self.message_type == PRE_KEY:
-                self._parsed = PreKeyMessage(self._body)
-            else:
-                self._parsed = Message(self._body)
+        """The typed message (parsed when the object was made)."""
         return self._parsed
 
     def to_pre_key(self) -> PreKeyMessage | None:

@@ -36,6 +36,7 @@ from typing import Any
 from olmpy.errors import DecodeError, DecryptionError, UsageError, brief, expected, shown
 from olmpy.keys import Ed25519PublicKey
 from olmpy.signed_json import JsonDecodeError, parse_json
+from olmpy.types import OlmPayloadJson
 
 __all__ = [
     "OlmPayload",
@@ -112,7 +113,7 @@ def olm_payload(
     recipient: str,
     sender_ed25519: Ed25519PublicKey | str,
     recipient_ed25519: Ed25519PublicKey | str,
-) -> dict[str, Any]:
+) -> OlmPayloadJson:
     """The plaintext object to Olm-encrypt for one device: the event (``event_type``,
     ``content``) plus the fields the receiver checks.
 
@@ -172,7 +173,7 @@ def _decode(plaintext: object) -> dict[str, Any]:
 
 
 def check_olm_payload(
-    plaintext: bytes | str | Mapping[str, Any],
+    plaintext: bytes | str | OlmPayloadJson | Mapping[str, Any],
     *,
     sender: str,
     recipient: str,

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
+
+from olmpy.types import DehydratedDeviceData
 
 __all__ = ["ALGORITHM", "DehydratedDevice"]
 
-ALGORITHM = "org.matrix.msc3814.v2"
+ALGORITHM: Final = "org.matrix.msc3814.v2"
 
 
 class DehydratedDevice(NamedTuple):
@@ -17,7 +19,7 @@ class DehydratedDevice(NamedTuple):
     ciphertext: str
     nonce: str
 
-    def device_data(self) -> dict[str, str]:
+    def device_data(self) -> DehydratedDeviceData:
         """The ``device_data`` object of ``PUT /dehydrated_device``."""
         return {"algorithm": ALGORITHM, "device_pickle": self.ciphertext, "nonce": self.nonce}
 
