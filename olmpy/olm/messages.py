@@ -189,9 +189,19 @@ class AnyOlmMessage:
         raw = _raw_bytes(body, "Olm message", "AnyOlmMessage.from_base64")
         self.message_type: int = message_type
         self._body = raw
-        self._parsed: PreKeyMessage | Message = (
+        self._parsed: PreKeyMessage | Message | None = (
             PreKeyMessage(raw) if message_type == PRE_KEY else Message(raw)
         )
+
+    @classmethod
+    def _own(cls, message_type: int, body: bytes) -> AnyOlmMessage:
+        """Wraps a message olmpy's own ``Session.encrypt`` just wrote: it is well formed, so
+        it is parsed only if someone asks for the parsed form."""
+        self = cls.__new__(cls)
+        self.message_type = message_type
+        self._body = body
+        self._parsed = None
+        return self
 
     @classmethod
     def _of(cls, parsed: PreKeyMessage | Message) -> AnyOlmMessage:
@@ -227,7 +237,11 @@ class AnyOlmMessage:
         return cls.from_parts(NORMAL, body)
 
     def parsed(self) -> PreKeyMessage | Message:
-        """The typed message (parsed when the object was made)."""
+        """The typed message (parsed when the object was made, or, for one this process
+        encrypted, on first use)."""
+        if self._parsed is None:
+            raw = self._body
+            self._parsed = PreKeyMessage(raw) if self.message_type == PRE_KEY else Message(raw)
         return self._parsed
 
     def to_pre_key(self) -> PreKeyMessage | None:

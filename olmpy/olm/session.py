@@ -184,9 +184,9 @@ class Session:
         _, public, chain = self._sender
         body: bytes = b.olm_encrypt(chain, public, plaintext)
         if self._received:
-            return AnyOlmMessage(NORMAL, body)
+            return AnyOlmMessage._own(NORMAL, body)
         identity, base, one_time = self._pre_key
-        return AnyOlmMessage(PRE_KEY, PreKeyMessage._build(one_time, base, identity, body))
+        return AnyOlmMessage._own(PRE_KEY, PreKeyMessage._build(one_time, base, identity, body))
 
     def decrypt(self, message: AnyOlmMessage) -> bytes:
         """Decrypts a message of either type; on failure raises a typed error, changes nothing."""
