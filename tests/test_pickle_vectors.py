@@ -19,7 +19,10 @@ CLASSES: dict[str, Any] = {
     "session": olmpy.Session,
     "group_session": olmpy.GroupSession,
     "inbound_group_session": olmpy.InboundGroupSession,
+    "pk_decryption": olmpy.PkDecryption,
 }
+# olmpy-format records of object types the peers' pickle vectors do not cover here.
+OLMPY_ONLY = {"pk_decryption"}
 
 
 def _key(record: dict[str, Any]) -> bytes | str:
@@ -51,7 +54,20 @@ def _export(obj: Any, record: dict[str, Any]) -> str:
 
 def test_every_type_in_every_format_is_recorded() -> None:
     seen = {(r["format"], r["type"]) for r in DOC["records"]}
-    assert seen == {(f, t) for f in ("libolm", "vodozemac", "olmpy") for t in CLASSES}
+    assert seen == {
+        (f, t) for f in ("libolm", "vodozemac", "olmpy") for t in CLASSES
+        if f == "olmpy" or t not in OLMPY_ONLY
+    }
+
+
+def test_olmpy_history_is_kept() -> None:
+    """The olmpy records are a history (CHANGELOG.md, "Pickles"): 0.1.0's four types stay,
+    and the inbound session's extension revision and PkDecryption were added after them."""
+    olmpy_records = [(r["library"], r["type"]) for r in DOC["records"] if r["format"] == "olmpy"]
+    first = {t for lib, t in olmpy_records if lib == "olmpy 0.1.0"}
+    assert first == set(CLASSES) - OLMPY_ONLY
+    later = {t for lib, t in olmpy_records if lib != "olmpy 0.1.0"}
+    assert {"inbound_group_session", "pk_decryption"} <= later
 
 
 @pytest.mark.parametrize(
@@ -73,6 +89,11 @@ def test_recorded_pickle(backend: ModuleType, record: dict[str, Any]) -> None:
         for message_type, body, plaintext in record["messages"]:
             message = olmpy.AnyOlmMessage.from_parts(message_type, body)
             assert obj.decrypt(message) == plaintext.encode()
+    elif kind == "pk_decryption":
+        assert obj.public_key.to_base64() == record["public_key"]
+        for ephemeral, mac, ciphertext, plaintext in record["pk_messages"]:
+            message = olmpy.PkMessage.from_base64(ciphertext, mac, ephemeral)
+            assert obj.decrypt(message) == plaintext.encode()
     elif kind == "group_session":
         assert obj.session_id == record["session_id"]
         assert obj.message_index == record["message_index"]
@@ -80,6 +101,12 @@ def test_recorded_pickle(backend: ModuleType, record: dict[str, Any]) -> None:
     else:
         assert obj.session_id == record["session_id"]
         assert obj.first_known_index == record["first_known_index"]
+        if "source" in record:  # the extension revision records its provenance
+            assert obj.source.name == record["source"]
+            assert obj.created_from_signed_key is record["created_from_signed_key"]
+        elif record["format"] == "olmpy":  # 0.1.0: no extension, read as in SPEC section 6
+            assert obj.source is olmpy.SessionSource.UNKNOWN
+            assert obj.created_from_signed_key is False
         for body, plaintext in record["messages"]:
             assert obj.decrypt(body).plaintext == plaintext.encode()
     if record["format"] in ("libolm", "vodozemac") and kind != "session":
