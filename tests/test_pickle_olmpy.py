@@ -186,6 +186,7 @@ def test_recorded_olmpy_inbound_pickle_loads_unverified(backend: ModuleType) -> 
     (record,) = [
         r for r in doc["records"]
         if r["format"] == "olmpy" and r["type"] == "inbound_group_session"
+        and r["library"] == "olmpy 0.1.0"
     ]
     cls = olmpy.InboundGroupSession
     if "key_hex" in record:
