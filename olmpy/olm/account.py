@@ -323,7 +323,8 @@ class Account:
             + b.x25519(key.secret, message.base_key)
         )
         ids = (their_identity, message.base_key, message.one_time_key)
-        return Session._inbound(self._rng, shared, message.message.ratchet_key, ids), key, is_one_time
+        session = Session._inbound(self._rng, shared, message.message.ratchet_key, ids)
+        return session, key, is_one_time
 
     def _remove_key_of(self, session: Session) -> bool:
         """libolm's olm_remove_one_time_keys: drops the one-time key ``session`` was opened

@@ -6,6 +6,7 @@ from __future__ import annotations
 from olmpy.errors import (
     Base64Error,
     CiphertextError,
+    DecodeError,
     IdentityKeyMismatchError,
     KeyDecodeError,
     MacError,
@@ -40,20 +41,37 @@ _CODES: dict[type[BaseException], str] = {
 }
 
 
-def libolm_code(exc: OlmpyError, key_error: str = "INVALID_BASE64") -> str:
+def libolm_code(
+    exc: OlmpyError,
+    key_error: str = "INVALID_BASE64",
+    *,
+    decode_error: str | None = None,
+    index_error: str = "UNKNOWN_MESSAGE_INDEX",
+) -> str:
     """The libolm error code python-olm would report for ``exc``.
 
-    ``key_error`` is the code for a malformed key (``BAD_SESSION_KEY`` for Megolm).
+    ``key_error`` is the code for a malformed key; ``decode_error``, if given, the code
+    for any input that does not parse but is valid base64 (libolm's BAD_SESSION_KEY when
+    it reads a Megolm session key); ``index_error`` the code for a message key already
+    used or never held (an Olm session's BAD_MESSAGE_MAC).
     """
     if isinstance(exc, PickleError):
         text = str(exc)
-        if "expected a MAC" in text:
+        if "expected a MAC" in text or "expected 16n" in text:
             return "BAD_ACCOUNT_KEY"
         if "expected base64" in text:
             return "INVALID_BASE64"
         if "version" in text:
             return "UNKNOWN_PICKLE_VERSION"
         return "CORRUPTED_PICKLE"
+    if isinstance(exc, UnknownMessageIndexError):
+        return index_error
+    if (
+        decode_error is not None
+        and isinstance(exc, DecodeError)
+        and not isinstance(exc, Base64Error)
+    ):
+        return decode_error
     for cls in type(exc).__mro__:
         if cls is KeyDecodeError:
             return key_error

@@ -18,7 +18,12 @@ class OlmGroupSessionError(Exception):
 
 
 def _error(exc: OlmpyError) -> OlmGroupSessionError:
-    return OlmGroupSessionError(libolm_code(exc, "BAD_SESSION_KEY"))
+    return OlmGroupSessionError(libolm_code(exc))
+
+
+def _key_error(exc: OlmpyError) -> OlmGroupSessionError:
+    """A session key that does not load: libolm's BAD_SESSION_KEY unless not base64."""
+    return OlmGroupSessionError(libolm_code(exc, decode_error="BAD_SESSION_KEY"))
 
 
 def _text(value: str | bytes, what: str) -> str:
@@ -45,7 +50,7 @@ class InboundGroupSession:
         try:
             self._session = olmpy.InboundGroupSession(_text(session_key, "session key"))
         except OlmpyError as exc:
-            raise _error(exc) from exc
+            raise _key_error(exc) from exc
 
     def pickle(self, passphrase: str = "") -> bytes:
         """This session as a libolm pickle (bytes), encrypted with ``passphrase``."""
@@ -113,7 +118,7 @@ class InboundGroupSession:
                 _text(session_key, "session key")
             )
         except OlmpyError as exc:
-            raise _error(exc) from exc
+            raise _key_error(exc) from exc
         return obj
 
 

@@ -129,11 +129,14 @@ class PkSigning:
     __slots__ = ("_signing", "public_key")
 
     def __init__(self, seed: bytes) -> None:
-        """``seed``: 32 bytes (``generate_seed()``); ``public_key`` is the base64 key."""
+        """``seed``: 32 bytes (``generate_seed()``; as in libolm, only the first 32 bytes of
+        a longer seed count); ``public_key`` is the base64 key."""
         if not seed:
             raise ValueError("seed can't be empty")
+        if len(seed) < 32:
+            raise PkSigningError("OLM_INPUT_BUFFER_TOO_SMALL")
         try:
-            self._signing = _PkSigning(seed)
+            self._signing = _PkSigning(bytes(seed[:32]))
         except OlmpyError as exc:
             raise PkSigningError(libolm_code(exc)) from exc
         self.public_key: str = self._signing.public_key.to_base64()

@@ -20,7 +20,7 @@ class OlmSasError(Exception):
     """A SAS operation failed; ``args[0]`` is libolm's error code."""
 
 
-_NOT_SET = "SAS_THEIR_KEY_NOT_SET"
+_NOT_SET = "OLM_SAS_THEIR_KEY_NOT_SET"  # python-olm reports it with the prefix
 
 
 class Sas:
@@ -64,7 +64,8 @@ class Sas:
         try:
             self._shared = self._sas.diffie_hellman(text)
         except OlmpyError as exc:
-            raise OlmSasError(libolm_code(exc)) from exc
+            code = "OLM_INPUT_BUFFER_TOO_SMALL" if len(text) < 43 else libolm_code(exc)
+            raise OlmSasError(code) from exc
 
     def _established(self) -> EstablishedSas:
         shared = self._shared

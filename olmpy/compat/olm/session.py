@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import olmpy
 from olmpy import _b64
 from olmpy.compat.olm._compat import to_bytes
 from olmpy.compat.olm._errors import libolm_code
-from olmpy.errors import OlmpyError
+from olmpy.errors import DecodeError, OlmpyError
 from olmpy.keys import Curve25519PublicKey
 
 if TYPE_CHECKING:
@@ -70,7 +70,8 @@ def _text(value: str | bytes) -> str:
 
 
 def _parse(message: _OlmMessage) -> olmpy.AnyOlmMessage:
-    return olmpy.AnyOlmMessage(message.message_type, _b64.decode_public(_text(message.ciphertext), "Olm message"))
+    raw = _b64.decode_public(_text(message.ciphertext), "Olm message")
+    return olmpy.AnyOlmMessage(message.message_type, raw)
 
 
 class Session:
@@ -125,7 +126,7 @@ class Session:
         try:
             plaintext = self._session.decrypt(_parse(message))
         except OlmpyError as exc:
-            raise OlmSessionError(libolm_code(exc)) from exc
+            raise OlmSessionError(libolm_code(exc, index_error="BAD_MESSAGE_MAC")) from exc
         return plaintext.decode("utf-8", unicode_errors)
 
     @property
@@ -141,7 +142,14 @@ class Session:
         if not message.ciphertext:
             raise ValueError("Ciphertext can't be empty")
         try:
-            pre = olmpy.PreKeyMessage(_b64.decode_public(_text(message.ciphertext), "Olm message"))
+            raw = _b64.decode_public(_text(message.ciphertext), "Olm message")
+        except OlmpyError as exc:
+            raise OlmSessionError(libolm_code(exc)) from exc
+        try:
+            pre = olmpy.PreKeyMessage(raw)
+        except DecodeError:
+            return False  # as libolm: a message that does not parse matches no session
+        try:
             if not self._session.session_matches(pre):
                 return False
             if identity_key:
@@ -168,8 +176,7 @@ class InboundSession(Session):
     def __new__(
         cls, account: Account, message: OlmPreKeyMessage, identity_key: str | bytes | None = None
     ) -> InboundSession:
-        obj: InboundSession = super().__new__(cls)
-        return obj
+        return cast(InboundSession, super().__new__(cls))
 
     def __init__(
         self, account: Account, message: OlmPreKeyMessage, identity_key: str | bytes | None = None
@@ -200,10 +207,11 @@ class OutboundSession(Session):
     def __new__(
         cls, account: Account, identity_key: str | bytes, one_time_key: str | bytes
     ) -> OutboundSession:
-        obj: OutboundSession = super().__new__(cls)
-        return obj
+        return cast(OutboundSession, super().__new__(cls))
 
-    def __init__(self, account: Account, identity_key: str | bytes, one_time_key: str | bytes) -> None:
+    def __init__(
+        self, account: Account, identity_key: str | bytes, one_time_key: str | bytes
+    ) -> None:
         """Starts the session; OlmSessionError("INVALID_BASE64") for a malformed key."""
         if not identity_key:
             raise ValueError("Identity key can't be empty")
