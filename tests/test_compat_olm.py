@@ -535,3 +535,16 @@ def test_wrapped_olmpy_error_is_chained() -> None:
     assert info.value.args == ("BAD_ACCOUNT_KEY",)
     assert isinstance(info.value.__cause__, Exception)
     assert type(info.value.__cause__).__module__ == "olmpy.errors"
+
+
+def test_stdlib_pickle_and_copy_are_refused() -> None:
+    # python-olm's cffi-backed objects cannot be stdlib-pickled either; olmpy says why.
+    import copy
+    import pickle
+
+    for obj in (SHIM.Account(), SHIM.OutboundGroupSession(), SHIM.Sas(), SHIM.PkDecryption(),
+                NioAccount()):  # fmt: skip
+        with pytest.raises(ValueError, match="refused"):
+            pickle.dumps(obj)
+        with pytest.raises(ValueError, match="refused"):
+            copy.copy(obj)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import olmpy
+from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
 from olmpy.compat.olm._errors import libolm_code
 from olmpy.errors import OlmpyError
@@ -28,6 +29,8 @@ class Account:
     """An Olm account (python-olm's ``olm.Account``)."""
 
     __slots__ = ("_account",)
+
+    __reduce__ = refuse_pickle("pickle(passphrase) and from_pickle()")
 
     _account: olmpy.Account
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import olmpy
+from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
 from olmpy.compat.olm._errors import libolm_code
 from olmpy.errors import OlmpyError
@@ -38,6 +39,8 @@ class InboundGroupSession:
     """An inbound Megolm session (python-olm's ``olm.InboundGroupSession``)."""
 
     __slots__ = ("_session",)
+
+    __reduce__ = refuse_pickle("pickle(passphrase) and from_pickle()")
 
     _session: olmpy.InboundGroupSession
 
@@ -126,6 +129,8 @@ class OutboundGroupSession:
     """An outbound Megolm session (python-olm's ``olm.OutboundGroupSession``)."""
 
     __slots__ = ("_session",)
+
+    __reduce__ = refuse_pickle("pickle(passphrase) and from_pickle()")
 
     _session: olmpy.GroupSession
 

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import olmpy
+from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
 from olmpy.compat.olm._errors import libolm_code
 from olmpy.errors import OlmpyError
@@ -76,6 +77,8 @@ class PkDecryption:
 
     __slots__ = ("_pk", "public_key")
 
+    __reduce__ = refuse_pickle("the seed, stored encrypted, and PkSigning(seed)")
+
     _pk: olmpy.PkDecryption
     public_key: str | None
 
@@ -127,6 +130,8 @@ class PkSigning:
     """An Ed25519 signing key from a 32-byte seed (cross-signing keys)."""
 
     __slots__ = ("_signing", "public_key")
+
+    __reduce__ = refuse_pickle("the seed, stored encrypted, and PkSigning(seed)")
 
     def __init__(self, seed: bytes) -> None:
         """``seed``: 32 bytes (``generate_seed()``; as in libolm, only the first 32 bytes of

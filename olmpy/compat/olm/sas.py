@@ -8,6 +8,7 @@ that negotiate that method check exactly those bytes); ``calculate_mac_fixed_bas
 from __future__ import annotations
 
 import olmpy
+from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
 from olmpy.compat.olm._errors import libolm_code
 from olmpy.errors import OlmpyError
@@ -27,6 +28,8 @@ class Sas:
     """One short-authentication-string verification (python-olm's ``olm.Sas``)."""
 
     __slots__ = ("_sas", "_shared")
+
+    __reduce__ = refuse_pickle("it in memory only: a SAS serves one verification")
 
     _sas: olmpy.Sas
     _shared: EstablishedSas | None

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import olmpy
 from olmpy import _b64
+from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
 from olmpy.compat.olm._errors import libolm_code
 from olmpy.errors import DecodeError, OlmpyError
@@ -79,6 +80,8 @@ class Session:
     OutboundSession or ``from_pickle``."""
 
     __slots__ = ("_session",)
+
+    __reduce__ = refuse_pickle("pickle(passphrase) and from_pickle()")
 
     _session: olmpy.Session
 
