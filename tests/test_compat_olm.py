@@ -41,6 +41,14 @@ def _otk(account: Any) -> str:
 # --- surface ------------------------------------------------------------------------------
 
 
+def _params(fn: Any) -> list[tuple[str, Any]]:
+    """Parameter names and defaults, without self/cls (keyword callers depend on them)."""
+    params = list(inspect.signature(fn).parameters.values())
+    if params and params[0].name in ("self", "cls"):
+        params = params[1:]
+    return [(p.name, p.default) for p in params]
+
+
 def _defined_in(module: ModuleType) -> dict[str, Any]:
     return {
         name: value
@@ -71,9 +79,19 @@ def test_submodule_names_and_members_match(name: str) -> None:
                 members |= {m for m in vars(base) if not m.startswith("_")}
             missing = {m for m in members if not hasattr(shim_obj, m)}
             assert not missing, f"{attr} lacks {missing}"
+            for member in [*members, "__init__"]:
+                real_fn = inspect.getattr_static(real_obj, member)
+                if isinstance(real_fn, (classmethod, staticmethod)):
+                    real_fn = real_fn.__func__
+                if not inspect.isfunction(real_fn):
+                    continue
+                shim_fn = getattr(shim_obj, member)
+                assert _params(shim_fn) == _params(real_fn), f"{attr}.{member}"
             if issubclass(real_obj, Exception):
                 assert issubclass(shim_obj, Exception)
                 assert not issubclass(shim_obj, ValueError)  # as python-olm: no olmpy base
+        else:
+            assert _params(shim_obj) == _params(real_obj), attr
 
 
 def test_exception_classes_are_distinct_and_in_their_modules() -> None:
