@@ -1,4 +1,4 @@
-"""Command line: ``python -m olmpy demo`` (the main job) and ``python -m olmpy bench``."""
+"""Command line: ``python -m olmpy demo`` (the main job), ``bench`` and ``dropin``."""
 
 from __future__ import annotations
 
@@ -187,14 +187,31 @@ def bench(argv: list[str]) -> int:
     return 0
 
 
+def dropin(argv: list[str]) -> int:
+    """Builds the drop-in wheel that installs olmpy in place of python-olm or vodozemac."""
+    from olmpy.compat.dropin import build_wheel
+
+    parser = argparse.ArgumentParser(
+        prog="python -m olmpy dropin",
+        description="Write a wheel that pip installs in place of python-olm or vodozemac.",
+    )
+    parser.add_argument("module", choices=["olm", "vodozemac"], help="the module to replace")
+    parser.add_argument("--out", default=".", help="directory for the wheel (default: .)")
+    args = parser.parse_args(argv)
+    print(build_wheel(args.module, args.out))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``python -m olmpy``."""
     parser = argparse.ArgumentParser(prog="python -m olmpy")
-    parser.add_argument("command", choices=["demo", "bench"], help="what to run")
+    parser.add_argument("command", choices=["demo", "bench", "dropin"], help="what to run")
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "demo":
         return demo()
+    if args.command == "dropin":
+        return dropin(args.rest)
     return bench(args.rest)
 
 

@@ -93,7 +93,10 @@ def install(*names: str) -> None:
                 f"install() expected one of {sorted(DROP_INS)}, got {name!r}"
             )
         loaded = sys.modules.get(name)
-        if loaded is not None and not loaded.__name__.startswith("olmpy."):
+        ours = loaded is None or loaded.__name__.startswith("olmpy.") or getattr(
+            loaded, "__olmpy_dropin__", False
+        )
+        if not ours:
             raise UsageError(
                 f"the real {name!r} module is already imported in this process; "
                 f"call olmpy.compat.install() before anything imports it"
