@@ -807,7 +807,10 @@ class InboundGroupSession:
         """From a libolm pickle."""
         key = _need_bytes(pickle_key)
         try:
-            o = olmpy.InboundGroupSession.from_libolm_pickle(_need_str(pickle), key)
+            # vodozemac reads libolm's verified flag as "made from a signed key".
+            o = olmpy.InboundGroupSession.from_libolm_pickle(
+                _need_str(pickle), key, trust_verified_flag=True
+            )
         except _key_errors as err:
             _libolm_error(err)
         w = _new(cls)
