@@ -280,3 +280,16 @@ def test_install_resolves_the_same_objects() -> None:
     finally:
         compat.uninstall("vodozemac")
         sys.modules.update(saved)
+
+
+def test_stdlib_pickle_and_copy_refused_as_by_the_binding() -> None:
+    import copy
+    import pickle
+
+    for obj in (shim.Account(), shim.GroupSession(), shim.Curve25519SecretKey()):
+        with pytest.raises(TypeError):
+            pickle.dumps(obj)
+        with pytest.raises(TypeError):
+            copy.copy(obj)  # a copy would share (and fork) the olmpy object inside
+    with pytest.raises(TypeError):
+        pickle.dumps(real.Account())

@@ -141,6 +141,11 @@ else:
 _key_errors = (_e.DecodeError, _e.UsageError)
 
 
+def _no_pickle(self: object) -> NoReturn:
+    """Python's pickle and copy are refused, as by the binding (its pickles are ``pickle``)."""
+    raise TypeError(f"cannot pickle '{type(self).__name__}' object")
+
+
 _B64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
@@ -176,6 +181,7 @@ class Ed25519PublicKey:
     """An Ed25519 public key (compares by value, not hashable)."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.Ed25519PublicKey
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -221,6 +227,7 @@ class Ed25519Signature:
     """An Ed25519 signature."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.Ed25519Signature
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -251,6 +258,7 @@ class Curve25519PublicKey:
     """A Curve25519 public key (compares by value, not hashable)."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.Curve25519PublicKey
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -308,6 +316,7 @@ class Curve25519SecretKey:
     """A Curve25519 secret key (held by an olmpy PkDecryption, which derives its public key)."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.PkDecryption
 
     def __init__(self) -> None:
@@ -356,6 +365,7 @@ class PreKeyMessage:
     """An Olm pre-key message."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.PreKeyMessage
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -386,6 +396,7 @@ class AnyOlmMessage:
     """An Olm message of either type (0 pre-key, 1 normal)."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.AnyOlmMessage
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -441,6 +452,7 @@ class Session:
     """An Olm session."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.Session
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -518,6 +530,7 @@ class Account:
     """An Olm account."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.Account
 
     def __init__(self) -> None:
@@ -628,6 +641,7 @@ class SessionKey:
     """A Megolm session key, as an outbound session shares it."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.SessionKey
 
     def __init__(self, session_key: str) -> None:
@@ -646,6 +660,7 @@ class ExportedSessionKey:
     """A Megolm session key exported from an inbound session (no signature)."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.ExportedSessionKey
 
     def __init__(self, session_key: str) -> None:
@@ -664,6 +679,7 @@ class MegolmMessage:
     """A Megolm message."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.MegolmMessage
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -711,6 +727,7 @@ class GroupSession:
     """An outbound Megolm session."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.GroupSession
 
     def __init__(self) -> None:
@@ -763,6 +780,7 @@ class DecryptedMessage:
     """A decrypted Megolm message: ``plaintext`` and ``message_index``."""
 
     __slots__ = ("message_index", "plaintext")
+    __reduce__ = _no_pickle
     if not TYPE_CHECKING:
         __init__ = _no_init
     plaintext: bytes
@@ -773,6 +791,7 @@ class InboundGroupSession:
     """An inbound Megolm session."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.InboundGroupSession
 
     def __init__(self, session_key: SessionKey) -> None:
@@ -867,6 +886,7 @@ class SasBytes:
     """The short authentication string bytes."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.SasBytes
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -886,6 +906,7 @@ class EstablishedSas:
     """A SAS after the key exchange."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.EstablishedSas
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -916,6 +937,7 @@ class Sas:
     """An interactive verification (SAS) in its key-exchange step; usable once."""
 
     __slots__ = ("_o", "_used")
+    __reduce__ = _no_pickle
     _o: olmpy.Sas
     _used: bool
 
@@ -951,6 +973,7 @@ class Message:
     """A PK-encrypted message: raw ``ciphertext``, ``mac`` and ``ephemeral_key`` bytes."""
 
     __slots__ = ("_c", "_e", "_m")
+    __reduce__ = _no_pickle
 
     def __init__(self, ciphertext: bytes, mac: bytes, ephemeral_key: bytes) -> None:
         """From the three raw parts (checked when decrypted)."""
@@ -1008,6 +1031,7 @@ class PkEncryption:
     """Encrypts for a PK (backup) public key."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.PkEncryption
     if not TYPE_CHECKING:
         __init__ = _no_init
@@ -1033,6 +1057,7 @@ class PkDecryption:
     """Holds a Curve25519 secret key and decrypts PK messages."""
 
     __slots__ = ("_o",)
+    __reduce__ = _no_pickle
     _o: olmpy.PkDecryption
 
     def __init__(self) -> None:
