@@ -50,7 +50,7 @@ def test_all_and_submodule_match_the_binding() -> None:
 @pytest.mark.parametrize("name", list(getattr(real, "__all__", [])))
 def test_each_name_has_the_binding_shape(name: str) -> None:
     ours, theirs = getattr(shim, name), getattr(real, name)
-    assert ours.__bases__ == (ValueError,) if issubclass(theirs, Exception) else (object,)
+    assert ours.__bases__ == ((ValueError,) if issubclass(theirs, Exception) else (object,))
     assert [b.__name__ for b in theirs.__bases__] == [b.__name__ for b in ours.__bases__]
     public = {n for n in dir(theirs) if not n.startswith("_")}
     assert public <= set(dir(ours)), public - set(dir(ours))
