@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import compare as real  # noqa: E402  (the real olm and vodozemac)
+
 import olmpy.compat.olm as olm_dropin  # noqa: E402
 import olmpy.compat.vodozemac as vz_dropin  # noqa: E402
 
