@@ -42,6 +42,7 @@ def _on_dropins() -> ModuleType:
     spec = importlib.util.spec_from_file_location("compare_on_dropins", HERE / "compare.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while executing
     spec.loader.exec_module(module)
     module.olm = olm_dropin
     module.vz = vz_dropin
