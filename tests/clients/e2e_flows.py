@@ -129,7 +129,7 @@ class Flow:
             procs.append((run, module, first_time, proc, log, tag))
         deadline = time.monotonic() + PHASE_TIMEOUT
         ok = True
-        for run, module, first_time, proc, log, tag in procs:
+        for run, module, first_time, proc, log, _tag in procs:
             try:
                 rc = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

@@ -35,10 +35,10 @@ def fail(what: str) -> None:
 def switch_module(which: str) -> None:
     """Put olmpy's drop-in in place of vodozemac (or keep the real one), and prove it."""
     if which == "dropin":
-        import olmpy.compat  # noqa: PLC0415
+        import olmpy.compat
 
         olmpy.compat.install("vodozemac")
-    import vodozemac  # noqa: PLC0415
+    import vodozemac
 
     name = vodozemac.__name__
     if (which == "dropin") != (name == "olmpy.compat.vodozemac"):
@@ -47,7 +47,7 @@ def switch_module(which: str) -> None:
 
 
 async def client_main(cfg: dict[str, Any]) -> None:
-    from nio import (  # noqa: PLC0415 (after the module switch)
+    from nio import (  # after the module switch
         AsyncClient,
         AsyncClientConfig,
         JoinError,
