@@ -21,6 +21,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -34,7 +35,7 @@ import homeserver
 
 HERE = Path(__file__).resolve().parent
 PHASE_TIMEOUT = 240.0
-CLIENT_TIMEOUT = 150.0
+CLIENT_TIMEOUT = 60.0
 
 
 @dataclass
@@ -201,8 +202,11 @@ def run_flows(pythons: dict[str, Path], sites: dict[str, str], logdir: Path,
         print(f"unknown flow(s) {unknown}; known: {sorted(FLOWS)}")
         return 1
     results: list[FlowResult] = []
-    with tempfile.TemporaryDirectory(prefix="olmpy-e2e-") as tmp:
-        work = Path(tmp)
+    keep = bool(os.environ.get("OLMPY_E2E_KEEP"))  # keep the homeserver and client state
+    work = Path(tempfile.mkdtemp(prefix="olmpy-e2e-"))
+    try:
+        if keep:
+            print(f"keeping the e2e state in {work}")
         try:
             hs_cm = homeserver.running(pythons["synapse"], work / "synapse")
             with hs_cm as hs:
@@ -229,6 +233,9 @@ def run_flows(pythons: dict[str, Path], sites: dict[str, str], logdir: Path,
                 hs_log = work / "synapse" / "synapse.log"
                 if hs_log.exists():
                     (logdir / "synapse.log").write_bytes(hs_log.read_bytes())
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
 
     mode = "real modules on both sides (baseline)" if baseline else "olmpy drop-ins"
     print(f"\nEnd-to-end flows on a real Synapse, {mode}:")
