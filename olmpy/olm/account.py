@@ -297,6 +297,18 @@ class Account:
                 "message: " + expected("PreKeyMessage or AnyOlmMessage", type(message).__name__)
             )
         their_identity = Curve25519PublicKey._coerce(identity_key, "identity key")
+        session, key, is_one_time = self._open_inbound(their_identity, message)
+        plaintext = session._decrypt(message.message)
+        if is_one_time:
+            del self._one_time[key.id]
+        return session, plaintext
+
+    def _open_inbound(
+        self, their_identity: bytes, message: PreKeyMessage
+    ) -> tuple[Session, _OneTimeKey, bool]:
+        """The session a pre-key message opens, before it decrypts anything, with the key it
+        used; the account is left unchanged.  (libolm's olm_create_inbound_session, which
+        olmpy.compat.olm needs; create_inbound_session decrypts at once.)"""
         if message.identity_key != their_identity:
             raise IdentityKeyMismatchError(
                 "Olm pre-key message: expected identity key "
@@ -312,10 +324,19 @@ class Account:
         )
         ids = (their_identity, message.base_key, message.one_time_key)
         session = Session._inbound(self._rng, shared, message.message.ratchet_key, ids)
-        plaintext = session._decrypt(message.message)
-        if is_one_time:
-            del self._one_time[key.id]
-        return session, plaintext
+        return session, key, is_one_time
+
+    def _remove_key_of(self, session: Session) -> bool:
+        """libolm's olm_remove_one_time_keys: drops the one-time key ``session`` was opened
+        with; a fallback key is kept.  False when the account holds neither."""
+        public = session._pre_key[2]
+        for key in self._one_time.values():
+            if key.public == public:
+                del self._one_time[key.id]
+                return True
+        return any(
+            k is not None and k.public == public for k in (self._fallback, self._previous_fallback)
+        )
 
     def remove_one_time_keys(self, session: Session) -> None:
         """No-op kept for python-olm code: olmpy removes the key when the session is made."""
