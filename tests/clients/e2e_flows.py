@@ -34,8 +34,8 @@ from typing import Any
 import homeserver
 
 HERE = Path(__file__).resolve().parent
-PHASE_TIMEOUT = 240.0
-CLIENT_TIMEOUT = 60.0
+PHASE_TIMEOUT = 180.0
+CLIENT_TIMEOUT = 120.0
 
 
 @dataclass

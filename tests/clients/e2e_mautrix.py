@@ -33,6 +33,13 @@ def fail(what: str) -> None:
     raise SystemExit(1)
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """The peer polls for this file: it must never see it empty or half written."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
 def switch_module(which: str) -> None:
     """Put olmpy's drop-ins in place of olm and _libolm (or keep the real ones), and prove it."""
     if which == "dropin":
@@ -126,7 +133,7 @@ async def client_main(cfg: dict[str, Any]) -> None:
                 initial_state=[{"type": "m.room.encryption", "state_key": "",
                                 "content": {"algorithm": "m.megolm.v1.aes-sha2"}}],
             )
-            room_file.write_text(room_id)
+            write_atomically(room_file, room_id)
             check(f"created encrypted room {room_id}")
 
         async def have_room() -> bool:

@@ -32,6 +32,13 @@ def fail(what: str) -> None:
     raise SystemExit(1)
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """The peer polls for this file: it must never see it empty or half written."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
 def switch_module(which: str) -> None:
     """Put olmpy's drop-in in place of vodozemac (or keep the real one), and prove it."""
     if which == "dropin":
@@ -123,7 +130,7 @@ async def client_main(cfg: dict[str, Any]) -> None:
             )
             if isinstance(created, RoomCreateError):
                 fail(f"room_create: {created}")
-            room_file.write_text(created.room_id)
+            write_atomically(room_file, created.room_id)
             check(f"created encrypted room {created.room_id}")
         while not room_file.exists():
             await sync(500)
@@ -137,7 +144,9 @@ async def client_main(cfg: dict[str, Any]) -> None:
             await sync(500)
         while True:
             room = client.rooms.get(room_id)
-            if room is not None and room.encrypted and other in room.users:
+            # room.users also holds invited members: wait for the join itself.
+            if (room is not None and room.encrypted and other in room.users
+                    and other not in room.invited_users):
                 break
             await sync(500)
         check(f"room is encrypted and {other} has joined")
