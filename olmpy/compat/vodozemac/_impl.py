@@ -1,73 +1,88 @@
-"""The drop-in for vodozemac's Python binding 0.10.0, over olmpy's own objects.
+"""The drop-in's classes: vodozemac 0.10.0's Python binding over olmpy's own objects.
 
-Every class here holds one olmpy object (slot ``_o``) and forwards to it; olmpy's
-errors become the binding's exception classes (all ValueError subclasses).  No
-protocol or cryptography lives here.  SPEC.md section 21 lists the differences.
+Each class holds one olmpy object in ``_o`` (``__slots__``) and translates arguments,
+results and errors; none of the protocol or crypto is done here.  olmpy's errors become
+vodozemac's exception classes (all ValueError subclasses) with the olmpy error chained
+as ``__cause__``.  SPEC.md section 21 lists every difference from the real binding.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+import binascii
+from functools import lru_cache
+from typing import Any, NoReturn, TypeVar
 
 import olmpy
-from olmpy import errors as _e
+from olmpy.errors import (
+    Base64Error,
+    DecodeError,
+    MacError,
+    OlmpyError,
+    SignatureError,
+    UnknownMessageIndexError,
+    UsageError,
+)
+from olmpy.megolm import DecryptedMessage
+from olmpy.sas import SasBytes
 
-__all__ = [  # noqa: RUF022 (the binding's own order)
+__all__ = [
     "Account",
-    "Session",
     "AnyOlmMessage",
-    "PreKeyMessage",
-    "Sas",
-    "EstablishedSas",
-    "GroupSession",
-    "InboundGroupSession",
-    "SessionKey",
-    "ExportedSessionKey",
-    "MegolmMessage",
-    "Ed25519PublicKey",
-    "Ed25519Signature",
     "Curve25519PublicKey",
     "Curve25519SecretKey",
+    "DecodeException",
+    "DecryptedMessage",
+    "Ed25519PublicKey",
+    "Ed25519Signature",
+    "EstablishedSas",
+    "ExportedSessionKey",
+    "GroupSession",
+    "InboundGroupSession",
+    "KeyException",
+    "LibolmPickleException",
+    "MegolmDecryptionException",
+    "MegolmMessage",
+    "Message",
+    "OlmDecryptionException",
+    "OlmEncryptionException",
+    "PickleException",
+    "PkDecodeException",
     "PkDecryption",
     "PkEncryption",
-    "Message",
-    "KeyException",
-    "SignatureException",
-    "DecodeException",
-    "LibolmPickleException",
-    "SessionKeyDecodeException",
-    "PickleException",
-    "SessionCreationException",
-    "SasException",
-    "OlmEncryptionException",
-    "OlmDecryptionException",
-    "MegolmDecryptionException",
     "PkInvalidKeySizeException",
-    "PkDecodeException",
+    "PreKeyMessage",
+    "Sas",
+    "SasBytes",
+    "SasException",
+    "Session",
+    "SessionCreationException",
+    "SessionKey",
+    "SessionKeyDecodeException",
+    "SignatureException",
 ]
 
 
-# --- exceptions ---------------------------------------------------------------------------
+# --------------------------------------------------------------------------- errors
 
 
 class KeyException(ValueError):
-    """A key did not decode (length, base64, or a non-contributory Diffie-Hellman)."""
+    """A public or secret key could not be decoded, or a Diffie-Hellman was non-contributory."""
 
 
 class SignatureException(ValueError):
-    """A signature did not decode or did not verify."""
+    """An Ed25519 signature could not be decoded or did not verify."""
 
 
 class DecodeException(ValueError):
-    """An Olm or Megolm message did not decode."""
+    """An Olm or Megolm message could not be decoded."""
 
 
 class LibolmPickleException(ValueError):
-    """A libolm pickle could not be opened or read."""
+    """A libolm pickle could not be read (bad base64, wrong key, unsupported version ...)."""
 
 
 class SessionKeyDecodeException(ValueError):
-    """A Megolm session key (or exported one) did not decode."""
+    """A Megolm session key (or exported session key) could not be decoded."""
 
 
 class PickleException(ValueError):
@@ -79,520 +94,503 @@ class SessionCreationException(ValueError):
 
 
 class SasException(ValueError):
-    """A SAS step failed (reused Sas, a MAC that does not match)."""
+    """A SAS operation failed (MAC mismatch, Sas reused ...)."""
 
 
 class OlmEncryptionException(ValueError):
-    """Olm encryption failed (kept for the surface; olmpy's never does)."""
+    """Olm encryption failed (never raised by olmpy; kept for ``except`` clauses)."""
 
 
 class OlmDecryptionException(ValueError):
-    """An Olm message did not decrypt."""
+    """An Olm message failed to decrypt."""
 
 
 class MegolmDecryptionException(ValueError):
-    """A Megolm message did not decrypt."""
+    """A Megolm message failed to decrypt."""
 
 
 class PkInvalidKeySizeException(ValueError):
-    """A PK message's ephemeral key is not 32 bytes."""
+    """A PK key (the message's ephemeral key) has the wrong size."""
 
 
 class PkDecodeException(ValueError):
-    """A PK message did not decode or did not decrypt."""
+    """A PK message could not be decoded or decrypted."""
 
 
-def _raise(cls: type[ValueError], err: BaseException) -> NoReturn:
-    raise cls(str(err)) from err
+def _raise(cls: type[ValueError], prefix: str, exc: BaseException) -> NoReturn:
+    """Raises ``cls`` with vodozemac's ``prefix`` and olmpy's reason, chaining ``exc``."""
+    raise cls(f"{prefix}: {exc}" if prefix else str(exc)) from exc
 
 
-def _type_error(expected_type: str, value: object) -> TypeError:
-    return TypeError(f"'{type(value).__name__}' object is not an instance of '{expected_type}'")
+def _pickle_error(cls: type[ValueError], exc: OlmpyError) -> NoReturn:
+    """A pickle failure as vodozemac words it (nio matches "unsupported version")."""
+    text = str(exc)
+    if isinstance(exc, Base64Error):
+        prefix = "The pickle wasn't valid base64"
+    elif "version" in text:
+        prefix = "The pickle uses an unsupported version"
+    elif text.startswith("vodozemac pickle key"):
+        prefix = "The pickle key doesn't have the correct size"
+    elif "MAC" in text:
+        prefix = "The pickle couldn't be decrypted: MAC tag mismatch"
+    else:
+        prefix = "The pickle couldn't be decrypted"
+    _raise(cls, prefix, exc)
 
 
-def _need_bytes(value: object) -> bytes:
-    if type(value) is not bytes:
-        if isinstance(value, bytes):
-            return bytes(value)
-        raise _type_error("bytes", value)
-    return value
+_B64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
-def _need_str(value: object) -> str:
-    if not isinstance(value, str):
-        raise _type_error("str", value)
-    return value
+def _b64_reason(text: object) -> str:
+    """vodozemac's wording for a base64 failure: the first symbol outside the alphabet."""
+    if isinstance(text, str):
+        for offset, char in enumerate(text):
+            if char not in _B64_ALPHABET:
+                return f"Invalid symbol {ord(char)}, offset {offset}."
+    return "Invalid base64"
 
 
-def _no_init(self: object, *args: object) -> None:
-    """Instances come only from the binding's factories, as in vodozemac."""
-    raise TypeError(f"cannot create '{type(self).__name__}' instances")
+def _need_bytes(value: object) -> None:
+    if not isinstance(value, bytes):
+        raise TypeError(f"'{type(value).__name__}' object is not an instance of 'bytes'")
 
 
-_T = TypeVar("_T")
+def _need(value: object, cls: type[Any]) -> None:
+    if not isinstance(value, cls):
+        raise TypeError(f"'{type(value).__name__}' object is not an instance of '{cls.__name__}'")
 
-if TYPE_CHECKING:
 
-    def _new(cls: type[_T]) -> _T:
-        """``object.__new__``: a wrapper without running its ``__init__``."""
+_W = TypeVar("_W")
 
-else:
-    _new = object.__new__
-_key_errors = (_e.DecodeError, _e.UsageError)
+
+def _wrap(cls: type[_W], obj: object) -> _W:
+    """A wrapper of ``cls`` around the olmpy object ``obj`` (no ``__init__``)."""
+    new = object.__new__(cls)
+    new._o = obj  # type: ignore[attr-defined]
+    return new
 
 
 def _no_pickle(self: object) -> NoReturn:
-    """Python's pickle and copy are refused, as by the binding (its pickles are ``pickle``)."""
+    """As vodozemac's compiled classes: stdlib pickle and copy raise TypeError (use the
+    class's own ``pickle``/``to_base64``; a secret never goes out in the clear)."""
     raise TypeError(f"cannot pickle '{type(self).__name__}' object")
 
 
-_B64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+def _need_str(value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"'{type(value).__name__}' object is not an instance of 'str'")
 
 
-def _b64_text(value: object, err: BaseException) -> str:
-    """The binding's text for bad base64 ("Invalid symbol N, offset I."), else olmpy's."""
-    if isinstance(err, _e.Base64Error) and isinstance(value, str):
-        for i, ch in enumerate(value.encode("utf-8", "replace")):
-            if ch not in _B64:
-                return f"Invalid symbol {ch}, offset {i}."
-    return str(err)
+def _no_init(self: object) -> NoReturn:
+    """vodozemac's refusal to construct a class that only its methods make."""
+    raise TypeError(f"cannot create '{type(self).__name__}' instances")
 
 
-def _pickle_key(key: object) -> bytes:
-    raw = _need_bytes(key)
-    if len(raw) != 32:
-        raise PickleException(
-            f"The pickle key doesn't have the correct size, got {len(raw)}, expected 32 bytes"
-        )
-    return raw
+@lru_cache(maxsize=4096)
+def _key_id(olmpy_id: str) -> str:
+    """olmpy's libolm-style key id (base64 of a u32) as vodozemac spells the same number
+    (base64 of a u64): ``AAAAAQ`` -> ``AAAAAAAAAAE``."""
+    raw = binascii.a2b_base64(olmpy_id + "==")
+    return binascii.b2a_base64(bytes(8 - len(raw)) + raw, newline=False).decode().rstrip("=")
 
 
-def _libolm_error(err: BaseException) -> NoReturn:
-    text = str(err)
-    if " version: expected" in text:
-        text = "The pickle uses an unsupported version: " + text
-    raise LibolmPickleException(text) from err
+# --------------------------------------------------------------------------- keys
 
-
-# --- keys ---------------------------------------------------------------------------------
+_ED25519_FROM_BASE64 = olmpy.Ed25519PublicKey.from_base64
+_CURVE25519_FROM_BASE64 = olmpy.Curve25519PublicKey.from_base64
 
 
 class Ed25519PublicKey:
-    """An Ed25519 public key (compares by value, not hashable)."""
+    """An Ed25519 public key (olmpy's ``olmpy.keys.Ed25519PublicKey``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
-    _o: olmpy.Ed25519PublicKey
-    if not TYPE_CHECKING:
-        __init__ = _no_init
     __hash__ = None  # type: ignore[assignment]
+    _o: olmpy.Ed25519PublicKey
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     @classmethod
     def from_base64(cls, key: str) -> Ed25519PublicKey:
-        """From unpadded base64."""
+        """Decodes an unpadded base64 key; KeyException if it is not 32 bytes."""
+        if key.__class__ is not str:  # the hot path of device-key parsing: kept inline
+            _need_str(key)
         try:
-            o = olmpy.Ed25519PublicKey.from_base64(_need_str(key))
-        except _key_errors as err:
-            _raise(KeyException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            inner = _ED25519_FROM_BASE64(key)
+        except OlmpyError as exc:
+            _raise(KeyException, "Failed to decode Ed25519 key from Base64", exc)
+        new = object.__new__(cls)
+        new._o = inner
+        return new
 
     def to_base64(self) -> str:
-        """Unpadded base64."""
+        """The key in unpadded base64."""
         return self._o.to_base64()
 
     def verify_signature(self, message: bytes, signature: Ed25519Signature) -> None:
-        """Raises SignatureException unless ``signature`` signs ``message``."""
-        if not isinstance(signature, Ed25519Signature):
-            raise _type_error("Ed25519Signature", signature)
+        """Returns None if ``signature`` over ``message`` is valid, else SignatureException."""
+        _need_bytes(message)
+        _need(signature, Ed25519Signature)
         try:
-            self._o.verify_signature(_need_bytes(message), signature._o)
-        except (_e.SignatureError, _e.DecodeError) as err:
-            _raise(SignatureException, err)
+            self._o.verify_signature(message, signature._o)
+        except OlmpyError as exc:
+            _raise(SignatureException, "The signature was invalid", exc)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Ed25519PublicKey):
-            return self._o == other._o
+            return bool(self._o == other._o)
         return NotImplemented
 
 
-def _ed(o: olmpy.Ed25519PublicKey) -> Ed25519PublicKey:
-    w = _new(Ed25519PublicKey)
-    w._o = o
-    return w
-
-
 class Ed25519Signature:
-    """An Ed25519 signature."""
+    """An Ed25519 signature (olmpy's ``olmpy.keys.Ed25519Signature``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.Ed25519Signature
-    if not TYPE_CHECKING:
-        __init__ = _no_init
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     @classmethod
     def from_base64(cls, session_key: str) -> Ed25519Signature:
-        """From unpadded base64 (SignatureException if it does not decode)."""
+        """Decodes an unpadded base64 signature; SignatureException if malformed."""
+        _need_str(session_key)
         try:
-            o = olmpy.Ed25519Signature.from_base64(_need_str(session_key))
-        except _key_errors as err:
-            _raise(SignatureException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.Ed25519Signature.from_base64(session_key))
+        except OlmpyError as exc:
+            _raise(SignatureException, "The signature couldn't be decoded", exc)
 
     def to_base64(self) -> str:
-        """Unpadded base64."""
+        """The signature in unpadded base64."""
         return self._o.to_base64()
-
-
-def _sig(o: olmpy.Ed25519Signature) -> Ed25519Signature:
-    w = _new(Ed25519Signature)
-    w._o = o
-    return w
 
 
 class Curve25519PublicKey:
-    """A Curve25519 public key (compares by value, not hashable)."""
+    """A Curve25519 public key (olmpy's ``olmpy.keys.Curve25519PublicKey``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
-    _o: olmpy.Curve25519PublicKey
-    if not TYPE_CHECKING:
-        __init__ = _no_init
     __hash__ = None  # type: ignore[assignment]
+    _o: olmpy.Curve25519PublicKey
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     @classmethod
     def from_base64(cls, key: str) -> Curve25519PublicKey:
-        """From unpadded base64."""
+        """Decodes an unpadded base64 key; KeyException if it is not 32 bytes."""
+        if key.__class__ is not str:  # the hot path of device-key parsing: kept inline
+            _need_str(key)
         try:
-            o = olmpy.Curve25519PublicKey.from_base64(_need_str(key))
-        except _key_errors as err:
-            _raise(KeyException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            inner = _CURVE25519_FROM_BASE64(key)
+        except OlmpyError as exc:
+            _raise(KeyException, "Failed to decode Curve25519 key from Base64", exc)
+        new = object.__new__(cls)
+        new._o = inner
+        return new
 
     @classmethod
     def from_bytes(cls, bytes: bytes) -> Curve25519PublicKey:
-        """From the 32 raw bytes."""
+        """Reads 32 raw key bytes; KeyException for any other length."""
+        _need_bytes(bytes)
         try:
-            o = olmpy.Curve25519PublicKey.from_bytes(_need_bytes(bytes))
-        except _key_errors as err:
-            _raise(KeyException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.Curve25519PublicKey.from_bytes(bytes))
+        except OlmpyError as exc:
+            _raise(KeyException, "Failed to decode Curve25519PublicKey key", exc)
 
     def to_base64(self) -> str:
-        """Unpadded base64."""
+        """The key in unpadded base64."""
         return self._o.to_base64()
 
     def to_bytes(self) -> bytes:
-        """The 32 raw bytes."""
+        """The 32 raw key bytes."""
         return self._o.to_bytes()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Curve25519PublicKey):
-            return self._o == other._o
+            return bool(self._o == other._o)
         return NotImplemented
 
 
-def _curve(o: olmpy.Curve25519PublicKey) -> Curve25519PublicKey:
-    w = _new(Curve25519PublicKey)
-    w._o = o
-    return w
-
-
-def _curve_arg(key: object) -> olmpy.Curve25519PublicKey:
-    if not isinstance(key, Curve25519PublicKey):
-        raise _type_error("Curve25519PublicKey", key)
-    return key._o
-
-
 class Curve25519SecretKey:
-    """A Curve25519 secret key (held by an olmpy PkDecryption, which derives its public key)."""
+    """A Curve25519 secret key.  olmpy has no bare secret-key object; this one is held by
+    an ``olmpy.PkDecryption``, whose key pair is exactly a Curve25519 secret and its
+    public key."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.PkDecryption
 
     def __init__(self) -> None:
-        """A new random key."""
         self._o = olmpy.PkDecryption()
 
     @classmethod
     def from_bytes(cls, bytes: bytes) -> Curve25519SecretKey:
-        """From the 32 raw bytes."""
-        raw = _need_bytes(bytes)
-        if len(raw) != 32:
+        """Reads 32 raw secret bytes; KeyException for any other length."""
+        _need_bytes(bytes)
+        if len(bytes) != 32:
             raise KeyException(
-                "Failed to decode Curve25519SecretKey key from Base64: Invalid number of bytes "
-                f"for Curve25519SecretKey, expected 32, got {len(raw)}."
+                "Failed to decode Curve25519SecretKey key from Base64: Invalid number of "
+                f"bytes for Curve25519SecretKey, expected 32, got {len(bytes)}."
             )
-        w = _new(cls)
-        w._o = olmpy.PkDecryption.from_key(raw)
-        return w
+        try:
+            return _wrap(cls, olmpy.PkDecryption.from_key(bytes))
+        except OlmpyError as exc:
+            _raise(KeyException, "Failed to decode Curve25519SecretKey key", exc)
 
     @classmethod
     def from_base64(cls, key: str) -> Curve25519SecretKey:
-        """From base64."""
+        """Decodes an unpadded base64 secret key; KeyException if malformed."""
+        _need_str(key)
         try:
-            raw = olmpy._b64.decode_public(_need_str(key), "Curve25519 secret key")
-        except _key_errors as err:
-            _raise(KeyException, err)
+            raw = olmpy._b64.decode(key, "Curve25519 secret key")
+        except OlmpyError as exc:
+            _raise(KeyException, "Failed to decode a public key from Base64", exc)
         return cls.from_bytes(raw)
 
     def to_base64(self) -> str:
-        """Unpadded base64 of the secret.  Keep it secret."""
-        return olmpy._b64.encode_public(self._o.key)
+        """The secret in unpadded base64."""
+        return olmpy._b64.encode(self._o.key)
 
     def to_bytes(self) -> bytes:
-        """The 32 raw bytes.  Keep them secret."""
+        """The 32 raw secret bytes."""
         return self._o.key
 
     def public_key(self) -> Curve25519PublicKey:
         """The matching public key."""
-        return _curve(self._o.public_key)
+        return _wrap(Curve25519PublicKey, self._o.public_key)
 
 
-# --- Olm messages -------------------------------------------------------------------------
+# --------------------------------------------------------------------------- Olm messages
 
 
 class PreKeyMessage:
-    """An Olm pre-key message."""
+    """An Olm pre-key message (olmpy's ``olmpy.PreKeyMessage``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.PreKeyMessage
-    if not TYPE_CHECKING:
-        __init__ = _no_init
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     @classmethod
     def from_base64(cls, message: str) -> PreKeyMessage:
-        """From (padded or unpadded) base64."""
+        """Decodes a base64 pre-key message; DecodeException if malformed."""
+        _need_str(message)
         try:
-            o = olmpy.PreKeyMessage.from_base64(_need_str(message))
-        except _key_errors as err:
-            raise DecodeException(_b64_text(message, err)) from err
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.PreKeyMessage.from_base64(message))
+        except OlmpyError as exc:
+            _raise(DecodeException, "The message couldn't be decoded", exc)
 
     def to_any(self) -> AnyOlmMessage:
-        """As an AnyOlmMessage of type 0."""
-        w = _new(AnyOlmMessage)
-        w._o = self._o.to_any()
-        return w
+        """This message as an AnyOlmMessage of type 0."""
+        return _wrap(AnyOlmMessage, self._o.to_any())
 
     def session_id(self) -> str:
-        """The id of the session this message starts."""
+        """The id of the session this message opens."""
         return self._o.session_id()
 
 
 class AnyOlmMessage:
-    """An Olm message of either type (0 pre-key, 1 normal)."""
+    """An Olm message of either type (olmpy's ``olmpy.AnyOlmMessage``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.AnyOlmMessage
-    if not TYPE_CHECKING:
-        __init__ = _no_init
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     @classmethod
-    def from_parts(cls, message_type: int, ciphertext: bytes) -> AnyOlmMessage:
-        """From the type and the raw body."""
-        if not isinstance(message_type, int):
-            raise TypeError(
-                f"'{type(message_type).__name__}' object cannot be interpreted as an integer"
-            )
-        body = _need_bytes(ciphertext)
+    def _make(cls, message_type: int, message: bytes) -> AnyOlmMessage:
+        _need_bytes(message)
         if message_type not in (0, 1):
             raise DecodeException(
                 f"The message has an invalid type, expected 0 or 1, got {message_type}"
             )
         try:
-            o = olmpy.AnyOlmMessage(message_type, body)
-        except _key_errors as err:
-            _raise(DecodeException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.AnyOlmMessage(message_type, message))
+        except OlmpyError as exc:
+            _raise(DecodeException, "The message couldn't be decoded", exc)
 
     @classmethod
     def pre_key(cls, message: bytes) -> AnyOlmMessage:
-        """A pre-key message from its raw body."""
-        return cls.from_parts(0, message)
+        """A pre-key message from its raw bytes; DecodeException if malformed."""
+        return cls._make(0, message)
 
     @classmethod
     def normal(cls, message: bytes) -> AnyOlmMessage:
-        """A normal message from its raw body."""
-        return cls.from_parts(1, message)
+        """A normal message from its raw bytes; DecodeException if malformed."""
+        return cls._make(1, message)
+
+    @classmethod
+    def from_parts(cls, message_type: int, ciphertext: bytes) -> AnyOlmMessage:
+        """A message from its type (0 pre-key, 1 normal) and raw bytes."""
+        return cls._make(message_type, ciphertext)
 
     def to_pre_key(self) -> PreKeyMessage | None:
-        """The pre-key message, or None for a normal one."""
-        o = self._o
-        if o.message_type != 0:
-            return None
-        w = _new(PreKeyMessage)
-        w._o = o.parsed()  # type: ignore[assignment]  # type 0 parses to a PreKeyMessage
-        return w
+        """The pre-key message, or None for a normal message."""
+        pre = self._o.to_pre_key()
+        return None if pre is None else _wrap(PreKeyMessage, pre)
 
     def to_parts(self) -> tuple[int, bytes]:
-        """(type, raw body)."""
+        """(message type, raw bytes)."""
         return self._o.to_parts()
 
 
-# --- Olm account and session ---------------------------------------------------------------
+# --------------------------------------------------------------------------- Olm
 
 
 class Session:
-    """An Olm session."""
+    """An Olm session (olmpy's ``olmpy.Session``); made by an Account or from a pickle."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.Session
-    if not TYPE_CHECKING:
-        __init__ = _no_init
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes) -> Session:
-        """From a vodozemac pickle."""
-        key = _pickle_key(pickle_key)
+        """Reads vodozemac's pickle (32-byte key); PickleException on failure."""
+        _need_str(pickle)
+        _need_bytes(pickle_key)
         try:
-            o = olmpy.Session.from_vodozemac_pickle(_need_str(pickle), key)
-        except _key_errors as err:
-            _raise(PickleException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.Session.from_vodozemac_pickle(pickle, pickle_key))
+        except OlmpyError as exc:
+            _pickle_error(PickleException, exc)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes) -> Session:
-        """From a libolm pickle."""
-        key = _need_bytes(pickle_key)
+        """Reads libolm's pickle; LibolmPickleException on failure."""
+        _need_str(pickle)
+        _need_bytes(pickle_key)
         try:
-            o = olmpy.Session.from_libolm_pickle(_need_str(pickle), key)
-        except _key_errors as err:
-            _libolm_error(err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.Session.from_libolm_pickle(pickle, pickle_key))
+        except OlmpyError as exc:
+            _pickle_error(LibolmPickleException, exc)
 
     @property
     def session_id(self) -> str:
-        """The session id (unpadded base64)."""
+        """The session id, the same at both ends."""
         return self._o.session_id
 
     def pickle(self, pickle_key: bytes) -> str:
-        """This session as a vodozemac pickle (32-byte key)."""
-        return self._o.to_vodozemac_pickle(_pickle_key(pickle_key))
+        """This session in vodozemac's pickle format, encrypted with a 32-byte key."""
+        _need_bytes(pickle_key)
+        try:
+            return self._o.to_vodozemac_pickle(pickle_key)
+        except OlmpyError as exc:
+            _pickle_error(PickleException, exc)
 
     def session_matches(self, message: PreKeyMessage) -> bool:
         """Whether the pre-key message belongs to this session."""
-        if not isinstance(message, PreKeyMessage):
-            raise _type_error("PreKeyMessage", message)
+        _need(message, PreKeyMessage)
         return self._o.session_matches(message._o)
 
     def encrypt(self, plaintext: bytes) -> AnyOlmMessage:
-        """Encrypts bytes."""
-        if type(plaintext) is not bytes:
-            plaintext = _need_bytes(plaintext)
-        w = _new(AnyOlmMessage)
-        w._o = self._o.encrypt(plaintext)
-        return w
+        """Encrypts ``plaintext``: a pre-key message until a reply was decrypted."""
+        _need_bytes(plaintext)
+        return _wrap(AnyOlmMessage, self._o.encrypt(plaintext))
 
     def decrypt(self, message: AnyOlmMessage) -> bytes:
-        """Decrypts a message of either type."""
-        if not isinstance(message, AnyOlmMessage):
-            raise _type_error("AnyOlmMessage", message)
+        """Decrypts a message; OlmDecryptionException (DecodeException if malformed)."""
+        _need(message, AnyOlmMessage)
         try:
             return self._o.decrypt(message._o)
-        except _e.DecryptionError as err:
-            _raise(OlmDecryptionException, err)
-        except _key_errors as err:
-            _raise(DecodeException, err)
-
-
-def _session(o: olmpy.Session) -> Session:
-    w = _new(Session)
-    w._o = o
-    return w
-
-
-def _curve_dict(keys: dict[str, olmpy.Curve25519PublicKey]) -> dict[str, Curve25519PublicKey]:
-    return {k: _curve(v) for k, v in keys.items()}
+        except DecodeError as exc:
+            _raise(DecodeException, "The message couldn't be decoded", exc)
+        except MacError as exc:
+            _raise(
+                OlmDecryptionException,
+                "Failed decrypting Olm message, invalid MAC: MAC tag mismatch",
+                exc,
+            )
+        except OlmpyError as exc:
+            _raise(OlmDecryptionException, "Failed decrypting Olm message", exc)
 
 
 class Account:
-    """An Olm account."""
+    """An Olm account (olmpy's ``olmpy.Account``)."""
 
-    __slots__ = ("_o",)
+    __slots__ = ("_curve", "_ed", "_o")
     __reduce__ = _no_pickle
     _o: olmpy.Account
+    _curve: Curve25519PublicKey
+    _ed: Ed25519PublicKey
 
     def __init__(self) -> None:
-        """A new account with fresh identity keys."""
         self._o = olmpy.Account()
 
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes) -> Account:
-        """From a vodozemac pickle."""
-        key = _pickle_key(pickle_key)
+        """Reads vodozemac's pickle (32-byte key); PickleException on failure."""
+        _need_str(pickle)
+        _need_bytes(pickle_key)
         try:
-            o = olmpy.Account.from_vodozemac_pickle(_need_str(pickle), key)
-        except _key_errors as err:
-            _raise(PickleException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.Account.from_vodozemac_pickle(pickle, pickle_key))
+        except OlmpyError as exc:
+            _pickle_error(PickleException, exc)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes) -> Account:
-        """From a libolm pickle."""
-        key = _need_bytes(pickle_key)
+        """Reads libolm's pickle; LibolmPickleException on failure."""
+        _need_str(pickle)
+        _need_bytes(pickle_key)
         try:
-            o = olmpy.Account.from_libolm_pickle(_need_str(pickle), key)
-        except _key_errors as err:
-            _libolm_error(err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.Account.from_libolm_pickle(pickle, pickle_key))
+        except OlmpyError as exc:
+            _pickle_error(LibolmPickleException, exc)
 
     def pickle(self, pickle_key: bytes) -> str:
-        """This account as a vodozemac pickle (32-byte key)."""
-        return self._o.to_vodozemac_pickle(_pickle_key(pickle_key))
+        """This account in vodozemac's pickle format, encrypted with a 32-byte key."""
+        _need_bytes(pickle_key)
+        try:
+            return self._o.to_vodozemac_pickle(pickle_key)
+        except OlmpyError as exc:
+            _pickle_error(PickleException, exc)
 
     @property
     def ed25519_key(self) -> Ed25519PublicKey:
-        """The Ed25519 identity key."""
-        return _ed(self._o.ed25519_key)
+        """The long-term signing key (made once: identity keys never change)."""
+        try:
+            return self._ed
+        except AttributeError:
+            self._ed = _wrap(Ed25519PublicKey, self._o.ed25519_key)
+            return self._ed
 
     @property
     def curve25519_key(self) -> Curve25519PublicKey:
-        """The Curve25519 identity key."""
-        return _curve(self._o.curve25519_key)
+        """The long-term identity key (made once: identity keys never change)."""
+        try:
+            return self._curve
+        except AttributeError:
+            self._curve = _wrap(Curve25519PublicKey, self._o.curve25519_key)
+            return self._curve
 
     @property
     def one_time_keys(self) -> dict[str, Curve25519PublicKey]:
         """Unpublished one-time keys by key id."""
-        return _curve_dict(self._o.one_time_keys)
+        return {_key_id(k): _wrap(Curve25519PublicKey, v) for k, v in self._o.one_time_keys.items()}
 
     @property
     def fallback_key(self) -> dict[str, Curve25519PublicKey]:
         """The unpublished fallback key by key id (empty if none)."""
-        return _curve_dict(self._o.fallback_key)
+        return {_key_id(k): _wrap(Curve25519PublicKey, v) for k, v in self._o.fallback_key.items()}
 
     @property
     def max_number_of_one_time_keys(self) -> int:
-        """How many one-time keys to keep published."""
+        """How many one-time keys the account keeps."""
         return self._o.max_number_of_one_time_keys
 
     def sign(self, message: bytes) -> Ed25519Signature:
-        """Signs bytes with the Ed25519 identity key."""
-        return _sig(self._o.sign(_need_bytes(message)))
+        """Signs ``message`` with the Ed25519 key."""
+        _need_bytes(message)
+        return _wrap(Ed25519Signature, self._o.sign(message))
 
     def generate_one_time_keys(self, count: int) -> None:
         """Makes ``count`` new one-time keys."""
@@ -607,497 +605,461 @@ class Account:
         self._o.generate_fallback_key()
 
     def mark_keys_as_published(self) -> None:
-        """Marks the one-time and fallback keys as published."""
+        """Marks the current one-time and fallback keys as published."""
         self._o.mark_keys_as_published()
 
     def create_outbound_session(
         self, identity_key: Curve25519PublicKey, one_time_key: Curve25519PublicKey
     ) -> Session:
-        """Starts a session with a device's identity key and one of its one-time keys."""
+        """Opens a session to the owner of ``identity_key`` using their one-time key."""
+        _need(identity_key, Curve25519PublicKey)
+        _need(one_time_key, Curve25519PublicKey)
         try:
-            o = self._o.create_outbound_session(_curve_arg(identity_key), _curve_arg(one_time_key))
-        except _e.KeyDecodeError as err:
-            _raise(KeyException, err)
-        return _session(o)
+            return _wrap(Session, self._o.create_outbound_session(identity_key._o, one_time_key._o))
+        except OlmpyError as exc:
+            _raise(
+                SessionCreationException,
+                "The shared secret was derived from an insecure key exchange "
+                "(non-contributory behaviour)",
+                exc,
+            )
 
     def create_inbound_session(
         self, identity_key: Curve25519PublicKey, message: PreKeyMessage
     ) -> tuple[Session, bytes]:
-        """Accepts a pre-key message: the new session and the first plaintext."""
-        their = _curve_arg(identity_key)
-        if not isinstance(message, PreKeyMessage):
-            raise _type_error("PreKeyMessage", message)
+        """Opens a session from a pre-key message; (session, plaintext).
+        SessionCreationException on failure."""
+        _need(identity_key, Curve25519PublicKey)
+        _need(message, PreKeyMessage)
         try:
-            o, plaintext = self._o.create_inbound_session(their, message._o)
-        except (*_key_errors, _e.DecryptionError) as err:
-            _raise(SessionCreationException, err)
-        return _session(o), plaintext
+            session, plaintext = self._o.create_inbound_session(identity_key._o, message._o)
+        except OlmpyError as exc:
+            _raise(SessionCreationException, "The session couldn't be created", exc)
+        return _wrap(Session, session), plaintext
 
 
-# --- Megolm ---------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- Megolm
 
 
 class SessionKey:
-    """A Megolm session key, as an outbound session shares it."""
+    """A Megolm session key (olmpy's ``olmpy.SessionKey``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.SessionKey
 
     def __init__(self, session_key: str) -> None:
-        """From base64."""
+        _need_str(session_key)
         try:
-            self._o = olmpy.SessionKey(_need_str(session_key))
-        except _key_errors as err:
-            _raise(SessionKeyDecodeException, err)
+            self._o = olmpy.SessionKey.from_base64(session_key)
+        except OlmpyError as exc:
+            _raise(SessionKeyDecodeException, "The session key couldn't be decoded", exc)
 
     def to_base64(self) -> str:
-        """Base64."""
+        """The key in base64."""
         return self._o.to_base64()
 
 
 class ExportedSessionKey:
-    """A Megolm session key exported from an inbound session (no signature)."""
+    """An exported (unsigned) Megolm session key (olmpy's ``olmpy.ExportedSessionKey``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.ExportedSessionKey
 
     def __init__(self, session_key: str) -> None:
-        """From base64."""
+        _need_str(session_key)
         try:
-            self._o = olmpy.ExportedSessionKey(_need_str(session_key))
-        except _key_errors as err:
-            _raise(SessionKeyDecodeException, err)
+            self._o = olmpy.ExportedSessionKey.from_base64(session_key)
+        except OlmpyError as exc:
+            _raise(SessionKeyDecodeException, "The session key couldn't be decoded", exc)
 
     def to_base64(self) -> str:
-        """Base64."""
+        """The key in base64."""
         return self._o.to_base64()
 
 
 class MegolmMessage:
-    """A Megolm message."""
+    """A Megolm message (olmpy's ``olmpy.MegolmMessage``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.MegolmMessage
-    if not TYPE_CHECKING:
-        __init__ = _no_init
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     @classmethod
     def from_base64(cls, message: str) -> MegolmMessage:
-        """From base64."""
+        """Decodes a base64 Megolm message; DecodeException if malformed."""
+        _need_str(message)
         try:
-            o = olmpy.MegolmMessage.from_base64(_need_str(message))
-        except _key_errors as err:
-            _raise(DecodeException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.MegolmMessage.from_base64(message))
+        except OlmpyError as exc:
+            _raise(DecodeException, "The message couldn't be decoded", exc)
 
     @classmethod
     def from_bytes(cls, message: bytes) -> MegolmMessage:
-        """From raw bytes."""
+        """Reads a raw Megolm message; DecodeException if malformed."""
+        _need_bytes(message)
         try:
-            o = olmpy.MegolmMessage.from_bytes(_need_bytes(message))
-        except _key_errors as err:
-            _raise(DecodeException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.MegolmMessage.from_bytes(message))
+        except OlmpyError as exc:
+            _raise(DecodeException, "The message couldn't be decoded", exc)
 
     def to_base64(self) -> str:
-        """Unpadded base64."""
+        """The message in base64."""
         return self._o.to_base64()
 
     def to_bytes(self) -> bytes:
-        """Raw bytes."""
+        """The raw message."""
         return self._o.to_bytes()
 
     def message_index(self) -> int:
-        """The ratchet index it was encrypted at."""
-        return self._o.index
+        """The ratchet index the message was encrypted at."""
+        return self._o.message_index
 
     def signature(self) -> Ed25519Signature:
-        """Its Ed25519 signature."""
-        return _sig(self._o.signature())
+        """The sender's signature over the message."""
+        return _wrap(Ed25519Signature, self._o.signature())
 
 
 class GroupSession:
-    """An outbound Megolm session."""
+    """An outbound Megolm session (olmpy's ``olmpy.GroupSession``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.GroupSession
 
     def __init__(self) -> None:
-        """A new random session."""
         self._o = olmpy.GroupSession()
 
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes) -> GroupSession:
-        """From a vodozemac pickle."""
-        key = _pickle_key(pickle_key)
+        """Reads vodozemac's pickle (32-byte key); PickleException on failure."""
+        _need_str(pickle)
+        _need_bytes(pickle_key)
         try:
-            o = olmpy.GroupSession.from_vodozemac_pickle(_need_str(pickle), key)
-        except _key_errors as err:
-            _raise(PickleException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.GroupSession.from_vodozemac_pickle(pickle, pickle_key))
+        except OlmpyError as exc:
+            _pickle_error(PickleException, exc)
 
     @property
     def session_id(self) -> str:
-        """The session id (the Ed25519 public key, unpadded base64)."""
+        """The session id (the Ed25519 public key, base64)."""
         return self._o.session_id
 
     @property
     def message_index(self) -> int:
-        """The index the next message gets."""
+        """The index the next message will be encrypted at."""
         return self._o.message_index
 
     @property
     def session_key(self) -> SessionKey:
-        """The signed session key at the current index."""
-        w = _new(SessionKey)
-        w._o = self._o.session_key
-        return w
+        """The signed session key at the current index, to share with recipients."""
+        return _wrap(SessionKey, self._o.session_key)
 
     def encrypt(self, plaintext: bytes) -> MegolmMessage:
-        """Encrypts bytes."""
-        if type(plaintext) is not bytes:
-            plaintext = _need_bytes(plaintext)
-        w = _new(MegolmMessage)
-        w._o = self._o.encrypt(plaintext)
-        return w
+        """Encrypts ``plaintext`` and advances the ratchet."""
+        _need_bytes(plaintext)
+        return _wrap(MegolmMessage, self._o.encrypt(plaintext))
 
     def pickle(self, pickle_key: bytes) -> str:
-        """This session as a vodozemac pickle (32-byte key)."""
-        return self._o.to_vodozemac_pickle(_pickle_key(pickle_key))
-
-
-class DecryptedMessage:
-    """A decrypted Megolm message: ``plaintext`` and ``message_index``."""
-
-    __slots__ = ("message_index", "plaintext")
-    __reduce__ = _no_pickle
-    if not TYPE_CHECKING:
-        __init__ = _no_init
-    plaintext: bytes
-    message_index: int
+        """This session in vodozemac's pickle format, encrypted with a 32-byte key."""
+        _need_bytes(pickle_key)
+        try:
+            return self._o.to_vodozemac_pickle(pickle_key)
+        except OlmpyError as exc:
+            _pickle_error(PickleException, exc)
 
 
 class InboundGroupSession:
-    """An inbound Megolm session."""
+    """An inbound Megolm session (olmpy's ``olmpy.InboundGroupSession``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.InboundGroupSession
 
     def __init__(self, session_key: SessionKey) -> None:
-        """From a SessionKey (as the sender's outbound session gave it)."""
-        if not isinstance(session_key, SessionKey):
-            raise _type_error("SessionKey", session_key)
+        _need(session_key, SessionKey)
         self._o = olmpy.InboundGroupSession(session_key._o)
 
     @classmethod
     def import_session(cls, session_key: ExportedSessionKey) -> InboundGroupSession:
-        """From an ExportedSessionKey."""
-        if not isinstance(session_key, ExportedSessionKey):
-            raise _type_error("ExportedSessionKey", session_key)
-        w = _new(cls)
-        w._o = olmpy.InboundGroupSession.import_session(session_key._o)
-        return w
+        """A session from an exported (unsigned) key."""
+        _need(session_key, ExportedSessionKey)
+        return _wrap(cls, olmpy.InboundGroupSession.import_session(session_key._o))
 
     @classmethod
     def from_pickle(cls, pickle: str, pickle_key: bytes) -> InboundGroupSession:
-        """From a vodozemac pickle."""
-        key = _pickle_key(pickle_key)
+        """Reads vodozemac's pickle (32-byte key); PickleException on failure."""
+        _need_str(pickle)
+        _need_bytes(pickle_key)
         try:
-            o = olmpy.InboundGroupSession.from_vodozemac_pickle(_need_str(pickle), key)
-        except _key_errors as err:
-            _raise(PickleException, err)
-        w = _new(cls)
-        w._o = o
-        return w
+            return _wrap(cls, olmpy.InboundGroupSession.from_vodozemac_pickle(pickle, pickle_key))
+        except OlmpyError as exc:
+            _pickle_error(PickleException, exc)
 
     @classmethod
     def from_libolm_pickle(cls, pickle: str, pickle_key: bytes) -> InboundGroupSession:
-        """From a libolm pickle."""
-        key = _need_bytes(pickle_key)
+        """Reads libolm's pickle; LibolmPickleException on failure."""
+        _need_str(pickle)
+        _need_bytes(pickle_key)
         try:
-            # vodozemac reads libolm's verified flag as "made from a signed key".
-            o = olmpy.InboundGroupSession.from_libolm_pickle(
-                _need_str(pickle), key, trust_verified_flag=True
+            # vodozemac keeps libolm's "signing key verified" flag; so does the drop-in
+            inner = olmpy.InboundGroupSession.from_libolm_pickle(
+                pickle, pickle_key, trust_verified_flag=True
             )
-        except _key_errors as err:
-            _libolm_error(err)
-        w = _new(cls)
-        w._o = o
-        return w
+        except OlmpyError as exc:
+            _pickle_error(LibolmPickleException, exc)
+        return _wrap(cls, inner)
 
     @property
     def session_id(self) -> str:
-        """The session id."""
+        """The session id (the sender's Ed25519 key, base64)."""
         return self._o.session_id
 
     @property
     def first_known_index(self) -> int:
-        """The first message index this session can decrypt."""
+        """The lowest message index this session can decrypt."""
         return self._o.first_known_index
 
     def export_at(self, index: int) -> ExportedSessionKey | None:
-        """The session key at ``index``, or None if it is before the first known index."""
-        if not isinstance(index, int):
-            raise TypeError(f"'{type(index).__name__}' object cannot be interpreted as an integer")
-        if not 0 <= index <= 0xFFFFFFFF:
+        """The exported key at ``index``, or None below the first known index."""
+        if index < 0:
             raise OverflowError("out of range integral type conversion attempted")
-        o = self._o.export_at(index)
-        if o is None:
-            return None
-        w = _new(ExportedSessionKey)
-        w._o = o
-        return w
+        key = self._o.export_at(index)
+        return None if key is None else _wrap(ExportedSessionKey, key)
 
     def decrypt(self, message: MegolmMessage) -> DecryptedMessage:
-        """Decrypts a message: its plaintext and index."""
-        if not isinstance(message, MegolmMessage):
-            raise _type_error("MegolmMessage", message)
+        """Decrypts a message: (plaintext, message_index); MegolmDecryptionException."""
+        _need(message, MegolmMessage)
         try:
-            plaintext, index = self._o.decrypt(message._o)
-        except _e.DecryptionError as err:
-            _raise(MegolmDecryptionException, err)
-        except _key_errors as err:
-            _raise(DecodeException, err)
-        w = _new(DecryptedMessage)
-        w.plaintext = plaintext
-        w.message_index = index
-        return w
+            return self._o.decrypt(message._o)
+        except UnknownMessageIndexError as exc:
+            _raise(
+                MegolmDecryptionException,
+                "The message was encrypted using an unknown message index, first known "
+                f"index {self._o.first_known_index}, index of the message "
+                f"{message._o.message_index}",
+                exc,
+            )
+        except SignatureError as exc:
+            _raise(MegolmDecryptionException, "The signature on the message was invalid", exc)
+        except MacError as exc:
+            _raise(
+                MegolmDecryptionException,
+                "Failed decrypting Megolm message, invalid MAC: MAC tag mismatch",
+                exc,
+            )
+        except OlmpyError as exc:
+            _raise(MegolmDecryptionException, "Failed decrypting Megolm message", exc)
 
     def pickle(self, pickle_key: bytes) -> str:
-        """This session as a vodozemac pickle (32-byte key)."""
-        return self._o.to_vodozemac_pickle(_pickle_key(pickle_key))
+        """This session in vodozemac's pickle format, encrypted with a 32-byte key."""
+        _need_bytes(pickle_key)
+        try:
+            return self._o.to_vodozemac_pickle(pickle_key)
+        except OlmpyError as exc:
+            _pickle_error(PickleException, exc)
 
 
-# --- SAS ------------------------------------------------------------------------------------
-
-
-class SasBytes:
-    """The short authentication string bytes."""
-
-    __slots__ = ("_o",)
-    __reduce__ = _no_pickle
-    _o: olmpy.SasBytes
-    if not TYPE_CHECKING:
-        __init__ = _no_init
-
-    @property
-    def emoji_indices(self) -> bytes:
-        """Seven emoji indices (0..63)."""
-        return bytes(self._o.emoji_indices)
-
-    @property
-    def decimals(self) -> tuple[int, int, int]:
-        """Three numbers 1000..9191."""
-        return self._o.decimals
+# --------------------------------------------------------------------------- SAS
 
 
 class EstablishedSas:
-    """A SAS after the key exchange."""
+    """A SAS after the key exchange (olmpy's ``olmpy.EstablishedSas``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.EstablishedSas
-    if not TYPE_CHECKING:
-        __init__ = _no_init
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     def bytes(self, info: str) -> SasBytes:
-        """The SAS bytes for ``info``."""
-        w = _new(SasBytes)
-        w._o = self._o.bytes(_need_str(info))
-        return w
+        """The short authentication bytes for ``info`` (emoji indices, decimals)."""
+        _need_str(info)
+        return self._o.bytes(info)
 
     def calculate_mac_invalid_base64(self, input: str, info: str) -> str:
-        """libolm's (wrongly base64-encoded) MAC, for old clients."""
-        return self._o.calculate_mac_invalid_base64(_need_str(input), _need_str(info))
+        """The MAC with libolm's old, wrong base64 encoding (old clients)."""
+        _need_str(input)
+        _need_str(info)
+        return self._o.calculate_mac_invalid_base64(input, info)
 
     def calculate_mac(self, input: str, info: str) -> str:
-        """The MAC of ``input`` under ``info`` (unpadded base64)."""
-        return self._o.calculate_mac(_need_str(input), _need_str(info))
+        """The MAC of ``input`` for ``info`` (hkdf-hmac-sha256.v2), base64."""
+        _need_str(input)
+        _need_str(info)
+        return self._o.calculate_mac(input, info)
 
     def verify_mac(self, input: str, info: str, tag: str) -> None:
-        """Raises SasException unless ``tag`` is the MAC of ``input``."""
+        """Returns None if ``tag`` is the MAC of ``input``, else SasException."""
+        _need_str(input)
+        _need_str(info)
+        _need_str(tag)
         try:
-            self._o.verify_mac(_need_str(input), _need_str(info), _need_str(tag))
-        except (*_key_errors, _e.DecryptionError) as err:
-            _raise(SasException, err)
+            self._o.verify_mac(input, info, tag)
+        except OlmpyError as exc:
+            _raise(SasException, "The SAS MAC validation didn't succeed", exc)
 
 
 class Sas:
-    """An interactive verification (SAS) in its key-exchange step; usable once."""
+    """A SAS verification's key exchange (olmpy's ``olmpy.Sas``)."""
 
-    __slots__ = ("_o", "_used")
+    __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.Sas
-    _used: bool
 
     def __init__(self) -> None:
-        """A new ephemeral key pair."""
         self._o = olmpy.Sas()
-        self._used = False
 
     @property
     def public_key(self) -> Curve25519PublicKey:
-        """Our ephemeral public key."""
-        return _curve(self._o.public_key)
+        """Our ephemeral public key, to send to the other side."""
+        return _wrap(Curve25519PublicKey, self._o.public_key)
 
     def diffie_hellman(self, key: Curve25519PublicKey) -> EstablishedSas:
-        """Completes the key exchange with the other side's public key (once)."""
-        their = _curve_arg(key)
-        if self._used:
-            raise SasException("The Sas object has already been used once.")
+        """Completes the exchange with their key; SasException if already used,
+        KeyException for a non-contributory key."""
+        _need(key, Curve25519PublicKey)
         try:
-            o = self._o.diffie_hellman(their)
-        except _key_errors as err:
-            _raise(KeyException, err)
-        self._used = True
-        w = _new(EstablishedSas)
-        w._o = o
-        return w
+            return _wrap(EstablishedSas, self._o.diffie_hellman(key._o))
+        except UsageError as exc:
+            _raise(SasException, "The Sas object has already been used once.", exc)
+        except OlmpyError as exc:
+            _raise(KeyException, "", exc)
 
 
-# --- PK encryption --------------------------------------------------------------------------
+# --------------------------------------------------------------------------- PK
 
 
 class Message:
-    """A PK-encrypted message: raw ``ciphertext``, ``mac`` and ``ephemeral_key`` bytes."""
+    """A PK-encrypted message: raw ``ciphertext``, ``mac`` and ``ephemeral_key`` bytes
+    (read-only).  As vodozemac's, it holds the bytes unchecked; ``PkDecryption.decrypt``
+    checks them."""
 
-    __slots__ = ("_c", "_e", "_m")
+    __slots__ = ("_ciphertext", "_ephemeral_key", "_mac")
     __reduce__ = _no_pickle
 
+    _ciphertext: bytes
+    _mac: bytes
+    _ephemeral_key: bytes
+
     def __init__(self, ciphertext: bytes, mac: bytes, ephemeral_key: bytes) -> None:
-        """From the three raw parts (checked when decrypted)."""
-        self._c = _vec(ciphertext)
-        self._m = _vec(mac)
-        self._e = _vec(ephemeral_key)
+        for value in (ciphertext, mac, ephemeral_key):
+            if not isinstance(value, (bytes, bytearray)):
+                raise TypeError(f"Can't extract `{type(value).__name__}` to `Vec`")
+        self._ciphertext = bytes(ciphertext)
+        self._mac = bytes(mac)
+        self._ephemeral_key = bytes(ephemeral_key)
 
     @classmethod
-    def from_base64(cls, ciphertext: str, mac: str, ephemeral_key: str) -> Message:
-        """From the three parts in base64 (PkDecodeException if one does not decode)."""
-        parts = []
-        for value in (ciphertext, mac, ephemeral_key):
-            try:
-                parts.append(olmpy._b64.decode_public(_need_str(value), "PK message"))
-            except _key_errors as err:
-                raise PkDecodeException(_b64_text(value, err)) from err
-        w = _new(cls)
-        w._c, w._m, w._e = parts
-        return w
-
-    def to_base64(self) -> tuple[str, str, str]:
-        """(ephemeral_key, mac, ciphertext) in unpadded base64: the binding's order."""
-        enc = olmpy._b64.encode_public
-        return enc(self._e), enc(self._m), enc(self._c)
+    def _make(cls, ciphertext: bytes, mac: bytes, ephemeral_key: bytes) -> Message:
+        new = object.__new__(cls)
+        new._ciphertext = ciphertext
+        new._mac = mac
+        new._ephemeral_key = ephemeral_key
+        return new
 
     @property
     def ciphertext(self) -> bytes:
-        """The ciphertext."""
-        return self._c
+        """The AES-256-CBC ciphertext."""
+        return self._ciphertext
 
     @property
     def mac(self) -> bytes:
-        """The 8-byte MAC (it does not authenticate the ciphertext)."""
-        return self._m
+        """The (8-byte) MAC."""
+        return self._mac
 
     @property
     def ephemeral_key(self) -> bytes:
-        """The sender's ephemeral Curve25519 public key (32 raw bytes)."""
-        return self._e
+        """The sender's ephemeral Curve25519 public key, raw."""
+        return self._ephemeral_key
 
+    @classmethod
+    def from_base64(cls, ciphertext: str, mac: str, ephemeral_key: str) -> Message:
+        """From the three unpadded base64 strings; PkDecodeException if not base64."""
+        raw = []
+        for part in (ciphertext, mac, ephemeral_key):
+            _need_str(part)
+            try:
+                raw.append(olmpy._b64.decode_public(part, "PK message"))
+            except OlmpyError as exc:
+                raise PkDecodeException(f"{_b64_reason(part)} ({exc})") from exc
+        return cls._make(*raw)
 
-def _vec(value: object) -> bytes:
-    if isinstance(value, str):
-        raise TypeError("Can't extract `str` to `Vec`")
-    if type(value) is bytes:
-        return value
-    try:
-        return bytes(value)  # type: ignore[call-overload,no-any-return]
-    except TypeError:
-        got = type(value).__name__
-        raise TypeError(f"'{got}' object cannot be converted to 'Sequence'") from None
+    def to_base64(self) -> tuple[str, str, str]:
+        """(ephemeral_key, mac, ciphertext) in unpadded base64: vodozemac's order."""
+        enc = olmpy._b64.encode_public
+        return enc(self._ephemeral_key), enc(self._mac), enc(self._ciphertext)
 
 
 class PkEncryption:
-    """Encrypts for a PK (backup) public key."""
+    """Encrypts to one Curve25519 public key (olmpy's ``olmpy.PkEncryption``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.PkEncryption
-    if not TYPE_CHECKING:
-        __init__ = _no_init
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        _no_init(self)
 
     @classmethod
     def from_key(cls, key: Curve25519PublicKey) -> PkEncryption:
-        """For the recipient's public key."""
-        w = _new(cls)
-        w._o = olmpy.PkEncryption.from_key(_curve_arg(key))
-        return w
+        """An encryptor for the recipient's public key."""
+        _need(key, Curve25519PublicKey)
+        return _wrap(cls, olmpy.PkEncryption(key._o))
 
     def encrypt(self, message: bytes) -> Message:
-        """Encrypts bytes."""
-        o = self._o.encrypt(_need_bytes(message))
-        w = _new(Message)
-        w._c = o.ciphertext
-        w._m = o.mac
-        w._e = o.ephemeral_key.to_bytes()
-        return w
+        """Encrypts ``message`` to the recipient."""
+        _need_bytes(message)
+        out = self._o.encrypt(message)
+        return Message._make(out.ciphertext, out.mac, out.ephemeral_key.to_bytes())
 
 
 class PkDecryption:
-    """Holds a Curve25519 secret key and decrypts PK messages."""
+    """Decrypts PK messages (olmpy's ``olmpy.PkDecryption``)."""
 
     __slots__ = ("_o",)
     __reduce__ = _no_pickle
     _o: olmpy.PkDecryption
 
     def __init__(self) -> None:
-        """A new random key pair."""
         self._o = olmpy.PkDecryption()
 
     @classmethod
     def from_key(cls, key: Curve25519SecretKey) -> PkDecryption:
-        """From a Curve25519SecretKey."""
-        if not isinstance(key, Curve25519SecretKey):
-            raise _type_error("Curve25519SecretKey", key)
-        w = _new(cls)
-        w._o = key._o  # immutable: sharing the olmpy object is safe
-        return w
+        """A decryptor for a given secret key."""
+        _need(key, Curve25519SecretKey)
+        return _wrap(cls, key._o)
 
     @property
     def key(self) -> Curve25519SecretKey:
-        """The secret key.  Keep it secret."""
-        w = _new(Curve25519SecretKey)
-        w._o = self._o
-        return w
+        """The secret key."""
+        return _wrap(Curve25519SecretKey, self._o)
 
     @property
     def public_key(self) -> Curve25519PublicKey:
-        """The public key senders encrypt for."""
-        return _curve(self._o.public_key)
+        """The public key senders encrypt to."""
+        return _wrap(Curve25519PublicKey, self._o.public_key)
 
     def decrypt(self, message: Message) -> bytes:
-        """Decrypts a Message."""
-        if not isinstance(message, Message):
-            raise _type_error("Message", message)
-        if len(message._e) != 32:
+        """Decrypts ``message``; PkInvalidKeySizeException for a bad ephemeral key,
+        PkDecodeException for a MAC mismatch or bad padding."""
+        _need(message, Message)
+        eph = message.ephemeral_key
+        if len(eph) != 32:
             raise PkInvalidKeySizeException(
-                f"The key doesn't have the correct size, got {len(message._e)}, expected 32 bytes"
+                f"The key doesn't have the correct size, got {len(eph)}, expected 32 bytes"
             )
         try:
-            return self._o.decrypt(olmpy.PkMessage(message._c, message._m, message._e))
-        except _e.MacError as err:
-            raise PkDecodeException(
-                f"the MAC of the ciphertext didn't pass validation: MAC tag mismatch ({err})"
-            ) from err
-        except (_e.DecodeError, _e.DecryptionError, _e.UsageError) as err:
-            _raise(PkDecodeException, err)
+            pk_message = olmpy.PkMessage(message.ciphertext, message.mac, eph)
+            return self._o.decrypt(pk_message)
+        except OlmpyError as exc:
+            if isinstance(exc, MacError) or "MAC" in str(exc):
+                raise PkDecodeException(
+                    f"the MAC of the ciphertext didn't pass validation: MAC tag mismatch ({exc})"
+                ) from exc
+            _raise(PkDecodeException, "failed to decrypt", exc)
