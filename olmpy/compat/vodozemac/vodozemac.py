@@ -1,70 +1,9 @@
 """``vodozemac.vodozemac``: the same objects as the package (the real binding keeps
-its compiled classes in this submodule)."""
+its compiled classes in this submodule).
 
-from olmpy.compat.vodozemac._impl import (
-    Account,
-    AnyOlmMessage,
-    Curve25519PublicKey,
-    Curve25519SecretKey,
-    DecodeException,
-    Ed25519PublicKey,
-    Ed25519Signature,
-    EstablishedSas,
-    ExportedSessionKey,
-    GroupSession,
-    InboundGroupSession,
-    KeyException,
-    LibolmPickleException,
-    MegolmDecryptionException,
-    MegolmMessage,
-    Message,
-    OlmDecryptionException,
-    OlmEncryptionException,
-    PickleException,
-    PkDecodeException,
-    PkDecryption,
-    PkEncryption,
-    PkInvalidKeySizeException,
-    PreKeyMessage,
-    Sas,
-    SasException,
-    Session,
-    SessionCreationException,
-    SessionKey,
-    SessionKeyDecodeException,
-    SignatureException,
-)
+The package defines every name before it imports this module, so the star import
+below sees them all, whichever of the two a program imports first.
+"""
 
-__all__ = [
-    "Account",
-    "AnyOlmMessage",
-    "Curve25519PublicKey",
-    "Curve25519SecretKey",
-    "DecodeException",
-    "Ed25519PublicKey",
-    "Ed25519Signature",
-    "EstablishedSas",
-    "ExportedSessionKey",
-    "GroupSession",
-    "InboundGroupSession",
-    "KeyException",
-    "LibolmPickleException",
-    "MegolmDecryptionException",
-    "MegolmMessage",
-    "Message",
-    "OlmDecryptionException",
-    "OlmEncryptionException",
-    "PickleException",
-    "PkDecodeException",
-    "PkDecryption",
-    "PkEncryption",
-    "PkInvalidKeySizeException",
-    "PreKeyMessage",
-    "Sas",
-    "SasException",
-    "Session",
-    "SessionCreationException",
-    "SessionKey",
-    "SessionKeyDecodeException",
-    "SignatureException",
-]
+from olmpy.compat.vodozemac import *  # noqa: F403
+from olmpy.compat.vodozemac import __all__ as __all__
