@@ -3,6 +3,8 @@ argument is libolm's error code (``BAD_MESSAGE_MAC`` ...); the olmpy error is ch
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from olmpy.errors import (
     Base64Error,
     CiphertextError,
@@ -22,7 +24,7 @@ from olmpy.errors import (
     VersionError,
 )
 
-__all__ = ["libolm_code"]
+__all__ = ["libolm_code", "write_libolm_pickle"]
 
 _CODES: dict[type[BaseException], str] = {
     Base64Error: "INVALID_BASE64",
@@ -79,3 +81,19 @@ def libolm_code(
         if code is not None:
             return code
     return str(exc)
+
+
+class _LibolmPicklable(Protocol):
+    def to_libolm_pickle(self, pickle_key: bytes | str, *, allow_weak_key: bool = ...) -> str: ...
+
+
+def write_libolm_pickle(
+    obj: _LibolmPicklable, key: bytes | str, error: type[Exception]
+) -> bytes:
+    """python-olm's ``pickle()``: ``obj`` as a libolm pickle in ASCII bytes, under any key
+    (python-olm's default is empty); a failure is ``error`` with libolm's code."""
+    try:
+        text = obj.to_libolm_pickle(key, allow_weak_key=True)
+    except OlmpyError as exc:
+        raise error(libolm_code(exc)) from exc
+    return text.encode("ascii")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import olmpy
 from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
-from olmpy.compat.olm._errors import libolm_code
+from olmpy.compat.olm._errors import libolm_code, write_libolm_pickle
 from olmpy.errors import OlmpyError
 from olmpy.olm.account import MAX_STORED_ONE_TIME_KEYS
 
@@ -44,11 +44,7 @@ class Account:
 
     def pickle(self, passphrase: str = "") -> bytes:
         """This account as a libolm pickle (bytes), encrypted with ``passphrase``."""
-        try:
-            text = self._account.to_libolm_pickle(passphrase or b"", allow_weak_key=True)
-        except OlmpyError as exc:
-            raise OlmAccountError(libolm_code(exc)) from exc
-        return text.encode("ascii")
+        return write_libolm_pickle(self._account, passphrase or b"", OlmAccountError)
 
     @classmethod
     def from_pickle(cls, pickle: bytes | str, passphrase: str = "") -> Account:

@@ -8,7 +8,7 @@ from typing import Any
 import olmpy
 from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
-from olmpy.compat.olm._errors import libolm_code
+from olmpy.compat.olm._errors import libolm_code, write_libolm_pickle
 from olmpy.errors import OlmpyError
 
 __all__ = ["InboundGroupSession", "OlmGroupSessionError", "OutboundGroupSession"]
@@ -57,11 +57,7 @@ class InboundGroupSession:
 
     def pickle(self, passphrase: str = "") -> bytes:
         """This session as a libolm pickle (bytes), encrypted with ``passphrase``."""
-        try:
-            text = self._session.to_libolm_pickle(passphrase or b"", allow_weak_key=True)
-        except OlmpyError as exc:
-            raise _error(exc) from exc
-        return text.encode("ascii")
+        return write_libolm_pickle(self._session, passphrase or b"", OlmGroupSessionError)
 
     @classmethod
     def from_pickle(cls, pickle: bytes | str, passphrase: str = "") -> InboundGroupSession:
@@ -143,11 +139,7 @@ class OutboundGroupSession:
 
     def pickle(self, passphrase: str = "") -> bytes:
         """This session as a libolm pickle (bytes), encrypted with ``passphrase``."""
-        try:
-            text = self._session.to_libolm_pickle(passphrase or b"", allow_weak_key=True)
-        except OlmpyError as exc:
-            raise _error(exc) from exc
-        return text.encode("ascii")
+        return write_libolm_pickle(self._session, passphrase or b"", OlmGroupSessionError)
 
     @classmethod
     def from_pickle(cls, pickle: bytes | str, passphrase: str = "") -> OutboundGroupSession:

@@ -9,7 +9,7 @@ from typing import Any
 import olmpy
 from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
-from olmpy.compat.olm._errors import libolm_code
+from olmpy.compat.olm._errors import libolm_code, write_libolm_pickle
 from olmpy.errors import OlmpyError
 from olmpy.signed_json import PkSigning as _PkSigning
 
@@ -94,11 +94,7 @@ class PkDecryption:
 
     def pickle(self, passphrase: str | bytes = "") -> bytes:
         """The key pair as a libolm pickle (bytes), encrypted with ``passphrase``."""
-        try:
-            text = self._pk.to_libolm_pickle(to_bytes(passphrase), allow_weak_key=True)
-        except OlmpyError as exc:
-            raise PkDecryptionError(libolm_code(exc)) from exc
-        return text.encode("ascii")
+        return write_libolm_pickle(self._pk, to_bytes(passphrase), PkDecryptionError)
 
     @classmethod
     def from_pickle(cls, pickle: bytes | str, passphrase: str | bytes = "") -> PkDecryption:

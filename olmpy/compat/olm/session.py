@@ -8,7 +8,7 @@ import olmpy
 from olmpy import _b64
 from olmpy._nocopy import refuse_pickle
 from olmpy.compat.olm._compat import to_bytes
-from olmpy.compat.olm._errors import libolm_code
+from olmpy.compat.olm._errors import libolm_code, write_libolm_pickle
 from olmpy.errors import DecodeError, OlmpyError
 from olmpy.keys import Curve25519PublicKey
 
@@ -94,11 +94,7 @@ class Session:
 
     def pickle(self, passphrase: str = "") -> bytes:
         """This session as a libolm pickle (bytes), encrypted with ``passphrase``."""
-        try:
-            text = self._session.to_libolm_pickle(passphrase or b"", allow_weak_key=True)
-        except OlmpyError as exc:
-            raise OlmSessionError(libolm_code(exc)) from exc
-        return text.encode("ascii")
+        return write_libolm_pickle(self._session, passphrase or b"", OlmSessionError)
 
     @classmethod
     def from_pickle(cls, pickle: bytes | str, passphrase: str = "") -> Session:
