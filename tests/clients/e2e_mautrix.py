@@ -20,38 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-TIMEOUT = 120.0
+from e2e_common import TIMEOUT, check, fail, switch_module, write_atomically
+
 PICKLE_KEY = "olmpy e2e flows"
-
-
-def check(what: str) -> None:
-    print("CHECK", what, flush=True)
-
-
-def fail(what: str) -> None:
-    print("FAIL", what, flush=True)
-    raise SystemExit(1)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """The peer polls for this file: it must never see it empty or half written."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
-
-
-def switch_module(which: str) -> None:
-    """Put olmpy's drop-ins in place of olm and _libolm (or keep the real ones), and prove it."""
-    if which == "dropin":
-        import olmpy.compat
-
-        olmpy.compat.install("olm", "_libolm")
-    import olm
-
-    name = olm.__name__
-    if (which == "dropin") != (name == "olmpy.compat.olm"):
-        fail(f"module: wanted {which}, olm is {name} ({olm.__file__})")
-    check(f"module olm is {name} ({which})")
 
 
 async def client_main(cfg: dict[str, Any]) -> None:
@@ -207,7 +178,7 @@ async def client_main(cfg: dict[str, Any]) -> None:
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     cfg = json.loads(Path(sys.argv[1]).read_text())
-    switch_module(cfg["module"])
+    switch_module(cfg["module"], ("olm", "_libolm"))
     asyncio.run(asyncio.wait_for(client_main(cfg), cfg.get("timeout", TIMEOUT) + 30))
 
 

@@ -20,37 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-TIMEOUT = 120.0
-
-
-def check(what: str) -> None:
-    print("CHECK", what, flush=True)
-
-
-def fail(what: str) -> None:
-    print("FAIL", what, flush=True)
-    raise SystemExit(1)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """The peer polls for this file: it must never see it empty or half written."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
-
-
-def switch_module(which: str) -> None:
-    """Put olmpy's drop-in in place of vodozemac (or keep the real one), and prove it."""
-    if which == "dropin":
-        import olmpy.compat
-
-        olmpy.compat.install("vodozemac")
-    import vodozemac
-
-    name = vodozemac.__name__
-    if (which == "dropin") != (name == "olmpy.compat.vodozemac"):
-        fail(f"module: wanted {which}, vodozemac is {name} ({vodozemac.__file__})")
-    check(f"module vodozemac is {name} ({which})")
+from e2e_common import TIMEOUT, check, fail, switch_module, write_atomically
 
 
 async def client_main(cfg: dict[str, Any]) -> None:
@@ -191,7 +161,7 @@ async def client_main(cfg: dict[str, Any]) -> None:
 
 def main() -> None:
     cfg = json.loads(Path(sys.argv[1]).read_text())
-    switch_module(cfg["module"])
+    switch_module(cfg["module"], ("vodozemac",))
     asyncio.run(asyncio.wait_for(client_main(cfg), cfg.get("timeout", TIMEOUT) + 30))
 
 
