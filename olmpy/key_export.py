@@ -54,15 +54,20 @@ from cryptography.hazmat.primitives import hmac as _hmac
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from olmpy import _b64
+from olmpy._key_export_errors import (
+    KeyExportBase64Error,
+    KeyExportEntryError,
+    KeyExportError,
+    KeyExportRoundsError,
+    KeyExportVersionError,
+    _show,
+)
 from olmpy.errors import (
     Base64Error,
-    DecodeError,
-    KdfCostError,
     KeyDecodeError,
     MacError,
     OlmpyError,
     UsageError,
-    VersionError,
     brief,
     expected,
 )
@@ -142,39 +147,6 @@ _WS = b" \t\r\n\f"  # what WebCrypto-era readers (atob) skip inside the body
 _LINE_WS = b" \t\r\f"
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _JSON_WS = re.compile(r"[ \t\n\r]*")
-
-
-# --- errors -----------------------------------------------------------------------------
-
-
-class KeyExportError(DecodeError):
-    """A key export file is malformed: armour, length, round count, UTF-8 or JSON."""
-
-
-class KeyExportBase64Error(KeyExportError, Base64Error):
-    """The body of a key export file is not valid base64."""
-
-
-class KeyExportVersionError(KeyExportError, VersionError):
-    """A key export payload starts with a version byte other than 0x01."""
-
-
-class KeyExportRoundsError(KeyExportError, KdfCostError):
-    """A key export file asks for more PBKDF2 rounds than the reader's ``max_rounds``."""
-
-
-class KeyExportEntryError(KeyExportError):
-    """One session entry of an (authenticated) key export is unusable; ``index`` says which."""
-
-    def __init__(self, message: str, index: int) -> None:
-        super().__init__(message)
-        self.index = index
-
-
-def _show(data: bytes | str, limit: int = 24) -> str:
-    """A short printable rendering of what arrived, for error messages."""
-    text = data if isinstance(data, str) else data.decode("ascii", "backslashreplace")
-    return repr(text[:limit] + ("..." if len(text) > limit else ""))
 
 
 # --- the session record -----------------------------------------------------------------
