@@ -33,6 +33,13 @@ single PBKDF2 block, T1 = U1 ^ ... ^ UN, which OpenSSL cannot report part-way th
 re-implementing the U-chain with ``hmac`` made it about 4x slower (500,000 rounds,
 benchmarks/compare_key_export.py), so the progress callback sees the KDF only at (0, N)
 before and (N, N) after.
+
+Where the pieces live.  This module is the payload format: its constants, the key derivation
+(which looks ``PBKDF2HMAC`` up here), MAC and cipher, the reader and the writer.
+``olmpy._key_export_armour`` streams the armoured text (``HEADER``, ``FOOTER``, the sinks and
+sources), ``olmpy._key_export_sessions`` holds ``ExportedRoomKey`` and the JSON list, and
+``olmpy._key_export_errors`` the errors; none of them imports this module, which re-exports
+their public names.
 """
 
 from __future__ import annotations
