@@ -33,43 +33,57 @@ single PBKDF2 block, T1 = U1 ^ ... ^ UN, which OpenSSL cannot report part-way th
 re-implementing the U-chain with ``hmac`` made it about 4x slower (500,000 rounds,
 benchmarks/compare_key_export.py), so the progress callback sees the KDF only at (0, N)
 before and (N, N) after.
+
+Where the pieces live.  This module is the payload format: its constants, the key derivation
+(which looks ``PBKDF2HMAC`` up here), MAC and cipher, the reader and the writer.
+``olmpy._key_export_armour`` streams the armoured text (``HEADER``, ``FOOTER``, the sinks and
+sources), ``olmpy._key_export_sessions`` holds ``ExportedRoomKey`` and the JSON list, and
+``olmpy._key_export_errors`` the errors; none of them imports this module, which re-exports
+their public names.
 """
 
 from __future__ import annotations
 
-import binascii
 import codecs
 import io
 import json
 import os
-import re
 import tempfile
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from hmac import compare_digest
-from typing import IO, Any, Final, Protocol, TypeAlias, cast
+from typing import IO, Any, TypeAlias
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as _hmac
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from olmpy import _b64
-from olmpy.errors import (
-    Base64Error,
-    DecodeError,
-    KdfCostError,
-    KeyDecodeError,
-    MacError,
-    OlmpyError,
-    UsageError,
-    VersionError,
-    brief,
-    expected,
+from olmpy._key_export_armour import (
+    _CHUNK,
+    FOOTER,
+    HEADER,
+    BinarySink,
+    Readable,
+    Source,
+    TextSink,
+    _armour_chunks,
+    _ArmourReader,
+    _ArmourWriter,
+    _Sink,
 )
+from olmpy._key_export_errors import (
+    KeyExportBase64Error,
+    KeyExportEntryError,
+    KeyExportError,
+    KeyExportRoundsError,
+    KeyExportVersionError,
+)
+
+# SHARED_HISTORY and _KNOWN_FIELDS are not used here; they stay importable from this module.
+from olmpy._key_export_sessions import _KNOWN_FIELDS as _KNOWN_FIELDS
+from olmpy._key_export_sessions import ALGORITHM, ExportedRoomKey, _json_list
+from olmpy._key_export_sessions import SHARED_HISTORY as SHARED_HISTORY
+from olmpy.errors import MacError, UsageError, brief, expected
 from olmpy.hazmat.primitives import AesCtr64
-from olmpy.keys import Curve25519PublicKey
-from olmpy.megolm import ExportedSessionKey, InboundGroupSession, SessionSource
-from olmpy.types import ExportedRoomKeyJson, MegolmAlgorithm
 
 __all__ = [
     "ALGORITHM",
@@ -100,11 +114,7 @@ __all__ = [
     "import_room_keys",
 ]
 
-HEADER = "-----BEGIN MEGOLM SESSION DATA-----"
-FOOTER = "-----END MEGOLM SESSION DATA-----"
 VERSION = 0x01
-ALGORITHM: Final = "m.megolm.v1.aes-sha2"
-SHARED_HISTORY = "org.matrix.msc3061.shared_history"
 
 DEFAULT_ROUNDS = 500_000
 """Element's default PBKDF2 round count (MegolmExportEncryption.ts)."""
@@ -129,233 +139,7 @@ _IV_LEN = 16
 _PREFIX_LEN = 1 + _SALT_LEN + _IV_LEN + 4
 _MAC_LEN = 32
 _MIN_PAYLOAD = _PREFIX_LEN + _MAC_LEN
-_LINE_BYTES = 96  # Element writes 128 base64 characters per line
-_LINE_CHARS = _LINE_BYTES * 4 // 3
-_FLUSH_BYTES = _LINE_BYTES * 512
-_CHUNK = 1 << 16
 _SPOOL_MAX = 1 << 20
-_MAX_ENTRY_CHARS = 1 << 20
-
-_HEADER_B = HEADER.encode("ascii")
-_FOOTER_B = FOOTER.encode("ascii")
-_WS = b" \t\r\n\f"  # what WebCrypto-era readers (atob) skip inside the body
-_LINE_WS = b" \t\r\f"
-_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_JSON_WS = re.compile(r"[ \t\n\r]*")
-
-
-# --- errors -----------------------------------------------------------------------------
-
-
-class KeyExportError(DecodeError):
-    """A key export file is malformed: armour, length, round count, UTF-8 or JSON."""
-
-
-class KeyExportBase64Error(KeyExportError, Base64Error):
-    """The body of a key export file is not valid base64."""
-
-
-class KeyExportVersionError(KeyExportError, VersionError):
-    """A key export payload starts with a version byte other than 0x01."""
-
-
-class KeyExportRoundsError(KeyExportError, KdfCostError):
-    """A key export file asks for more PBKDF2 rounds than the reader's ``max_rounds``."""
-
-
-class KeyExportEntryError(KeyExportError):
-    """One session entry of an (authenticated) key export is unusable; ``index`` says which."""
-
-    def __init__(self, message: str, index: int) -> None:
-        super().__init__(message)
-        self.index = index
-
-
-def _show(data: bytes | str, limit: int = 24) -> str:
-    """A short printable rendering of what arrived, for error messages."""
-    text = data if isinstance(data, str) else data.decode("ascii", "backslashreplace")
-    return repr(text[:limit] + ("..." if len(text) > limit else ""))
-
-
-# --- the session record -----------------------------------------------------------------
-
-
-def _curve_key(value: object, what: str) -> str:
-    if not isinstance(value, str):
-        raise UsageError(f"{what}: " + expected("a base64 str", type(value).__name__))
-    try:
-        Curve25519PublicKey.from_base64(value)
-    except (KeyDecodeError, Base64Error) as e:
-        raise type(e)(f"{what}: {e}") from None
-    return value
-
-
-@dataclass(frozen=True, repr=False)
-class ExportedRoomKey:
-    """One session of a key export (the spec's ``SessionData`` plus ``room_id``/``session_id``).
-
-    ``session_key`` is the 165-byte export-format key; ``session_id`` must name its session.
-    Fields olmpy does not know are kept in ``extra`` and written back unchanged.
-    """
-
-    room_id: str
-    sender_key: str
-    session_id: str
-    session_key: ExportedSessionKey
-    sender_claimed_keys: Mapping[str, str] = field(default_factory=dict)
-    forwarding_curve25519_key_chain: Sequence[str] = ()
-    shared_history: bool = False
-    algorithm: MegolmAlgorithm = ALGORITHM
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    __hash__ = None  # type: ignore[assignment]  # holds dicts; compare with ==
-
-    def __post_init__(self) -> None:
-        for name in ("room_id", "session_id", "algorithm"):
-            value = getattr(self, name)
-            if not isinstance(value, str):
-                raise UsageError(f"{name}: " + expected("str", type(value).__name__))
-        if self.algorithm != ALGORITHM:
-            raise UsageError("algorithm: " + expected(repr(ALGORITHM), repr(self.algorithm)))
-        if not isinstance(self.session_key, ExportedSessionKey):
-            raise UsageError(
-                "session_key: " + expected("ExportedSessionKey", type(self.session_key).__name__)
-            )
-        _curve_key(self.sender_key, "sender_key")
-        named = _b64.decode_public(self.session_id, "session_id")
-        if named != self.session_key.to_bytes()[133:165]:
-            raise UsageError(
-                "session_id: "
-                + expected(f"the session key's own id {self.session_key.session_id}",
-                           repr(self.session_id))
-            )
-        claimed = self.sender_claimed_keys
-        if not isinstance(claimed, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in claimed.items()
-        ):
-            raise UsageError(
-                "sender_claimed_keys: " + expected("a mapping of str to str", _show(repr(claimed)))
-            )
-        chain = self.forwarding_curve25519_key_chain
-        if isinstance(chain, (str, bytes)) or not isinstance(chain, Sequence):
-            raise UsageError(
-                "forwarding_curve25519_key_chain: "
-                + expected("a sequence of base64 str", type(chain).__name__)
-            )
-        for i, key in enumerate(chain):
-            _curve_key(key, f"forwarding_curve25519_key_chain[{i}]")
-        if type(self.shared_history) is not bool:
-            raise UsageError(
-                "shared_history: " + expected("bool", type(self.shared_history).__name__)
-            )
-        if not isinstance(self.extra, Mapping) or not all(isinstance(k, str) for k in self.extra):
-            raise UsageError(
-                "extra: " + expected("a mapping with str keys", _show(repr(self.extra)))
-            )
-        clash = sorted(set(self.extra) & _KNOWN_FIELDS)
-        if clash:
-            raise UsageError("extra: " + expected("only unknown field names", repr(clash)))
-        object.__setattr__(self, "sender_claimed_keys", dict(claimed))
-        object.__setattr__(self, "forwarding_curve25519_key_chain", tuple(chain))
-        object.__setattr__(self, "extra", dict(self.extra))
-
-    @property
-    def first_known_index(self) -> int:
-        """The first Megolm index the session key can decrypt."""
-        return self.session_key.message_index
-
-    @classmethod
-    def from_inbound_group_session(
-        cls,
-        session: InboundGroupSession,
-        room_id: str,
-        sender_key: str,
-        sender_claimed_keys: Mapping[str, str] | None = None,
-        forwarding_curve25519_key_chain: Sequence[str] = (),
-        *,
-        shared_history: bool = False,
-    ) -> ExportedRoomKey:
-        """The record for ``session``, exported at its first known index."""
-        if not isinstance(session, InboundGroupSession):
-            raise UsageError(
-                "session: " + expected("InboundGroupSession", type(session).__name__)
-            )
-        return cls(
-            room_id=room_id,
-            sender_key=sender_key,
-            session_id=session.session_id,
-            session_key=session.export_at_first_known_index(),
-            sender_claimed_keys={} if sender_claimed_keys is None else sender_claimed_keys,
-            forwarding_curve25519_key_chain=forwarding_curve25519_key_chain,
-            shared_history=shared_history,
-        )
-
-    def to_inbound_group_session(self) -> InboundGroupSession:
-        """A new (unverified) inbound session from the exported key (source EXPORT_FILE)."""
-        return InboundGroupSession.import_session(
-            self.session_key, source=SessionSource.EXPORT_FILE
-        )
-
-    def to_json(self) -> ExportedRoomKeyJson:
-        """The JSON object written into the export (spec field names and order)."""
-        doc: dict[str, Any] = {
-            "algorithm": self.algorithm,
-            "room_id": self.room_id,
-            "sender_key": self.sender_key,
-            "session_id": self.session_id,
-            "session_key": self.session_key.to_base64(),
-            "sender_claimed_keys": dict(self.sender_claimed_keys),
-            "forwarding_curve25519_key_chain": list(self.forwarding_curve25519_key_chain),
-        }
-        if self.shared_history:
-            doc[SHARED_HISTORY] = True
-        doc.update(self.extra)
-        return cast(ExportedRoomKeyJson, doc)
-
-    @classmethod
-    def from_json(cls, doc: object, index: int = 0) -> ExportedRoomKey:
-        """Parses one JSON entry; raises KeyExportEntryError naming entry ``index``."""
-        where = f"key export entry {index}"
-        if not isinstance(doc, dict):
-            raise KeyExportEntryError(
-                f"{where}: " + expected("a JSON object", type(doc).__name__), index
-            )
-        for name in ("algorithm", "room_id", "sender_key", "session_id", "session_key"):
-            if name not in doc:
-                raise KeyExportEntryError(
-                    f"{where}: " + expected(f"a {name!r} field", "none"), index
-                )
-        try:
-            session_key = doc["session_key"]
-            if not isinstance(session_key, str):
-                raise UsageError(
-                    "session_key: " + expected("a base64 str", type(session_key).__name__)
-                )
-            return cls(
-                room_id=doc["room_id"],
-                sender_key=doc["sender_key"],
-                session_id=doc["session_id"],
-                session_key=ExportedSessionKey(session_key),
-                sender_claimed_keys=doc.get("sender_claimed_keys", {}),
-                forwarding_curve25519_key_chain=doc.get("forwarding_curve25519_key_chain", []),
-                shared_history=doc.get(SHARED_HISTORY, False),
-                algorithm=doc["algorithm"],
-                extra={k: v for k, v in doc.items() if k not in _KNOWN_FIELDS},
-            )
-        except OlmpyError as e:
-            raise KeyExportEntryError(f"{where}: {e}", index) from None
-
-    def __repr__(self) -> str:
-        return (
-            f"ExportedRoomKey(room_id={self.room_id!r}, session_id={self.session_id!r}, "
-            f"sender_key={self.sender_key!r}, first_known_index={self.first_known_index})"
-        )
-
-
-_KNOWN_FIELDS = frozenset({
-    "algorithm", "room_id", "sender_key", "session_id", "session_key",
-    "sender_claimed_keys", "forwarding_curve25519_key_chain", SHARED_HISTORY,
-})
 
 
 # --- shared crypto pieces ---------------------------------------------------------------
@@ -413,62 +197,6 @@ def _check_rounds(rounds: object, allow_low_rounds: bool) -> int:
 
 
 # --- writing ----------------------------------------------------------------------------
-
-
-class TextSink(Protocol):
-    """A text stream: ``write(str)``."""
-
-    def write(self, text: str, /) -> object: ...
-
-
-class BinarySink(Protocol):
-    """A binary stream: ``write(bytes)``."""
-
-    def write(self, data: bytes, /) -> object: ...
-
-
-class _Sink:
-    """Writes text to a text stream, or ASCII bytes to anything else; batches small pieces."""
-
-    def __init__(self, out: Any) -> None:
-        write = getattr(out, "write", None)
-        if not callable(write):
-            raise UsageError("out: " + expected("a writable stream", type(out).__name__))
-        self._write = write
-        mode = getattr(out, "mode", None)
-        self._text = isinstance(out, io.TextIOBase) or (
-            not isinstance(out, (io.RawIOBase, io.BufferedIOBase))
-            and isinstance(mode, str)
-            and "b" not in mode
-        )
-
-    def __call__(self, text: str) -> None:
-        self._write(text if self._text else text.encode("ascii"))
-
-
-class _ArmourWriter:
-    """Base64 in Element's layout: 96 bytes (128 characters) per line, padding at the end."""
-
-    def __init__(self, sink: _Sink) -> None:
-        self._sink = sink
-        self._pending = bytearray()
-        sink(HEADER + "\n")
-
-    def add(self, data: bytes) -> None:
-        self._pending += data
-        if len(self._pending) >= _FLUSH_BYTES:
-            self._emit(len(self._pending) - len(self._pending) % _LINE_BYTES)
-
-    def _emit(self, n: int) -> None:
-        text = binascii.b2a_base64(self._pending[:n], newline=False).decode("ascii")
-        del self._pending[:n]
-        lines = [text[i : i + _LINE_CHARS] for i in range(0, len(text), _LINE_CHARS)]
-        self._sink("\n".join(lines) + "\n")
-
-    def finish(self) -> None:
-        if self._pending:
-            self._emit(len(self._pending))
-        self._sink(FOOTER + "\n")
 
 
 class _PayloadWriter:
@@ -654,196 +382,6 @@ def export_room_keys(
 # --- reading ----------------------------------------------------------------------------
 
 
-class Readable(Protocol):
-    """Anything with ``read(size)`` returning str or bytes (a text or binary file)."""
-
-    def read(self, size: int = ..., /) -> str | bytes: ...
-
-
-Source: TypeAlias = "str | bytes | bytearray | memoryview | os.PathLike[str] | Readable"
-"""An armoured export: its text (str or bytes), a path, or an open text or binary file."""
-
-
-def _ascii(chunk: str | bytes, first: bool) -> bytes:
-    if isinstance(chunk, str):
-        if first and chunk.startswith("\ufeff"):
-            chunk = chunk[1:]
-        try:
-            return chunk.encode("ascii")
-        except UnicodeEncodeError as e:
-            bad = chunk[e.start : e.start + 1]
-            raise KeyExportError(
-                "key export: " + expected("ASCII armour", f"the character {bad!r}")
-            ) from None
-    if isinstance(chunk, (bytes, bytearray)):
-        chunk = bytes(chunk)
-        return chunk[3:] if first and chunk.startswith(b"\xef\xbb\xbf") else chunk
-    raise UsageError("source.read(): " + expected("str or bytes", type(chunk).__name__))
-
-
-def _armour_chunks(source: object) -> Generator[bytes, None, None]:
-    """The armoured text of ``source`` as ASCII byte chunks (a BOM at the start dropped)."""
-    if isinstance(source, str):
-        for i in range(0, len(source), _CHUNK):
-            yield _ascii(source[i : i + _CHUNK], i == 0)
-        return
-    if isinstance(source, bytes):
-        view = memoryview(source)
-        for i in range(0, len(source), _CHUNK):
-            yield _ascii(bytes(view[i : i + _CHUNK]), i == 0)
-        return
-    if isinstance(source, os.PathLike):
-        with open(source, "rb") as f:
-            yield from _armour_chunks(f)
-        return
-    read = getattr(source, "read", None)
-    if not callable(read):
-        raise UsageError(
-            "source: " + expected("str, bytes, a path or a readable file", type(source).__name__)
-        )
-    first = True
-    while True:
-        try:
-            chunk = read(_CHUNK)
-        except UnicodeDecodeError as e:  # a text stream over bytes it cannot decode
-            raise KeyExportError(
-                "key export: " + expected("ASCII armour", f"bytes the text stream's codec "
-                                          f"refused ({e.reason})")
-            ) from None
-        if not chunk:
-            return
-        yield _ascii(chunk, first)
-        first = False
-
-
-class _ArmourReader:
-    """Turns armoured text, fed in chunks, into payload bytes; every deviation is an error."""
-
-    def __init__(self) -> None:
-        self._state = "before header"
-        self._buf = b""
-        self._quads = b""  # base64 characters not yet decoded (fewer than 4)
-        self._pads = 0
-        self._line_start = True
-
-    def feed(self, chunk: bytes) -> bytes:
-        buf = self._buf + chunk
-        self._buf = b""
-        out = b""
-        while buf:
-            if self._state == "before header":
-                buf = buf.lstrip(_WS)
-                if not buf:
-                    break
-                if len(buf) < len(_HEADER_B) and _HEADER_B.startswith(buf):
-                    self._buf = buf
-                    break
-                if not buf.startswith(_HEADER_B):
-                    raise KeyExportError("key export: " + expected(repr(HEADER), _show(buf)))
-                buf = buf[len(_HEADER_B) :]
-                self._state = "after header"
-            elif self._state == "after header":
-                buf = buf.lstrip(_LINE_WS)
-                if not buf:
-                    break
-                if buf[:1] != b"\n":
-                    raise KeyExportError(
-                        "key export: " + expected("a line break after the header", _show(buf))
-                    )
-                buf = buf[1:]
-                self._state = "body"
-            elif self._state == "body":
-                dash = buf.find(b"-")
-                body, buf = (buf, b"") if dash < 0 else (buf[:dash], buf[dash:])
-                out += self._body(body)
-                if dash >= 0:
-                    if not self._line_start:
-                        raise KeyExportError(
-                            "key export: "
-                            + expected("the footer line on a line of its own", _show(buf))
-                        )
-                    self._state = "footer"
-            elif self._state == "footer":
-                if len(buf) < len(_FOOTER_B) and _FOOTER_B.startswith(buf):
-                    self._buf = buf
-                    break
-                if not buf.startswith(_FOOTER_B):
-                    raise KeyExportError("key export: " + expected(repr(FOOTER), _show(buf)))
-                buf = buf[len(_FOOTER_B) :]
-                self._state = "after footer"
-            else:
-                rest = buf.lstrip(_WS)
-                if rest:
-                    raise KeyExportError(
-                        "key export: " + expected("nothing after the footer", _show(rest))
-                    )
-                break
-        return out
-
-    def _body(self, text: bytes) -> bytes:
-        stripped = text.rstrip(_WS)
-        if stripped:
-            self._line_start = b"\n" in text[len(stripped) :]
-        elif b"\n" in text:
-            self._line_start = True
-        data = text.translate(None, _WS)
-        if not data:
-            return b""
-        if self._pads:
-            if data.strip(b"="):
-                raise KeyExportBase64Error(
-                    "key export body: " + expected("nothing after '=' padding", _show(data))
-                )
-            self._pads += len(data)
-            data = b""
-        else:
-            eq = data.find(b"=")
-            if eq >= 0:
-                tail = data[eq:]
-                if tail.strip(b"="):
-                    raise KeyExportBase64Error(
-                        "key export body: " + expected("nothing after '=' padding", _show(tail))
-                    )
-                self._pads = len(tail)
-                data = data[:eq]
-            bad = data.translate(None, _ALPHABET)
-            if bad:
-                raise KeyExportBase64Error(
-                    "key export body: "
-                    + expected("base64 characters", f"the byte {_show(bad[:1])}")
-                )
-        if self._pads > 2:
-            raise KeyExportBase64Error(
-                "key export body: " + expected("at most two '=' characters", self._pads)
-            )
-        quads = self._quads + data
-        n = len(quads) - len(quads) % 4
-        self._quads = quads[n:]
-        return binascii.a2b_base64(quads[:n]) if n else b""
-
-    def finish(self) -> bytes:
-        if self._state in ("before header", "after header"):
-            want = repr(HEADER) if self._state == "before header" else "a line break"
-            raise KeyExportError("key export: " + expected(want, "the end of the input"))
-        if self._state != "after footer":
-            raise KeyExportError("key export: " + expected(repr(FOOTER), "the end of the input"))
-        rest, pads = self._quads, self._pads
-        if len(rest) == 1 or (pads and (len(rest) + pads) % 4):
-            raise KeyExportBase64Error(
-                "key export body: "
-                + expected("a whole number of base64 groups", f"{len(rest)} extra characters "
-                           f"and {pads} '='")
-            )
-        if not rest:
-            return b""
-        tail = binascii.a2b_base64(rest + b"=" * (-len(rest) % 4))
-        if binascii.b2a_base64(tail, newline=False).rstrip(b"=") != rest:
-            raise KeyExportBase64Error(
-                "key export body: " + expected("zero trailing bits", "non-zero ones")
-            )
-        return tail
-
-
 class KeyExportReader:
     """Opens an export file: the constructor checks armour and MAC; iteration decrypts.
 
@@ -1026,81 +564,6 @@ class KeyExportReader:
     def __repr__(self) -> str:
         return f"KeyExportReader(rounds={self.rounds}, ciphertext={self._length} bytes)"
 
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"the non-JSON constant {name}")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-
-
-def _json_list(chunks: Iterator[str]) -> Iterator[Any]:
-    """Yields the elements of a top-level JSON list of objects, read from text chunks."""
-    buf = ""
-    pos = 0
-    ended = False
-
-    def fill() -> bool:
-        nonlocal buf, pos, ended
-        if ended:
-            return False
-        for chunk in chunks:
-            if chunk:
-                buf = buf[pos:] + chunk
-                pos = 0
-                return True
-        ended = True
-        return False
-
-    def next_char() -> str:
-        """The next non-whitespace character ('' at the end), left unconsumed."""
-        nonlocal pos
-        while True:
-            match = _JSON_WS.match(buf, pos)
-            assert match is not None  # the pattern matches the empty string
-            pos = match.end()
-            if pos < len(buf):
-                return buf[pos]
-            if not fill():
-                return ""
-
-    def fail(want: str, got: str) -> KeyExportError:
-        return KeyExportError("key export plaintext: " + expected(want, got))
-
-    c = next_char()
-    if c != "[":
-        raise fail("a JSON list", _show(buf[pos:]) if c else "nothing")
-    pos += 1
-    index = 0
-    if next_char() == "]":
-        pos += 1
-    else:
-        while True:
-            c = next_char()
-            if c != "{":
-                got = _show(buf[pos:]) if c else "the end of the plaintext"
-                raise fail(f"a JSON object for entry {index}", got)
-            while True:
-                try:
-                    doc, end = _DECODER.raw_decode(buf, pos)
-                    break
-                except (ValueError, RecursionError) as e:
-                    if len(buf) - pos > _MAX_ENTRY_CHARS:
-                        raise fail(f"entry {index} as JSON of at most 1 MiB", str(e)) from None
-                    if not fill():
-                        raise fail(f"entry {index} as valid JSON", str(e)) from None
-            pos = end
-            yield doc
-            index += 1
-            c = next_char()
-            if c == "]":
-                pos += 1
-                break
-            if c != ",":
-                raise fail("',' or ']'", _show(buf[pos:]) if c else "the end of the plaintext")
-            pos += 1
-    if next_char():
-        raise fail("nothing after the list", _show(buf[pos:]))
 
 
 def decrypt_key_file(
