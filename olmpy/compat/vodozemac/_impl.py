@@ -8,13 +8,35 @@ as ``__cause__``.  SPEC.md section 21 lists every difference from the real bindi
 
 from __future__ import annotations
 
-import binascii
-from functools import lru_cache
-from typing import Any, NoReturn, TypeVar
-
 import olmpy
+from olmpy.compat.vodozemac._common import (
+    _key_id,
+    _need,
+    _need_bytes,
+    _need_str,
+    _no_init,
+    _no_pickle,
+    _wrap,
+)
+from olmpy.compat.vodozemac._errors import (
+    DecodeException,
+    KeyException,
+    LibolmPickleException,
+    MegolmDecryptionException,
+    OlmDecryptionException,
+    OlmEncryptionException,
+    PickleException,
+    PkDecodeException,
+    PkInvalidKeySizeException,
+    SasException,
+    SessionCreationException,
+    SessionKeyDecodeException,
+    SignatureException,
+    _b64_reason,
+    _pickle_error,
+    _raise,
+)
 from olmpy.errors import (
-    Base64Error,
     DecodeError,
     MacError,
     OlmpyError,
@@ -60,138 +82,6 @@ __all__ = [
     "SessionKeyDecodeException",
     "SignatureException",
 ]
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class KeyException(ValueError):
-    """A public or secret key could not be decoded, or a Diffie-Hellman was non-contributory."""
-
-
-class SignatureException(ValueError):
-    """An Ed25519 signature could not be decoded or did not verify."""
-
-
-class DecodeException(ValueError):
-    """An Olm or Megolm message could not be decoded."""
-
-
-class LibolmPickleException(ValueError):
-    """A libolm pickle could not be read (bad base64, wrong key, unsupported version ...)."""
-
-
-class SessionKeyDecodeException(ValueError):
-    """A Megolm session key (or exported session key) could not be decoded."""
-
-
-class PickleException(ValueError):
-    """A vodozemac pickle could not be written or read."""
-
-
-class SessionCreationException(ValueError):
-    """An inbound Olm session could not be created from a pre-key message."""
-
-
-class SasException(ValueError):
-    """A SAS operation failed (MAC mismatch, Sas reused ...)."""
-
-
-class OlmEncryptionException(ValueError):
-    """Olm encryption failed (never raised by olmpy; kept for ``except`` clauses)."""
-
-
-class OlmDecryptionException(ValueError):
-    """An Olm message failed to decrypt."""
-
-
-class MegolmDecryptionException(ValueError):
-    """A Megolm message failed to decrypt."""
-
-
-class PkInvalidKeySizeException(ValueError):
-    """A PK key (the message's ephemeral key) has the wrong size."""
-
-
-class PkDecodeException(ValueError):
-    """A PK message could not be decoded or decrypted."""
-
-
-def _raise(cls: type[ValueError], prefix: str, exc: BaseException) -> NoReturn:
-    """Raises ``cls`` with vodozemac's ``prefix`` and olmpy's reason, chaining ``exc``."""
-    raise cls(f"{prefix}: {exc}" if prefix else str(exc)) from exc
-
-
-def _pickle_error(cls: type[ValueError], exc: OlmpyError) -> NoReturn:
-    """A pickle failure as vodozemac words it (nio matches "unsupported version")."""
-    text = str(exc)
-    if isinstance(exc, Base64Error):
-        prefix = "The pickle wasn't valid base64"
-    elif "version" in text:
-        prefix = "The pickle uses an unsupported version"
-    elif text.startswith("vodozemac pickle key"):
-        prefix = "The pickle key doesn't have the correct size"
-    elif "MAC" in text:
-        prefix = "The pickle couldn't be decrypted: MAC tag mismatch"
-    else:
-        prefix = "The pickle couldn't be decrypted"
-    _raise(cls, prefix, exc)
-
-
-_B64_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-
-
-def _b64_reason(text: object) -> str:
-    """vodozemac's wording for a base64 failure: the first symbol outside the alphabet."""
-    if isinstance(text, str):
-        for offset, char in enumerate(text):
-            if char not in _B64_ALPHABET:
-                return f"Invalid symbol {ord(char)}, offset {offset}."
-    return "Invalid base64"
-
-
-def _need_bytes(value: object) -> None:
-    if not isinstance(value, bytes):
-        raise TypeError(f"'{type(value).__name__}' object is not an instance of 'bytes'")
-
-
-def _need(value: object, cls: type[Any]) -> None:
-    if not isinstance(value, cls):
-        raise TypeError(f"'{type(value).__name__}' object is not an instance of '{cls.__name__}'")
-
-
-_W = TypeVar("_W")
-
-
-def _wrap(cls: type[_W], obj: object) -> _W:
-    """A wrapper of ``cls`` around the olmpy object ``obj`` (no ``__init__``)."""
-    new = object.__new__(cls)
-    new._o = obj  # type: ignore[attr-defined]
-    return new
-
-
-def _no_pickle(self: object) -> NoReturn:
-    """As vodozemac's compiled classes: stdlib pickle and copy raise TypeError (use the
-    class's own ``pickle``/``to_base64``; a secret never goes out in the clear)."""
-    raise TypeError(f"cannot pickle '{type(self).__name__}' object")
-
-
-def _need_str(value: object) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"'{type(value).__name__}' object is not an instance of 'str'")
-
-
-def _no_init(self: object) -> NoReturn:
-    """vodozemac's refusal to construct a class that only its methods make."""
-    raise TypeError(f"cannot create '{type(self).__name__}' instances")
-
-
-@lru_cache(maxsize=4096)
-def _key_id(olmpy_id: str) -> str:
-    """olmpy's libolm-style key id (base64 of a u32) as vodozemac spells the same number
-    (base64 of a u64): ``AAAAAQ`` -> ``AAAAAAAAAAE``."""
-    raw = binascii.a2b_base64(olmpy_id + "==")
-    return binascii.b2a_base64(bytes(8 - len(raw)) + raw, newline=False).decode().rstrip("=")
 
 
 # --------------------------------------------------------------------------- keys
@@ -1063,3 +953,14 @@ class PkDecryption:
                     f"the MAC of the ciphertext didn't pass validation: MAC tag mismatch ({exc})"
                 ) from exc
             _raise(PkDecodeException, "failed to decrypt", exc)
+
+
+# Every class keeps the __module__ it had when all of them were written in this file: it
+# is what repr() and tracebacks show (SPEC.md section 21), and stdlib pickle finds an
+# exception class by it (module, then qualified name), which is why this module still
+# holds them all.  olmpy's own DecryptedMessage and SasBytes keep theirs.
+for _name in __all__:
+    _cls = globals()[_name]
+    if _cls.__module__.startswith(f"{__package__}._"):
+        _cls.__module__ = __name__
+del _name, _cls
