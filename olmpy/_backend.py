@@ -13,30 +13,35 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from types import ModuleType
+from typing import cast
 
 from olmpy import _pure
+from olmpy._contract import Backend, Secret
 from olmpy.errors import BackendError, expected
 
 NAMES = ("native", "python")
 
 
-def load(name: str) -> ModuleType:
-    """Returns the backend module called ``name`` ("native" or "python")."""
+def load(name: str) -> Backend[Secret]:
+    """Returns the backend module called ``name`` ("native" or "python").
+
+    Both modules are checked against ``Backend`` in ``olmpy._contract``; the cast
+    only hides the type of their secret buffers behind the opaque ``Secret``.
+    """
     if name == "python":
-        return _pure
+        return cast("Backend[Secret]", _pure)
     if name == "native":
         from olmpy import _nativebinding
 
-        return _nativebinding
+        return cast("Backend[Secret]", _nativebinding)
     raise BackendError("OLMPY_BACKEND: " + expected('"native" or "python"', repr(name)))
 
 
-def _initial() -> tuple[ModuleType, str]:
+def _initial() -> tuple[Backend[Secret], str]:
     choice = os.environ.get("OLMPY_BACKEND", "native").strip().lower() or "native"
     module = load(choice)
-    if module is not _pure and not module.has_aesni():
-        return _pure, "python (no AES-NI)"
+    if module.NAME != "python" and not module.has_aesni():
+        return load("python"), "python (no AES-NI)"
     return module, module.NAME
 
 
@@ -44,7 +49,7 @@ impl, BACKEND = _initial()
 
 
 @contextlib.contextmanager
-def use(name: str) -> Iterator[ModuleType]:
+def use(name: str) -> Iterator[Backend[Secret]]:
     """Temporarily makes ``name`` the backend for objects created meanwhile (tests)."""
     global impl
     previous = impl

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, overload
 
 from olmpy import _b64, _backend
+from olmpy._contract import Backend, Secret
 from olmpy._nocopy import refuse_pickle, same_object
 from olmpy.errors import (
     MessageDecodeError,
@@ -294,8 +295,8 @@ class PkDecryption:
     __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
     __copy__ = __deepcopy__ = same_object  # immutable: a copy is the object
 
-    _b: Any
-    _secret: Any
+    _b: Backend[Secret]
+    _secret: Secret
     _public: bytes
 
     def __init__(self) -> None:

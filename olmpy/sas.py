@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final, cast
 
 from olmpy import _b64, _backend
+from olmpy._contract import Backend, Secret
 from olmpy._nocopy import refuse_pickle
 from olmpy.errors import DecryptionError, MacError, UsageError, expected
 from olmpy.hazmat import primitives
@@ -250,8 +251,8 @@ class Sas:
 
     __reduce__ = refuse_pickle("it in memory only: a SAS serves one verification")
 
-    _b: Any
-    _secret: Any
+    _b: Backend[Secret]
+    _secret: Secret | None
     _public: Curve25519PublicKey
 
     def __init__(self) -> None:
@@ -313,8 +314,8 @@ class EstablishedSas:
 
     __reduce__ = refuse_pickle("it in memory only: a SAS serves one verification")
 
-    _b: Any
-    _shared: Any
+    _b: Backend[Secret]
+    _shared: Secret
     _our: Curve25519PublicKey
     _their: Curve25519PublicKey
 
@@ -325,7 +326,11 @@ class EstablishedSas:
 
     @classmethod
     def _create(
-        cls, b: Any, shared: _Bytes, our: Curve25519PublicKey, their: Curve25519PublicKey
+        cls,
+        b: Backend[Secret],
+        shared: _Bytes,
+        our: Curve25519PublicKey,
+        their: Curve25519PublicKey,
     ) -> EstablishedSas:
         self = cls.__new__(cls)
         self._b = b

@@ -28,12 +28,12 @@ Non-contributory X25519 results (all zeros) are rejected.
 from __future__ import annotations
 
 import hmac
-from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from nacl import bindings as _sodium
 
 from olmpy import _b64, _backend
+from olmpy._contract import Backend, Secret
 from olmpy._nocopy import refuse_pickle
 from olmpy.errors import PublicKeyMismatchError, UsageError, expected
 
@@ -55,7 +55,7 @@ def sha256(data: bytes) -> bytes:
 
     A bare hash is no MAC: anyone can recompute it over altered data, so it only
     detects corruption when the digest itself arrives over an authenticated channel."""
-    return _backend.impl.sha256(bytes(data))  # type: ignore[no-any-return]
+    return _backend.impl.sha256(bytes(data))
 
 
 def hmac_sha256(key: bytes, data: bytes) -> bytes:
@@ -64,7 +64,7 @@ def hmac_sha256(key: bytes, data: bytes) -> bytes:
     Compare tags with ``hmac.compare_digest``, never ``==``: a comparison that stops
     at the first differing byte lets an attacker find a valid tag byte by byte.
     Use a key for one purpose only."""
-    return _backend.impl.hmac_sha256(bytes(key), bytes(data))  # type: ignore[no-any-return]
+    return _backend.impl.hmac_sha256(bytes(key), bytes(data))
 
 
 def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
@@ -140,13 +140,13 @@ class Ed25519SigningKey:
 
     __reduce__ = refuse_pickle(".seed, stored encrypted, and .from_seed()")
 
-    _b: Any
-    _key: Any
-    _seed: Any
+    _b: Backend[Secret]
+    _key: Secret
+    _seed: Secret | None
     public: bytes
 
     @classmethod
-    def _make(cls, secret: bytes, kind: int, seed: Any) -> Ed25519SigningKey:
+    def _make(cls, secret: bytes, kind: int, seed: Secret | None) -> Ed25519SigningKey:
         self = cls.__new__(cls)
         self._b = _backend.impl
         self._key, self.public = self._b.ed25519_key(secret, kind)
@@ -167,7 +167,7 @@ class Ed25519SigningKey:
         return cls._make(expanded, _backend.impl.KEY_EXPANDED, None)
 
     @classmethod
-    def _adopt(cls, seed: Any, key: Any, public: bytes) -> Ed25519SigningKey:
+    def _adopt(cls, seed: Secret, key: Secret, public: bytes) -> Ed25519SigningKey:
         """Wraps a seed and key just made together by the backend (fresh identities)."""
         self = cls.__new__(cls)
         self._b = _backend.impl

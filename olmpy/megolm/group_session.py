@@ -11,7 +11,7 @@ call into the backend.
 from __future__ import annotations
 
 import warnings
-from typing import Any, overload
+from typing import overload
 
 from olmpy import _b64, _backend
 from olmpy._nocopy import refuse_pickle
@@ -120,7 +120,7 @@ class GroupSession:
             if not isinstance(plaintext, (bytearray, memoryview)):
                 raise UsageError("plaintext: " + expected("bytes or str", type(plaintext).__name__))
             plaintext = bytes(plaintext)
-        state: Any = self._state
+        state = self._state
         raw = self._b.megolm_encrypt(state, self._key, plaintext)
         # The index is the varint at byte 2; one byte covers indexes below 128.
         index = raw[2] if raw[2] < 0x80 else self.message_index - 1

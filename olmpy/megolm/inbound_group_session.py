@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import hmac
 import warnings
-from typing import Any, NamedTuple, overload
+from typing import NamedTuple, overload
 
 from olmpy import _b64, _backend
 from olmpy._nocopy import refuse_pickle
@@ -273,7 +273,7 @@ class InboundGroupSession:
             raw = _b64.decode_public(message, "Megolm message")
         else:
             raise UsageError("message: " + expected("MegolmMessage or str", type(message).__name__))
-        latest: Any = self._latest
+        latest = self._latest
         plaintext, index = self._b.megolm_decrypt(self._initial, latest, self._public, raw, True)
         return DecryptedMessage(plaintext, index)
 

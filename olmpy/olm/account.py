@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, overload
 
 from olmpy import _b64, _backend
+from olmpy._contract import Backend, Secret
 from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     IdentityKeyMismatchError,
@@ -57,7 +58,7 @@ def _key_id(counter: int) -> str:
 class _OneTimeKey:
     __slots__ = ("id", "key_id", "key_object", "public", "published", "secret")
 
-    def __init__(self, key_id: int, secret: Any, public: bytes) -> None:
+    def __init__(self, key_id: int, secret: Secret, public: bytes) -> None:
         self.id = key_id
         self.key_id = _key_id(key_id)
         self.secret = secret
@@ -83,10 +84,10 @@ class Account:
 
     __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
 
-    _b: Any
+    _b: Backend[Secret]
     _rng: Callable[[int], bytes]
     _ed: primitives.Ed25519SigningKey
-    _curve_secret: Any
+    _curve_secret: Secret
     _curve_public: bytes
     _one_time: OrderedDict[int, _OneTimeKey]
     _fallback: _OneTimeKey | None

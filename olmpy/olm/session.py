@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any, overload
 
 from olmpy import _b64, _backend
+from olmpy._contract import Backend, Secret
 from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     MacError,
@@ -71,12 +72,12 @@ class Session:
 
     __reduce__ = refuse_pickle(".pickle(pickle_key) and .from_pickle()")
 
-    _b: Any
+    _b: Backend[Secret]
     _rng: Callable[[int], bytes]
-    _root: Any
-    _sender: tuple[Any, bytes, Any] | None
-    _receivers: list[tuple[bytes, Any]]
-    _skipped: list[tuple[bytes, int, Any]]
+    _root: Secret
+    _sender: tuple[Secret, bytes, Secret] | None
+    _receivers: list[tuple[bytes, Secret]]
+    _skipped: list[tuple[bytes, int, Secret]]
     _pre_key: tuple[bytes, bytes, bytes]
     _session_id: str
     _received: bool
@@ -93,7 +94,7 @@ class Session:
         self = cls.__new__(cls)
         self._b = _backend.impl
         self._rng = rng
-        self._root = None
+        # _root is set by the caller (outbound, inbound, from a pickle), never read before
         # sender: (our ratchet secret buffer, our ratchet public, chain buffer) or None
         self._sender = None
         # receivers: [(their ratchet public, chain buffer)], newest first
@@ -343,7 +344,7 @@ class Session:
         def count(n: int | None) -> dict[str, Any]:
             return {"Unknown": None} if n is None or n < 0 else {"Known": n}
 
-        def chain_json(chain: Any) -> dict[str, Any]:
+        def chain_json(chain: Secret) -> dict[str, Any]:
             raw: bytes = b.read_secret(chain)
             return {"key": byte_json(raw[:32]), "index": int.from_bytes(raw[32:36], "big")}
 
