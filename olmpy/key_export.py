@@ -114,6 +114,22 @@ __all__ = [
     "import_room_keys",
 ]
 
+# The public classes that live in the helper modules keep the module name users import
+# them from (reprs, help(), pickled exceptions), as before the split.
+for _moved in (
+    BinarySink,
+    ExportedRoomKey,
+    KeyExportBase64Error,
+    KeyExportEntryError,
+    KeyExportError,
+    KeyExportRoundsError,
+    KeyExportVersionError,
+    Readable,
+    TextSink,
+):
+    _moved.__module__ = __name__
+del _moved
+
 VERSION = 0x01
 
 DEFAULT_ROUNDS = 500_000
