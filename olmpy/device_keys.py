@@ -23,6 +23,15 @@ Shapes (all keys and signatures unpadded base64):
 Checks raise ``KeyObjectError`` (a ``DecodeError``) for malformed or
 inconsistent objects and ``SignatureError`` (or its ``MissingSignatureError``)
 for absent or wrong signatures.
+
+Where the pieces live.  This module is the device-keys half: the algorithm names, the
+account protocols, ``device_keys`` and ``verify_device_keys``, the signed one-time and
+fallback keys and the ``/keys/upload`` body.  The cross-signing half (key ids and key
+objects, the checks and signers of each link, ``CrossSigning``) is written in
+``olmpy._cross_signing``.  ``KeyObjectError``, ``VerifiedDevice`` and the checks both
+halves use, the device-keys object check among them, are in ``olmpy._device_keys_common``,
+which imports neither half.  This module re-exports every public name of the other two and
+gives them its own ``__module__``: import them from here.
 """
 
 from __future__ import annotations
