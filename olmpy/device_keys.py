@@ -23,25 +23,52 @@ Shapes (all keys and signatures unpadded base64):
 Checks raise ``KeyObjectError`` (a ``DecodeError``) for malformed or
 inconsistent objects and ``SignatureError`` (or its ``MissingSignatureError``)
 for absent or wrong signatures.
+
+Where the pieces live.  This module is the device-keys half: the algorithm names, the
+account protocols, ``device_keys`` and ``verify_device_keys``, the signed one-time and
+fallback keys and the ``/keys/upload`` body.  The cross-signing half (key ids and key
+objects, the checks and signers of each link, ``CrossSigning``) is written in
+``olmpy._cross_signing``.  ``KeyObjectError``, ``VerifiedDevice`` and the checks both
+halves use, the device-keys object check among them, are in ``olmpy._device_keys_common``,
+which imports neither half.  This module re-exports every public name of the other two and
+gives them its own ``__module__``: import them from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Protocol
 
-from olmpy.errors import DecodeError, UsageError, expected
-from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
-from olmpy.signed_json import PkSigning, Signer, _names, sign_json, verify_json
-from olmpy.types import (
-    CrossSigningKey,
-    CrossSigningUploadBody,
-    CrossSigningUsage,
-    DeviceKeys,
-    KeysUploadBody,
-    SignedKey,
+from olmpy._cross_signing import _USAGES as _USAGES  # tests compare it with types.CrossSigningUsage
+from olmpy._cross_signing import (
+    CrossSigning,
+    cross_signing_key,
+    cross_signing_key_id,
+    sign_device_with_self_signing_key,
+    sign_master_key_with_device,
+    sign_user_with_user_signing_key,
+    verify_cross_signing_key,
+    verify_device_signed_by_self_signing_key,
+    verify_signed_by_master,
+    verify_user_signed_by_user_signing_key,
 )
+from olmpy._device_keys_common import (
+    _REQUIRED,
+    KeyObjectError,
+    VerifiedDevice,
+    _curve25519,
+    _device_key_id,
+    _expectation,
+    _field,
+    _object,
+    _public,
+    _require_str,
+    _verify_device_keys,
+)
+from olmpy.errors import UsageError, expected
+from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature
+from olmpy.signed_json import sign_json, verify_json
+from olmpy.types import DeviceKeys, KeysUploadBody, SignedKey
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
@@ -80,12 +107,6 @@ DEFAULT_ALGORITHMS = (OLM_ALGORITHM, MEGOLM_ALGORITHM)
 SIGNED_CURVE25519 = "signed_curve25519"
 """The key algorithm of signed one-time and fallback keys."""
 
-_USAGES = ("master", "self_signing", "user_signing")
-
-
-class KeyObjectError(DecodeError):
-    """A device-keys, one-time-key or cross-signing-key object is malformed or inconsistent."""
-
 
 class DeviceAccount(Protocol):
     """What device keys need from an account (``olmpy.Account`` qualifies)."""
@@ -119,17 +140,6 @@ class OneTimeKeyAccount(DeviceAccount, Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class VerifiedDevice:
-    """The identity a verified device-keys object states."""
-
-    user_id: str
-    device_id: str
-    ed25519: Ed25519PublicKey
-    curve25519: Curve25519PublicKey
-    algorithms: tuple[str, ...]
-
-
 # --- small checks -----------------------------------------------------------------------
 
 
@@ -142,56 +152,6 @@ def _require_account(account: object, *members: str) -> None:
             "account: " + expected("an olmpy Account (or an object with "
                                    + ", ".join(missing) + ")", type(account).__name__)
         )
-
-
-def _require_str(what: str, value: object) -> str:
-    if not isinstance(value, str) or not value:
-        raise UsageError(f"{what}: " + expected("a non-empty str", type(value).__name__))
-    return value
-
-
-def _field(obj: Mapping[str, object], name: str, kind: type, what: str) -> object:
-    if name not in obj:
-        raise KeyObjectError(f"{what}: " + expected(f'a "{name}" member', f"keys {_names(obj)}"))
-    value = obj[name]
-    if not isinstance(value, kind):
-        raise KeyObjectError(f'{what}: "{name}" ' + expected(kind.__name__, type(value).__name__))
-    return value
-
-
-def _object(what: str, value: object) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise KeyObjectError(f"{what}: " + expected("a JSON object (dict)", type(value).__name__))
-    return value
-
-
-def _ed25519(what: str, value: object) -> Ed25519PublicKey:
-    if not isinstance(value, str):
-        raise KeyObjectError(f"{what}: " + expected("a base64 str", type(value).__name__))
-    return Ed25519PublicKey.from_base64(value)
-
-
-def _curve25519(what: str, value: object) -> Curve25519PublicKey:
-    if not isinstance(value, str):
-        raise KeyObjectError(f"{what}: " + expected("a base64 str", type(value).__name__))
-    return Curve25519PublicKey.from_base64(value)
-
-
-def _device_key_id(device_id: str) -> str:
-    return "ed25519:" + _require_str("device id", device_id)
-
-
-def _public(what: str, key: object, *, base64: bool) -> Ed25519PublicKey:
-    """An Ed25519 public key given as an object, a ``PkSigning`` (when not ``base64``) or
-    unpadded base64 (when ``base64``)."""
-    if isinstance(key, Ed25519PublicKey):
-        return key
-    if base64 and isinstance(key, str):
-        return Ed25519PublicKey.from_base64(key)
-    if not base64 and isinstance(key, PkSigning):
-        return key.public_key
-    kinds = "Ed25519PublicKey or base64 str" if base64 else "Ed25519PublicKey or PkSigning"
-    raise UsageError(f"{what}: " + expected(kinds, type(key).__name__))
 
 
 # --- device keys ------------------------------------------------------------------------
@@ -226,28 +186,6 @@ def device_keys(
     return sign_json(body, user_id, _device_key_id(device_id), account)
 
 
-class _Required:
-    """The default of an argument that must be given: its absence is a UsageError."""
-
-    def __repr__(self) -> str:
-        return "<required>"
-
-
-_REQUIRED: Any = _Required()
-
-
-def _expectation(name: str, value: object) -> str:
-    """An expected id the caller must give: a non-empty str, never left out or None."""
-    if value is _REQUIRED or value is None:
-        got = "nothing" if value is _REQUIRED else "None"
-        raise UsageError(
-            f"{name}: "
-            + expected(f"the {name.replace('_', ' ')} you asked the server about", got)
-            + " (this check cannot be skipped)"
-        )
-    return _require_str(name, value)
-
-
 def verify_device_keys(
     obj: object,
     user_id: str,
@@ -278,41 +216,6 @@ def verify_device_keys(
 # Type checkers see both ids as required; at run time leaving one out reaches the body,
 # which raises UsageError naming it (instead of Python's bare TypeError).
 verify_device_keys.__defaults__ = (_REQUIRED, _REQUIRED, None)
-
-
-def _verify_device_keys(
-    obj: object, user_id: str, device_id: str, ed25519_key: Ed25519PublicKey | str | None
-) -> VerifiedDevice:
-    what = "device keys"
-    dk = _object(what, obj)
-    uid = _field(dk, "user_id", str, what)
-    did = _field(dk, "device_id", str, what)
-    assert isinstance(uid, str) and isinstance(did, str)
-    if uid != user_id:
-        raise KeyObjectError(f"{what}: user_id " + expected(repr(user_id), repr(uid)))
-    if did != device_id:
-        raise KeyObjectError(f"{what}: device_id " + expected(repr(device_id), repr(did)))
-    algorithms = _field(dk, "algorithms", list, what)
-    assert isinstance(algorithms, list)
-    for algo in algorithms:
-        if not isinstance(algo, str):
-            raise KeyObjectError(f"{what}: algorithms " + expected("strings", type(algo).__name__))
-    keys = _field(dk, "keys", dict, what)
-    assert isinstance(keys, dict)
-    ed_id, curve_id = f"ed25519:{did}", f"curve25519:{did}"
-    for key_id in (ed_id, curve_id):
-        if key_id not in keys:
-            raise KeyObjectError(
-                f"{what}: keys " + expected(f'a "{key_id}" entry', _names(keys))
-            )
-    ed = _ed25519(f"{what}: {ed_id}", keys[ed_id])
-    curve = _curve25519(f"{what}: {curve_id}", keys[curve_id])
-    if ed25519_key is not None:
-        want = _public("ed25519_key", ed25519_key, base64=True)
-        if want != ed:
-            raise KeyObjectError(f"{what}: {ed_id} " + expected(want.to_base64(), ed.to_base64()))
-    verify_json(dk, uid, ed_id, ed)
-    return VerifiedDevice(uid, did, ed, curve, tuple(algorithms))
 
 
 # --- one-time and fallback keys ---------------------------------------------------------
@@ -447,228 +350,11 @@ def verify_signed_keys(
     }
 
 
-# --- cross-signing ----------------------------------------------------------------------
-
-
-def cross_signing_key_id(key: Ed25519PublicKey | PkSigning) -> str:
-    """``ed25519:<unpadded base64 public key>``, the id of a cross-signing key."""
-    return "ed25519:" + _public("cross-signing key", key, base64=False).to_base64()
-
-
-def cross_signing_key(
-    user_id: str, usage: CrossSigningUsage, key: Ed25519PublicKey | PkSigning
-) -> CrossSigningKey:
-    """An unsigned cross-signing key object (``usage`` is master/self_signing/user_signing)."""
-    user_id = _require_str("user id", user_id)
-    if usage not in _USAGES:
-        raise UsageError("cross-signing usage: " + expected(" or ".join(_USAGES), repr(usage)))
-    b64 = _public("cross-signing key", key, base64=False).to_base64()
-    return {"keys": {f"ed25519:{b64}": b64}, "usage": [usage], "user_id": user_id}
-
-
-def verify_cross_signing_key(
-    obj: object, usage: CrossSigningUsage, user_id: str | None = None
-) -> tuple[str, Ed25519PublicKey]:
-    """Checks a cross-signing key object's shape; returns (user id, public key).
-
-    The object must list ``usage`` among its usages, name ``user_id`` if
-    given, and hold exactly one key, ``ed25519:<b64>`` mapping to that same
-    ``<b64>``.  Signatures are not checked here (see the ``verify_*_signed``
-    helpers).
-    """
-    what = f"{usage} cross-signing key"
-    if usage not in _USAGES:
-        raise UsageError("cross-signing usage: " + expected(" or ".join(_USAGES), repr(usage)))
-    ck = _object(what, obj)
-    uid = _field(ck, "user_id", str, what)
-    assert isinstance(uid, str)
-    if user_id is not None and uid != user_id:
-        raise KeyObjectError(f"{what}: user_id " + expected(repr(user_id), repr(uid)))
-    usages = _field(ck, "usage", list, what)
-    assert isinstance(usages, list)
-    if usage not in usages:
-        raise KeyObjectError(f"{what}: usage " + expected(f"a list with {usage!r}", repr(usages)))
-    keys = _field(ck, "keys", dict, what)
-    assert isinstance(keys, dict)
-    if len(keys) != 1:
-        raise KeyObjectError(f"{what}: keys " + expected("exactly one key", f"{len(keys)} keys"))
-    ((key_id, value),) = keys.items()
-    public = _ed25519(f"{what}: {str(key_id)[:80]}", value)
-    if key_id != cross_signing_key_id(public):
-        raise KeyObjectError(
-            f"{what}: key id "
-            + expected(repr(cross_signing_key_id(public)), repr(str(key_id)[:80]))
-        )
-    return uid, public
-
-
-def verify_signed_by_master(
-    obj: object, usage: CrossSigningUsage, master_key: object
-) -> Ed25519PublicKey:
-    """Checks a self-signing or user-signing key object is signed by ``master_key``.
-
-    ``master_key`` is the user's master cross-signing key object; both must
-    name the same user.  Returns the checked key's public key.
-    """
-    if usage not in ("self_signing", "user_signing"):
-        raise UsageError(
-            "usage signed by a master key: " + expected("self_signing or user_signing", repr(usage))
-        )
-    user_id, master = verify_cross_signing_key(master_key, "master")
-    _, public = verify_cross_signing_key(obj, usage, user_id)
-    assert isinstance(obj, dict)
-    verify_json(obj, user_id, cross_signing_key_id(master), master)
-    return public
-
-
-def verify_device_signed_by_self_signing_key(
-    device: object, self_signing_key: object, device_id: str
-) -> VerifiedDevice:
-    """Checks ``device`` (device keys of ``device_id``) is self-signed and signed by the
-    user's self-signing key.
-
-    The device must name the self-signing key's user and ``device_id`` (required, as in
-    ``verify_device_keys``: the id you asked about; leaving it out raises UsageError).
-    Does not check the self-signing key's own master signature; use
-    ``verify_signed_by_master`` for that link.
-    """
-    device_id = _expectation("device_id", device_id)
-    user_id, ssk = verify_cross_signing_key(self_signing_key, "self_signing")
-    verified = _verify_device_keys(device, user_id, device_id, None)
-    assert isinstance(device, dict)
-    verify_json(device, user_id, cross_signing_key_id(ssk), ssk)
-    return verified
-
-
-verify_device_signed_by_self_signing_key.__defaults__ = (_REQUIRED,)
-
-
-def verify_user_signed_by_user_signing_key(
-    other_master_key: object, user_signing_key: object
-) -> Ed25519PublicKey:
-    """Checks another user's master key object is signed by this user-signing key.
-
-    The signature is looked up under the user-signing key's own user id.
-    Returns the other user's master public key.
-    """
-    signer_id, usk = verify_cross_signing_key(user_signing_key, "user_signing")
-    _, master = verify_cross_signing_key(other_master_key, "master")
-    assert isinstance(other_master_key, dict)
-    verify_json(other_master_key, signer_id, cross_signing_key_id(usk), usk)
-    return master
-
-
-def sign_device_with_self_signing_key(
-    device: DeviceKeys | dict[str, Any], self_signing: PkSigning, user_id: str
-) -> DeviceKeys:
-    """A copy of ``device`` (device keys of ``user_id``) signed by the self-signing key."""
-    user_id = _require_str("user id", user_id)
-    if not isinstance(device, dict):
-        raise UsageError("device keys to self-sign: " + expected("a dict", type(device).__name__))
-    if device.get("user_id") != user_id:
-        raise UsageError(
-            "device keys to self-sign: "
-            + expected(f"user_id {user_id!r}", repr(device.get("user_id")))
-        )
-    return cast(DeviceKeys, sign_json(
-        device, user_id, cross_signing_key_id(self_signing), self_signing))
-
-
-def sign_user_with_user_signing_key(
-    other_master_key: CrossSigningKey | dict[str, Any], user_signing: PkSigning, user_id: str
-) -> CrossSigningKey:
-    """A copy of another user's master key object, signed by ``user_id``'s user-signing key."""
-    verify_cross_signing_key(other_master_key, "master")
-    return cast(CrossSigningKey, sign_json(
-        other_master_key, user_id, cross_signing_key_id(user_signing), user_signing))
-
-
-def sign_master_key_with_device(
-    master_key: CrossSigningKey | dict[str, Any], account: Signer, user_id: str, device_id: str
-) -> CrossSigningKey:
-    """A copy of the user's master key object signed by one of their devices."""
-    verify_cross_signing_key(master_key, "master", user_id)
-    return cast(CrossSigningKey, sign_json(
-        master_key, user_id, _device_key_id(device_id), account))
-
-
-class CrossSigning:
-    """A user's three cross-signing keys (master, self-signing, user-signing).
-
-    ``CrossSigning.generate(user_id)`` makes fresh keys; ``from_seeds``
-    restores them.  The seeds are secrets and never appear in repr.
-    """
-
-    __slots__ = ("master", "self_signing", "user_id", "user_signing")
-
-    def __init__(
-        self,
-        user_id: str,
-        master: PkSigning,
-        self_signing: PkSigning,
-        user_signing: PkSigning,
-    ) -> None:
-        self.user_id = _require_str("user id", user_id)
-        for name, key in (
-            ("master", master),
-            ("self_signing", self_signing),
-            ("user_signing", user_signing),
-        ):
-            if not isinstance(key, PkSigning):
-                raise UsageError(f"{name} key: " + expected("PkSigning", type(key).__name__))
-        self.master = master
-        self.self_signing = self_signing
-        self.user_signing = user_signing
-
-    @classmethod
-    def generate(cls, user_id: str) -> CrossSigning:
-        """Three fresh random keys for ``user_id``."""
-        return cls(user_id, PkSigning.generate(), PkSigning.generate(), PkSigning.generate())
-
-    @classmethod
-    def from_seeds(
-        cls, user_id: str, master: bytes, self_signing: bytes, user_signing: bytes
-    ) -> CrossSigning:
-        """Keys from their 32-byte seeds."""
-        return cls(user_id, PkSigning(master), PkSigning(self_signing), PkSigning(user_signing))
-
-    def master_key(self) -> CrossSigningKey:
-        """The master key object (unsigned; a device may add its signature)."""
-        return cross_signing_key(self.user_id, "master", self.master)
-
-    def self_signing_key(self) -> CrossSigningKey:
-        """The self-signing key object, signed by the master key."""
-        return sign_json(
-            cross_signing_key(self.user_id, "self_signing", self.self_signing),
-            self.user_id,
-            cross_signing_key_id(self.master),
-            self.master,
-        )
-
-    def user_signing_key(self) -> CrossSigningKey:
-        """The user-signing key object, signed by the master key."""
-        return sign_json(
-            cross_signing_key(self.user_id, "user_signing", self.user_signing),
-            self.user_id,
-            cross_signing_key_id(self.master),
-            self.master,
-        )
-
-    def upload_body(self) -> CrossSigningUploadBody:
-        """The ``/keys/device_signing/upload`` body (add ``auth`` as the server requires)."""
-        return {
-            "master_key": self.master_key(),
-            "self_signing_key": self.self_signing_key(),
-            "user_signing_key": self.user_signing_key(),
-        }
-
-    def sign_device(self, device: DeviceKeys | dict[str, Any]) -> DeviceKeys:
-        """A copy of one of this user's device-keys objects, signed by the self-signing key."""
-        return sign_device_with_self_signing_key(device, self.self_signing, self.user_id)
-
-    def sign_user(self, other_master_key: CrossSigningKey | dict[str, Any]) -> CrossSigningKey:
-        """A copy of another user's master key object, signed by the user-signing key."""
-        return sign_user_with_user_signing_key(other_master_key, self.user_signing, self.user_id)
-
-    def __repr__(self) -> str:
-        return f"CrossSigning(user_id={self.user_id!r}, master={cross_signing_key_id(self.master)})"
+# The public names written in the private modules keep the __module__ they had when all of
+# them were written here: repr and tracebacks show it, and pickle finds a class (an
+# exception, a VerifiedDevice) by it and its qualified name.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith("olmpy._"):
+        _value.__module__ = __name__
+del _name, _value
