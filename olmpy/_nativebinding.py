@@ -1,7 +1,8 @@
 """Typed wrappers over the compiled core ``olmpy._native``.
 
-This is the only module that touches ``lib``.  Every function has the
-signature of its twin in ``olmpy._pure``; errors are raised as the same
+This module and ``olmpy._nativelib``, which loads the core and hands it
+libsodium's functions, are the only ones that touch ``lib``.  Every function
+has the signature of its twin in ``olmpy._pure``; errors are raised as the same
 types with the same messages (on a decode failure the pure parser is asked
 for the precise reason, which costs nothing on the success path).
 """
@@ -11,11 +12,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, cast
 
-import nacl._sodium as _sodium_mod
-import nacl.bindings  # noqa: F401  (runs sodium_init)
-
 from olmpy import _pure
-from olmpy._version import __version__
+from olmpy._nativelib import ffi, lib
 from olmpy.errors import (
     BackendError,
     Base64Error,
@@ -28,61 +26,6 @@ from olmpy.errors import (
     UsageError,
     expected,
 )
-
-try:
-    from olmpy._native import ffi, lib
-except ImportError as exc:  # pragma: no cover - exercised by packaging tests
-    from pathlib import Path
-
-    # Run from a source checkout, the checkout's olmpy/ (no compiled core unless built in
-    # place) shadows an installed copy.
-    checkout = (Path(__file__).resolve().parent.parent / "_native" / "build.py").exists()
-    hint = (
-        " This olmpy is a source checkout's: build it in place with `pip install -e .`,"
-        " or run from another directory to use the installed olmpy."
-        if checkout
-        else ""
-    )
-    raise BackendError(
-        "olmpy's compiled core (olmpy._native) could not be imported: "
-        f"{exc}. Reinstall olmpy with a C compiler available, or set "
-        f"OLMPY_BACKEND=python to use the pure-Python backend.{hint}"
-    ) from exc
-
-_NATIVE_VERSION = ffi.string(lib.olmpy_version()).decode("ascii")
-if __version__ != _NATIVE_VERSION:
-    raise BackendError(
-        f"olmpy._native was built for olmpy {_NATIVE_VERSION} but the package is "
-        f"{__version__}; rebuild it (pip install -e .) or set OLMPY_BACKEND=python."
-    )
-
-
-def _sodium_address(name: str) -> int:
-    sffi: Any = _sodium_mod.ffi
-    slib: Any = _sodium_mod.lib
-    try:
-        return int(sffi.cast("uintptr_t", sffi.addressof(slib, name)))
-    except (AttributeError, TypeError) as exc:
-        raise BackendError(
-            f"PyNaCl's libsodium module does not export {name}; this PyNaCl version is "
-            "not supported by the native backend (set OLMPY_BACKEND=python)."
-        ) from exc
-
-
-if (
-    lib.olmpy_init(
-        _sodium_address("crypto_scalarmult_ed25519_base_noclamp"),
-        _sodium_address("crypto_core_ed25519_scalar_reduce"),
-        _sodium_address("crypto_core_ed25519_scalar_mul"),
-        _sodium_address("crypto_core_ed25519_scalar_add"),
-        _sodium_address("crypto_sign_seed_keypair"),
-        _sodium_address("randombytes"),
-        _sodium_address("crypto_scalarmult"),
-        _sodium_address("crypto_scalarmult_base"),
-    )
-    != 0
-):  # pragma: no cover
-    raise BackendError("olmpy._native refused libsodium's function pointers")
 
 NAME = "native"
 KEY_SEED = _pure.KEY_SEED
