@@ -1,9 +1,12 @@
 """Typed wrappers over the compiled core ``olmpy._native``.
 
-This is the only module that touches ``lib``.  Every function has the
-signature of its twin in ``olmpy._pure``; errors are raised as the same
-types with the same messages (on a decode failure the pure parser is asked
-for the precise reason, which costs nothing on the success path).
+This module and ``olmpy._nativelib``, which loads the core and hands it libsodium's
+functions, are the only ones that touch ``lib``.  Every function has the signature of
+its twin in ``olmpy._pure``; errors are raised as the same types with the same messages
+(on a decode failure the pure parser is asked for the precise reason, which costs nothing
+on the success path).  The wrappers are grouped by the C file that defines the function
+they call, in the order of the pure twin's submodules (``olmpy._pure.core`` for core.c,
+and so on).
 """
 
 from __future__ import annotations
@@ -11,11 +14,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, cast
 
-import nacl._sodium as _sodium_mod
-import nacl.bindings  # noqa: F401  (runs sodium_init)
-
 from olmpy import _pure
-from olmpy._version import __version__
+from olmpy._nativelib import ffi, lib
 from olmpy.errors import (
     BackendError,
     Base64Error,
@@ -28,61 +28,6 @@ from olmpy.errors import (
     UsageError,
     expected,
 )
-
-try:
-    from olmpy._native import ffi, lib
-except ImportError as exc:  # pragma: no cover - exercised by packaging tests
-    from pathlib import Path
-
-    # Run from a source checkout, the checkout's olmpy/ (no compiled core unless built in
-    # place) shadows an installed copy.
-    checkout = (Path(__file__).resolve().parent.parent / "_native" / "build.py").exists()
-    hint = (
-        " This olmpy is a source checkout's: build it in place with `pip install -e .`,"
-        " or run from another directory to use the installed olmpy."
-        if checkout
-        else ""
-    )
-    raise BackendError(
-        "olmpy's compiled core (olmpy._native) could not be imported: "
-        f"{exc}. Reinstall olmpy with a C compiler available, or set "
-        f"OLMPY_BACKEND=python to use the pure-Python backend.{hint}"
-    ) from exc
-
-_NATIVE_VERSION = ffi.string(lib.olmpy_version()).decode("ascii")
-if __version__ != _NATIVE_VERSION:
-    raise BackendError(
-        f"olmpy._native was built for olmpy {_NATIVE_VERSION} but the package is "
-        f"{__version__}; rebuild it (pip install -e .) or set OLMPY_BACKEND=python."
-    )
-
-
-def _sodium_address(name: str) -> int:
-    sffi: Any = _sodium_mod.ffi
-    slib: Any = _sodium_mod.lib
-    try:
-        return int(sffi.cast("uintptr_t", sffi.addressof(slib, name)))
-    except (AttributeError, TypeError) as exc:
-        raise BackendError(
-            f"PyNaCl's libsodium module does not export {name}; this PyNaCl version is "
-            "not supported by the native backend (set OLMPY_BACKEND=python)."
-        ) from exc
-
-
-if (
-    lib.olmpy_init(
-        _sodium_address("crypto_scalarmult_ed25519_base_noclamp"),
-        _sodium_address("crypto_core_ed25519_scalar_reduce"),
-        _sodium_address("crypto_core_ed25519_scalar_mul"),
-        _sodium_address("crypto_core_ed25519_scalar_add"),
-        _sodium_address("crypto_sign_seed_keypair"),
-        _sodium_address("randombytes"),
-        _sodium_address("crypto_scalarmult"),
-        _sodium_address("crypto_scalarmult_base"),
-    )
-    != 0
-):  # pragma: no cover
-    raise BackendError("olmpy._native refused libsodium's function pointers")
 
 NAME = "native"
 KEY_SEED = _pure.KEY_SEED
@@ -102,17 +47,7 @@ _scratch = ffi.new_allocator(should_clear_after_alloc=False)
 _buffer = ffi.buffer
 
 
-def has_aesni() -> bool:
-    """Whether the CPU has AES-NI (the native core needs it for AES)."""
-    return bool(lib.olmpy_has_aesni())
-
-
-def has_shani() -> bool:
-    """Whether SHA-256 runs on the SHA extensions."""
-    return bool(lib.olmpy_has_shani())
-
-
-# --- secret buffers ---------------------------------------------------------
+# --- core.c: secret buffers ---------------------------------------------------------------
 
 
 def secret_buffer(data: bytes) -> Any:
@@ -152,7 +87,92 @@ def wipe(buf: Any) -> None:
     lib.olmpy_wipe(buf, len(buf))
 
 
-# --- base64 (SPEC.md section 1) ---------------------------------------------------
+# --- core.c: Ed25519 keys, signatures and verification ------------------------------------
+
+
+def ed25519_key(secret: Any, kind: int) -> tuple[Any, bytes]:
+    """A signing key from a 32-byte seed (``KEY_SEED``) or libolm's 64-byte expanded key
+    (``KEY_EXPANDED``): (key buffer, public key).  The public key is derived here; a
+    scalar that is 0 mod L is a KeyDecodeError."""
+    if kind not in (KEY_SEED, KEY_EXPANDED) or len(secret) != (32 if kind == KEY_SEED else 64):
+        return _pure.ed25519_key(secret, kind)  # raises the precise error
+    key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
+    if lib.olmpy_ed25519_key_init(secret, kind, key) != 0:
+        _pure.ed25519_key_refuse()
+    return key, _buffer(key + 64, 32)[:]
+
+
+def ed25519_sign(key: Any, message: bytes) -> bytes:
+    """Signs ``message`` with a key made by ``ed25519_key``."""
+    sig = _scratch("uint8_t[64]")
+    rc = lib.olmpy_ed25519_sign(key, message, len(message), sig)
+    if rc != 0:  # pragma: no cover - only for a nonce of 0 (probability 2**-252)
+        raise BackendError("olmpy_ed25519_sign failed")
+    return _buffer(sig)[:]
+
+
+def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
+    """Raises SignatureError unless ``signature`` is valid for ``message``."""
+    if len(public) != 32 or len(signature) != SIGNATURE_LEN:
+        _pure.ed25519_verify(public, message, signature)  # raises the precise error
+    if lib.olmpy_ed25519_verify(public, message, len(message), signature) != 0:
+        raise SignatureError(
+            "Ed25519 signature: expected one made by the signing key, got one that does not verify"
+        )
+
+
+# --- core.c: a fresh Megolm group session -------------------------------------------------
+
+
+def megolm_group_new() -> tuple[Any, Any, Any, bytes]:
+    """A fresh outbound session: (state, Ed25519 seed, signing key, public key)."""
+    state = _secret_alloc("uint8_t[]", MEGOLM_STATE_LEN)
+    seed = _secret_alloc("uint8_t[32]")
+    key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
+    if lib.olmpy_megolm_group_new(state, seed, key) != 0:  # pragma: no cover
+        raise BackendError("libsodium could not make an Ed25519 key")
+    return state, seed, key, _buffer(key + 64, 32)[:]
+
+
+# --- core.c: X25519 and a fresh Olm identity ----------------------------------------------
+
+
+def x25519(secret: Any, public: bytes) -> bytes:
+    """X25519 shared secret of a 32-byte secret (bytes or secret buffer) and a public key;
+    an all-zero (non-contributory) result is a KeyDecodeError."""
+    if len(public) != 32 or len(secret) != 32:
+        return _pure.x25519(secret, public)  # raises the precise error
+    shared = _secret_alloc("uint8_t[32]")
+    if lib.olmpy_x25519(secret, public, shared) != 0:
+        _pure.x25519_refuse()
+    out = _buffer(shared)[:]
+    return out
+
+
+def x25519_public_batch(secrets: Any) -> bytes:
+    """The X25519 public keys of the concatenated 32-byte secrets, concatenated."""
+    n = len(secrets) // 32
+    if len(secrets) != 32 * n:
+        return _pure.x25519_public_batch(secrets)  # raises the precise error
+    out = _scratch("uint8_t[]", max(32 * n, 1))
+    if lib.olmpy_x25519_public_batch(secrets, n, out) != 0:  # pragma: no cover
+        raise BackendError("libsodium refused an X25519 base-point multiplication")
+    return _buffer(out, 32 * n)[:]
+
+
+def identity_new() -> tuple[Any, Any, bytes, Any, bytes]:
+    """A fresh Olm identity: (Ed25519 seed, Ed25519 signing key, Ed25519 public key,
+    Curve25519 secret, Curve25519 public key), secrets in wiping buffers."""
+    ed_seed = _secret_alloc("uint8_t[32]")
+    ed_key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
+    curve_secret = _secret_alloc("uint8_t[32]")
+    curve_public = _scratch("uint8_t[32]")
+    if lib.olmpy_identity_new(ed_seed, ed_key, curve_secret, curve_public) != 0:
+        raise BackendError("libsodium could not make the identity keys")  # pragma: no cover
+    return ed_seed, ed_key, _buffer(ed_key + 64, 32)[:], curve_secret, _buffer(curve_public)[:]
+
+
+# --- base64.c (SPEC.md section 1) ---------------------------------------------------------
 
 
 def b64_encode(data: bytes) -> str:
@@ -210,7 +230,12 @@ def b64_decode_public(text: str | bytes, what: str) -> bytes:
     return _b64_decode(text, what, False)
 
 
-# --- hashes and MACs ---------------------------------------------------------
+# --- sha256.c: hashes and MACs ------------------------------------------------------------
+
+
+def has_shani() -> bool:
+    """Whether SHA-256 runs on the SHA extensions."""
+    return bool(lib.olmpy_has_shani())
 
 
 def sha256(data: bytes) -> bytes:
@@ -236,7 +261,12 @@ def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
     return _buffer(out, length)[:]
 
 
-# --- AES-256-CBC ---------------------------------------------------------------
+# --- aes.c: AES-256-CBC -------------------------------------------------------------------
+
+
+def has_aesni() -> bool:
+    """Whether the CPU has AES-NI (the native core needs it for AES)."""
+    return bool(lib.olmpy_has_aesni())
 
 
 def aes256_cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
@@ -265,38 +295,7 @@ def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
     return _buffer(out, written)[:]
 
 
-# --- Ed25519 ---------------------------------------------------------------------
-
-
-def ed25519_key(secret: Any, kind: int) -> tuple[Any, bytes]:
-    """A signing key from a 32-byte seed (``KEY_SEED``) or libolm's 64-byte expanded key
-    (``KEY_EXPANDED``): (key buffer, public key).  The public key is derived here; a
-    scalar that is 0 mod L is a KeyDecodeError."""
-    if kind not in (KEY_SEED, KEY_EXPANDED) or len(secret) != (32 if kind == KEY_SEED else 64):
-        return _pure.ed25519_key(secret, kind)  # raises the precise error
-    key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
-    if lib.olmpy_ed25519_key_init(secret, kind, key) != 0:
-        _pure.ed25519_key_refuse()
-    return key, _buffer(key + 64, 32)[:]
-
-
-def ed25519_sign(key: Any, message: bytes) -> bytes:
-    """Signs ``message`` with a key made by ``ed25519_key``."""
-    sig = _scratch("uint8_t[64]")
-    rc = lib.olmpy_ed25519_sign(key, message, len(message), sig)
-    if rc != 0:  # pragma: no cover - only for a nonce of 0 (probability 2**-252)
-        raise BackendError("olmpy_ed25519_sign failed")
-    return _buffer(sig)[:]
-
-
-def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
-    """Raises SignatureError unless ``signature`` is valid for ``message``."""
-    if len(public) != 32 or len(signature) != SIGNATURE_LEN:
-        _pure.ed25519_verify(public, message, signature)  # raises the precise error
-    if lib.olmpy_ed25519_verify(public, message, len(message), signature) != 0:
-        raise SignatureError(
-            "Ed25519 signature: expected one made by the signing key, got one that does not verify"
-        )
+# --- ed25519_verify.c: points and precomputed verification keys ---------------------------
 
 
 def ed25519_is_point(key: bytes) -> bool:
@@ -304,17 +303,33 @@ def ed25519_is_point(key: bytes) -> bool:
     return len(key) == 32 and lib.olmpy_ed25519_is_point(key) == 1
 
 
-# --- Megolm ---------------------------------------------------------------------------
+# Precomputed Ed25519 verification keys (public data), shared by every session with the
+# same signing key.  A key is precomputed when it is seen a second time: the object
+# costs about as much as one verification to build and makes each later one two to
+# three times cheaper.  Bounded LRU, so memory stays fixed (about 8 KB a key).
+_VKEY_CACHE_SIZE = 1024
+_vkeys: OrderedDict[bytes, Any] = OrderedDict()
+_SEEN_ONCE = object()
 
 
-def megolm_group_new() -> tuple[Any, Any, Any, bytes]:
-    """A fresh outbound session: (state, Ed25519 seed, signing key, public key)."""
-    state = _secret_alloc("uint8_t[]", MEGOLM_STATE_LEN)
-    seed = _secret_alloc("uint8_t[32]")
-    key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
-    if lib.olmpy_megolm_group_new(state, seed, key) != 0:  # pragma: no cover
-        raise BackendError("libsodium could not make an Ed25519 key")
-    return state, seed, key, _buffer(key + 64, 32)[:]
+def _verifier(public: bytes) -> Any:
+    """The precomputed key for ``public``, or NULL to verify one-shot."""
+    entry = _vkeys.get(public)
+    if entry is None:
+        _vkeys[public] = _SEEN_ONCE
+        if len(_vkeys) > _VKEY_CACHE_SIZE:
+            _vkeys.popitem(last=False)
+        return ffi.NULL
+    _vkeys.move_to_end(public)
+    if entry is _SEEN_ONCE:
+        entry = _scratch("uint64_t[]", lib.OLMPY_ED25519_VKEY_SIZE // 8)
+        if len(public) != 32 or lib.olmpy_ed25519_vkey_init(entry, public) != 0:
+            entry = ffi.NULL  # an unusable key: the one-shot verifier refuses it each time
+        _vkeys[public] = entry
+    return entry
+
+
+# --- megolm.c: the Megolm ratchet and messages --------------------------------------------
 
 
 def megolm_advance(state: Any) -> None:
@@ -350,32 +365,6 @@ def megolm_encrypt(state: Any, key: Any, plaintext: bytes) -> bytes:
     if written < 0:  # pragma: no cover
         raise MemoryError(f"olmpy_megolm_encrypt failed ({written})")
     return _buffer(out, written)[:]
-
-
-# Precomputed Ed25519 verification keys (public data), shared by every session with the
-# same signing key.  A key is precomputed when it is seen a second time: the object
-# costs about as much as one verification to build and makes each later one two to
-# three times cheaper.  Bounded LRU, so memory stays fixed (about 8 KB a key).
-_VKEY_CACHE_SIZE = 1024
-_vkeys: OrderedDict[bytes, Any] = OrderedDict()
-_SEEN_ONCE = object()
-
-
-def _verifier(public: bytes) -> Any:
-    """The precomputed key for ``public``, or NULL to verify one-shot."""
-    entry = _vkeys.get(public)
-    if entry is None:
-        _vkeys[public] = _SEEN_ONCE
-        if len(_vkeys) > _VKEY_CACHE_SIZE:
-            _vkeys.popitem(last=False)
-        return ffi.NULL
-    _vkeys.move_to_end(public)
-    if entry is _SEEN_ONCE:
-        entry = _scratch("uint64_t[]", lib.OLMPY_ED25519_VKEY_SIZE // 8)
-        if len(public) != 32 or lib.olmpy_ed25519_vkey_init(entry, public) != 0:
-            entry = ffi.NULL  # an unusable key: the one-shot verifier refuses it each time
-        _vkeys[public] = entry
-    return entry
 
 
 def megolm_decrypt(
@@ -418,7 +407,8 @@ def megolm_decrypt(
     raise MemoryError(f"olmpy_megolm_decrypt failed ({written})")  # pragma: no cover
 
 
-# --- Olm ----------------------------------------------------------------------------------
+# --- olm.c (SPEC.md section 10) -----------------------------------------------------------
+
 
 OLM_CHAIN_LEN = _pure.OLM_CHAIN_LEN
 
@@ -487,45 +477,7 @@ def olm_decrypt_next(chain: Any, message: bytes) -> bytes:
     return _pure.olm_decrypt_message(key, message)  # raises the precise error
 
 
-# --- X25519 --------------------------------------------------------------------------------
-
-
-def x25519(secret: Any, public: bytes) -> bytes:
-    """X25519 shared secret of a 32-byte secret (bytes or secret buffer) and a public key;
-    an all-zero (non-contributory) result is a KeyDecodeError."""
-    if len(public) != 32 or len(secret) != 32:
-        return _pure.x25519(secret, public)  # raises the precise error
-    shared = _secret_alloc("uint8_t[32]")
-    if lib.olmpy_x25519(secret, public, shared) != 0:
-        _pure.x25519_refuse()
-    out = _buffer(shared)[:]
-    return out
-
-
-def x25519_public_batch(secrets: Any) -> bytes:
-    """The X25519 public keys of the concatenated 32-byte secrets, concatenated."""
-    n = len(secrets) // 32
-    if len(secrets) != 32 * n:
-        return _pure.x25519_public_batch(secrets)  # raises the precise error
-    out = _scratch("uint8_t[]", max(32 * n, 1))
-    if lib.olmpy_x25519_public_batch(secrets, n, out) != 0:  # pragma: no cover
-        raise BackendError("libsodium refused an X25519 base-point multiplication")
-    return _buffer(out, 32 * n)[:]
-
-
-def identity_new() -> tuple[Any, Any, bytes, Any, bytes]:
-    """A fresh Olm identity: (Ed25519 seed, Ed25519 signing key, Ed25519 public key,
-    Curve25519 secret, Curve25519 public key), secrets in wiping buffers."""
-    ed_seed = _secret_alloc("uint8_t[32]")
-    ed_key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
-    curve_secret = _secret_alloc("uint8_t[32]")
-    curve_public = _scratch("uint8_t[32]")
-    if lib.olmpy_identity_new(ed_seed, ed_key, curve_secret, curve_public) != 0:
-        raise BackendError("libsodium could not make the identity keys")  # pragma: no cover
-    return ed_seed, ed_key, _buffer(ed_key + 64, 32)[:], curve_secret, _buffer(curve_public)[:]
-
-
-# --- pickles (SPEC.md sections 11 and 13) ----------------------------------------------
+# --- pickle.c (SPEC.md sections 11 and 13) ------------------------------------------------
 
 
 def _pickle_text(text: object) -> bytes | None:
@@ -646,7 +598,7 @@ def igs_vodozemac_open(
     return _buffer(state)[:], _buffer(public)[:], bool(verified[0])
 
 
-# --- recovery keys (SPEC.md section 16) -------------------------------------------------
+# --- recovery.c (SPEC.md section 16) ------------------------------------------------------
 
 
 def recovery_key_decode(text: bytes) -> tuple[int, int, int, int, bytes]:
@@ -672,7 +624,7 @@ def recovery_key_encode(key: bytes) -> str:
     return text
 
 
-# --- PK encryption (SPEC.md section 16) ------------------------------------------------
+# --- pk.c (SPEC.md section 16) ------------------------------------------------------------
 
 
 def pk_encrypt(

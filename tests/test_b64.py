@@ -126,7 +126,7 @@ def test_secret_codec_uses_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """Secrets never reach the stdlib's table-driven codec or a per-character dict: with
     those replaced by traps, both backends still encode and decode secrets, and a bad
     secret text (the native decoder's retry, for the precise error) is still named."""
-    import olmpy._pure as pure_module
+    import olmpy._pure.base64 as pure_module
 
     class Trap:
         def __getattr__(self, name: str) -> object:
