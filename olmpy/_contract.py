@@ -285,6 +285,8 @@ class Backend(Protocol[S]):
 
 if TYPE_CHECKING:
     # Conformance: mypy checks each backend module against the contract here.
-    from olmpy import _nativebinding
+    from olmpy import _nativebinding, _pure
+
+    _pure_conforms: Backend[bytearray] = _pure
 
     _native_conforms: Backend[_nativebinding.SecretBuffer] = _nativebinding

@@ -143,7 +143,7 @@ def x25519_refuse() -> None:
     )
 
 
-def x25519(secret: bytes, public: bytes) -> bytes:
+def x25519(secret: bytes | bytearray, public: bytes) -> bytes:
     """X25519 shared secret of a 32-byte secret and a public key (libsodium); an all-zero
     (non-contributory) result is a KeyDecodeError."""
     if len(secret) != 32 or len(public) != 32:
@@ -163,7 +163,7 @@ def x25519(secret: bytes, public: bytes) -> bytes:
     return shared
 
 
-def x25519_public_batch(secrets: bytes) -> bytes:
+def x25519_public_batch(secrets: bytes | bytearray) -> bytes:
     """The X25519 public keys of the concatenated 32-byte secrets, concatenated."""
     secrets = bytes(secrets)
     if len(secrets) % 32:

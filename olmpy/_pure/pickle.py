@@ -155,7 +155,7 @@ def _igs_array(data: bytes) -> bytes:
     return b",".join(b"%d" % v for v in data)
 
 
-def igs_vodozemac_seal(key: bytes, state: bytes, public: bytes, verified: bool) -> str:
+def igs_vodozemac_seal(key: bytes, state: bytes | bytearray, public: bytes, verified: bool) -> str:
     """vodozemac's InboundGroupSession pickle, exactly as its serde writes it, of a
     132-byte initial state (R || counter) and the signing key."""
     state = bytes(state)

@@ -16,7 +16,7 @@ _PK_MAC_ERROR = (
 
 
 def pk_encrypt(
-    ephemeral_secret: bytes, recipient: bytes, plaintext: bytes
+    ephemeral_secret: bytes | bytearray, recipient: bytes, plaintext: bytes
 ) -> tuple[bytes, bytes, bytes]:
     """(ephemeral public key, ciphertext, 8-byte MAC) of libolm's PK scheme; an all-zero
     shared secret is a KeyDecodeError."""
@@ -27,7 +27,7 @@ def pk_encrypt(
     return x25519_public_batch(secret), ciphertext, hmac_sha256(okm[32:64], b"")[:8]
 
 
-def pk_decrypt(secret: bytes, ephemeral: bytes, ciphertext: bytes, mac: bytes) -> bytes:
+def pk_decrypt(secret: bytes | bytearray, ephemeral: bytes, ciphertext: bytes, mac: bytes) -> bytes:
     """Checks the MAC (constant time: MacError), then decrypts (CiphertextError)."""
     okm = hkdf_sha256(b"", x25519(bytes(secret), ephemeral), b"", 80)
     if not _hmac.compare_digest(hmac_sha256(okm[32:64], b"")[:8], mac):
