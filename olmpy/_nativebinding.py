@@ -12,7 +12,7 @@ and so on).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from olmpy import _pure
 from olmpy._nativelib import ffi, lib
@@ -36,7 +36,17 @@ MEGOLM_STATE_LEN = _pure.MEGOLM_STATE_LEN
 SIGNATURE_LEN = _pure.SIGNATURE_LEN
 ED25519_KEY_LEN = _pure.ED25519_KEY_LEN
 
-SecretBuffer = Any  # a cdata uint8_t[] from the wiping allocator
+if TYPE_CHECKING:
+
+    class SecretBuffer:
+        """What mypy sees of a secret buffer: a cffi ``uint8_t[]`` from the wiping
+        allocator below, opaque outside this module.  Nominal, so that the contract
+        check (``olmpy._contract``) tells it from ``bytes``."""
+
+        def __len__(self) -> int: ...
+
+else:
+    SecretBuffer = object  # cffi arrays have no Python class to name
 
 # Buffers that hold keys or plaintexts come from _secret_alloc, whose free wipes them;
 # the returned bytes objects are Python's to manage.
@@ -47,12 +57,18 @@ _scratch = ffi.new_allocator(should_clear_after_alloc=False)
 _buffer = ffi.buffer
 
 
+def _fallback(secret: SecretBuffer | bytes) -> bytes:
+    """For mypy only: a secret handed on to the pure twin, which reads it with ``bytes()``
+    (reached only for a bad length, to raise the precise error).  Costs one call there."""
+    return cast(bytes, secret)
+
+
 # --- core.c: secret buffers ---------------------------------------------------------------
 
 
-def secret_buffer(data: bytes) -> Any:
+def secret_buffer(data: bytes) -> SecretBuffer:
     """A C buffer holding a copy of ``data``; wiped when freed."""
-    buf = _secret_alloc("uint8_t[]", len(data))
+    buf: SecretBuffer = _secret_alloc("uint8_t[]", len(data))
     ffi.memmove(buf, data, len(data))
     return buf
 
@@ -60,29 +76,33 @@ def secret_buffer(data: bytes) -> Any:
 _STATE_VIEW = ffi.typeof("uint8_t(*)[132]")
 
 
-def secret_state_pair(initial: bytes, latest: bytes) -> tuple[Any, Any, Any]:
+def secret_state_pair(
+    initial: bytes, latest: bytes
+) -> tuple[object, SecretBuffer, SecretBuffer]:
     """Two 132-byte secret states in one wiping allocation: (owner, initial, latest).
 
     The views do not keep the memory alive; the caller keeps ``owner``.
     """
     owner = _secret_alloc("uint8_t[]", 264)
     ffi.memmove(owner, initial + latest, 264)
-    return owner, ffi.cast(_STATE_VIEW, owner)[0], ffi.cast(_STATE_VIEW, owner + 132)[0]
+    first: SecretBuffer = ffi.cast(_STATE_VIEW, owner)[0]
+    second: SecretBuffer = ffi.cast(_STATE_VIEW, owner + 132)[0]
+    return owner, first, second
 
 
-def write_secret(buf: Any, data: bytes) -> None:
+def write_secret(buf: SecretBuffer, data: bytes) -> None:
     """Overwrites a secret buffer with ``data`` of the same length."""
     if len(data) != len(buf):
         raise UsageError("secret buffer: " + expected(f"{len(buf)} bytes", f"{len(data)} bytes"))
     ffi.memmove(buf, data, len(data))
 
 
-def read_secret(buf: Any) -> bytes:
+def read_secret(buf: SecretBuffer) -> bytes:
     """The current contents of a secret buffer."""
     return _buffer(buf)[:]
 
 
-def wipe(buf: Any) -> None:
+def wipe(buf: SecretBuffer) -> None:
     """Overwrites a secret buffer with zeros now (freeing wipes it too)."""
     lib.olmpy_wipe(buf, len(buf))
 
@@ -90,19 +110,20 @@ def wipe(buf: Any) -> None:
 # --- core.c: Ed25519 keys, signatures and verification ------------------------------------
 
 
-def ed25519_key(secret: Any, kind: int) -> tuple[Any, bytes]:
+def ed25519_key(secret: SecretBuffer | bytes, kind: int) -> tuple[SecretBuffer, bytes]:
     """A signing key from a 32-byte seed (``KEY_SEED``) or libolm's 64-byte expanded key
     (``KEY_EXPANDED``): (key buffer, public key).  The public key is derived here; a
     scalar that is 0 mod L is a KeyDecodeError."""
     if kind not in (KEY_SEED, KEY_EXPANDED) or len(secret) != (32 if kind == KEY_SEED else 64):
-        return _pure.ed25519_key(secret, kind)  # raises the precise error
-    key = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
+        _pure.ed25519_key(_fallback(secret), kind)  # raises the precise error
+        raise UsageError("Ed25519 secret key: bad length")  # pragma: no cover
+    key: SecretBuffer = _secret_alloc("uint8_t[]", ED25519_KEY_LEN)
     if lib.olmpy_ed25519_key_init(secret, kind, key) != 0:
         _pure.ed25519_key_refuse()
-    return key, _buffer(key + 64, 32)[:]
+    return key, _buffer(cast(Any, key) + 64, 32)[:]
 
 
-def ed25519_sign(key: Any, message: bytes) -> bytes:
+def ed25519_sign(key: SecretBuffer, message: bytes) -> bytes:
     """Signs ``message`` with a key made by ``ed25519_key``."""
     sig = _scratch("uint8_t[64]")
     rc = lib.olmpy_ed25519_sign(key, message, len(message), sig)
@@ -124,7 +145,7 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
 # --- core.c: a fresh Megolm group session -------------------------------------------------
 
 
-def megolm_group_new() -> tuple[Any, Any, Any, bytes]:
+def megolm_group_new() -> tuple[SecretBuffer, SecretBuffer, SecretBuffer, bytes]:
     """A fresh outbound session: (state, Ed25519 seed, signing key, public key)."""
     state = _secret_alloc("uint8_t[]", MEGOLM_STATE_LEN)
     seed = _secret_alloc("uint8_t[32]")
@@ -137,11 +158,11 @@ def megolm_group_new() -> tuple[Any, Any, Any, bytes]:
 # --- core.c: X25519 and a fresh Olm identity ----------------------------------------------
 
 
-def x25519(secret: Any, public: bytes) -> bytes:
+def x25519(secret: SecretBuffer | bytes, public: bytes) -> bytes:
     """X25519 shared secret of a 32-byte secret (bytes or secret buffer) and a public key;
     an all-zero (non-contributory) result is a KeyDecodeError."""
     if len(public) != 32 or len(secret) != 32:
-        return _pure.x25519(secret, public)  # raises the precise error
+        return _pure.x25519(_fallback(secret), public)  # raises the precise error
     shared = _secret_alloc("uint8_t[32]")
     if lib.olmpy_x25519(secret, public, shared) != 0:
         _pure.x25519_refuse()
@@ -149,18 +170,18 @@ def x25519(secret: Any, public: bytes) -> bytes:
     return out
 
 
-def x25519_public_batch(secrets: Any) -> bytes:
+def x25519_public_batch(secrets: SecretBuffer | bytes) -> bytes:
     """The X25519 public keys of the concatenated 32-byte secrets, concatenated."""
     n = len(secrets) // 32
     if len(secrets) != 32 * n:
-        return _pure.x25519_public_batch(secrets)  # raises the precise error
+        return _pure.x25519_public_batch(_fallback(secrets))  # raises the precise error
     out = _scratch("uint8_t[]", max(32 * n, 1))
     if lib.olmpy_x25519_public_batch(secrets, n, out) != 0:  # pragma: no cover
         raise BackendError("libsodium refused an X25519 base-point multiplication")
     return _buffer(out, 32 * n)[:]
 
 
-def identity_new() -> tuple[Any, Any, bytes, Any, bytes]:
+def identity_new() -> tuple[SecretBuffer, SecretBuffer, bytes, SecretBuffer, bytes]:
     """A fresh Olm identity: (Ed25519 seed, Ed25519 signing key, Ed25519 public key,
     Curve25519 secret, Curve25519 public key), secrets in wiping buffers."""
     ed_seed = _secret_alloc("uint8_t[32]")
@@ -332,12 +353,12 @@ def _verifier(public: bytes) -> Any:
 # --- megolm.c: the Megolm ratchet and messages --------------------------------------------
 
 
-def megolm_advance(state: Any) -> None:
+def megolm_advance(state: SecretBuffer) -> None:
     """Advances a 132-byte Megolm state by one index, in place."""
     lib.olmpy_megolm_advance(state)
 
 
-def megolm_advance_to(state: Any, target: int) -> None:
+def megolm_advance_to(state: SecretBuffer, target: int) -> None:
     """Advances a Megolm state to ``target`` (mod 2**32), part by part, in place."""
     if not 0 <= target <= 0xFFFFFFFF:
         raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", repr(target)))
@@ -355,7 +376,7 @@ def megolm_parse(message: bytes) -> tuple[int, int, int]:
     return index[0], off[0], length[0]
 
 
-def megolm_encrypt(state: Any, key: Any, plaintext: bytes) -> bytes:
+def megolm_encrypt(state: SecretBuffer, key: SecretBuffer, plaintext: bytes) -> bytes:
     """Encrypts and signs (with a key from ``ed25519_key``) one v1 message at the state's
     index, then advances the state."""
     n = len(plaintext)
@@ -368,7 +389,11 @@ def megolm_encrypt(state: Any, key: Any, plaintext: bytes) -> bytes:
 
 
 def megolm_decrypt(
-    initial: Any, latest: Any, public: bytes, message: bytes, check_signature: bool
+    initial: SecretBuffer,
+    latest: SecretBuffer,
+    public: bytes,
+    message: bytes,
+    check_signature: bool,
 ) -> tuple[bytes, int]:
     """Verifies then decrypts a v1 message; moves ``latest`` forward only on success."""
     n = len(message)
@@ -426,7 +451,7 @@ def olm_parse(message: bytes) -> tuple[bytes, int, int, int]:
     return message[k : k + 32], index[0], ct_off[0], ct_len[0]
 
 
-def olm_encrypt(chain: Any, ratchet_key: bytes, plaintext: bytes) -> bytes:
+def olm_encrypt(chain: SecretBuffer, ratchet_key: bytes, plaintext: bytes) -> bytes:
     """Encrypts one normal Olm message with the chain's next key, then advances the chain."""
     n = len(plaintext)
     cap = n + 96
@@ -464,7 +489,7 @@ def olm_decrypt_message(message_key: bytes, message: bytes) -> bytes:
     return _pure.olm_decrypt_message(message_key, message)
 
 
-def olm_decrypt_next(chain: Any, message: bytes) -> bytes:
+def olm_decrypt_next(chain: SecretBuffer, message: bytes) -> bytes:
     """Decrypts a message at the chain's own index; advances the chain only on success."""
     n = len(message)
     out = _secret_alloc("uint8_t[]", max(n, 1))
@@ -564,16 +589,18 @@ def hex_decode(digits: bytes) -> bytes:
     return _buffer(out, n // 2)[:]
 
 
-def igs_vodozemac_seal(key: bytes, state: Any, public: bytes, verified: bool) -> str:
+def igs_vodozemac_seal(
+    key: bytes, state: SecretBuffer | bytes, public: bytes, verified: bool
+) -> str:
     """vodozemac's InboundGroupSession pickle, exactly as its serde writes it, of a
     132-byte initial state (R || counter) and the signing key."""
     if len(state) != 132 or len(public) != 32:
-        return _pure.igs_vodozemac_seal(key, state, public, verified)
+        return _pure.igs_vodozemac_seal(key, _fallback(state), public, verified)
     cap = lib.olmpy_igs_vodozemac_cap()
     out = _scratch("char[]", cap)
     written = lib.olmpy_igs_vodozemac_seal(key, len(key), state, public, int(verified), out, cap)
     if written < 0:  # pragma: no cover - only without memory
-        return _pure.igs_vodozemac_seal(key, state, public, verified)
+        return _pure.igs_vodozemac_seal(key, _fallback(state), public, verified)
     return str(cast(bytes, _buffer(out, written)), "ascii")
 
 
@@ -628,28 +655,34 @@ def recovery_key_encode(key: bytes) -> str:
 
 
 def pk_encrypt(
-    ephemeral_secret: Any, recipient: bytes, plaintext: bytes
+    ephemeral_secret: SecretBuffer | bytes, recipient: bytes, plaintext: bytes
 ) -> tuple[bytes, bytes, bytes]:
     """(ephemeral public key, ciphertext, 8-byte MAC) of libolm's PK scheme; an all-zero
     shared secret is a KeyDecodeError."""
     if len(ephemeral_secret) != 32 or len(recipient) != 32:
-        return _pure.pk_encrypt(ephemeral_secret, recipient, plaintext)  # the precise error
+        # the pure twin raises the precise error
+        return _pure.pk_encrypt(_fallback(ephemeral_secret), recipient, plaintext)
     eph = _scratch("uint8_t[32]")
     mac = _scratch("uint8_t[8]")
     ct = _scratch("uint8_t[]", (len(plaintext) // 16 + 1) * 16)
     n = lib.olmpy_pk_encrypt(ephemeral_secret, recipient, plaintext, len(plaintext), eph, mac, ct)
     if n < 0:
-        return _pure.pk_encrypt(ephemeral_secret, recipient, plaintext)  # the precise error
+        # the pure twin raises the precise error
+        return _pure.pk_encrypt(_fallback(ephemeral_secret), recipient, plaintext)
     return _buffer(eph)[:], _buffer(ct, n)[:], _buffer(mac)[:]
 
 
-def pk_decrypt(secret: Any, ephemeral: bytes, ciphertext: bytes, mac: bytes) -> bytes:
+def pk_decrypt(
+    secret: SecretBuffer | bytes, ephemeral: bytes, ciphertext: bytes, mac: bytes
+) -> bytes:
     """Checks the MAC (constant time: MacError), then decrypts (CiphertextError)."""
     if len(secret) != 32 or len(ephemeral) != 32:
-        return _pure.pk_decrypt(secret, ephemeral, ciphertext, mac)  # the precise error
+        # the pure twin raises the precise error
+        return _pure.pk_decrypt(_fallback(secret), ephemeral, ciphertext, mac)
     n = len(ciphertext)
     out = _secret_alloc("uint8_t[]", max(n, 1))
     written = lib.olmpy_pk_decrypt(secret, ephemeral, ciphertext, n, mac, len(mac), out)
     if written < 0:
-        return _pure.pk_decrypt(secret, ephemeral, ciphertext, mac)  # the precise error
+        # the pure twin raises the precise error
+        return _pure.pk_decrypt(_fallback(secret), ephemeral, ciphertext, mac)
     return _buffer(out, written)[:]
