@@ -26,7 +26,6 @@ from olmpy._contract import Backend, Secret
 from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     IdentityKeyMismatchError,
-    PickleError,
     UnknownOneTimeKeyError,
     UsageError,
     expected,
@@ -348,33 +347,9 @@ class Account:
 
     def _libolm_body(self) -> bytes:
         """The raw (unsealed) libolm pickle body."""
-        b = self._b
+        from olmpy.olm import _account_formats as formats
 
-        def key_record(key: _OneTimeKey) -> bytes:
-            return bytes(
-                libolm.u32(key.id)
-                + bytes([1 if key.published else 0])
-                + key.public
-                + b.read_secret(key.secret)
-            )
-
-        raw = bytearray(
-            libolm.u32(4)
-            + self._ed.public
-            + self._ed.expanded
-            + self._curve_public
-            + b.read_secret(self._curve_secret)
-        )
-        raw += libolm.u32(len(self._one_time))
-        for key in self._one_time.values():
-            raw += key_record(key)
-        fallbacks = [k for k in (self._fallback, self._previous_fallback) if k is not None]
-        raw += bytes([len(fallbacks)])
-        for key in fallbacks:
-            raw += key_record(key)
-        # libolm stores the last id it issued; olmpy's counter is the next one to issue.
-        raw += libolm.u32((self._next_id - 1) & 0xFFFFFFFF)
-        return bytes(bytes(raw))
+        return formats.libolm_body(self)
 
     @overload
     def pickle(self, pickle_key: bytes) -> str: ...
@@ -441,61 +416,9 @@ class Account:
 
     @classmethod
     def _from_libolm_body(cls, raw: bytes, what: str) -> Account:
-        reader = libolm.Reader(raw, what)
-        version = libolm.version(reader, (2, 3, 4), what)
-        b = _backend.impl
-        self = cls.__new__(cls)
-        self._b = b
-        self._rng = os.urandom
-        ed_public = reader.take(32)
-        self._ed = signing_key(reader.take(64), True, ed_public, what)
-        curve_public = reader.take(32)
-        curve_secret = reader.take(32)
-        self._curve_secret = b.secret_buffer(curve_secret)
-        self._curve_public = curve_public
-        self._reset_keys()
+        from olmpy.olm import _account_formats as formats
 
-        def key_record() -> _OneTimeKey:
-            key_id = reader.u32()
-            published = reader.flag()
-            public = reader.take(32)
-            key = _OneTimeKey(key_id, b.secret_buffer(reader.take(32)), public)
-            key.published = published
-            return key
-
-        for _ in range(reader.count(MAX_STORED_ONE_TIME_KEYS)):
-            key = key_record()
-            self._one_time[key.id] = key
-        if version == 2:  # before fallback keys existed
-            fallbacks = []
-        elif version == 3:
-            # Both records are always there; a record's published flag says whether the
-            # key exists (libolm's reading of its own version 3).
-            current, previous = key_record(), key_record()
-            fallbacks = (
-                []
-                if not current.published
-                else ([current, previous] if previous.published else [current])
-            )
-        else:
-            count = reader.u8()
-            if count > 2:
-                raise PickleError(f"{what}: expected at most 2 fallback keys, got {count}")
-            fallbacks = [key_record() for _ in range(count)]
-        count = len(fallbacks)
-        self._fallback = fallbacks[0] if fallbacks else None
-        self._previous_fallback = fallbacks[1] if count == 2 else None
-        self._next_id = (reader.u32() + 1) & 0xFFFFFFFF
-        reader.end()
-        # Every stored public key must be the one its secret gives (one backend call).
-        keys = [*self._one_time.values(), *fallbacks]
-        primitives.check_x25519_publics(
-            [curve_secret] + [b.read_secret(k.secret) for k in keys],
-            [curve_public] + [k.public for k in keys],
-            what,
-            ["identity key"] + [f"key {k.key_id}" for k in keys],
-        )
-        return self
+        return formats.from_libolm_body(cls, raw, what)
 
     # --- dehydrated devices (MSC3814) -----------------------------------------------------
 
