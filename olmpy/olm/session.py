@@ -223,22 +223,9 @@ class Session:
 
     def _libolm_body(self) -> bytes:
         """The raw (unsealed) libolm pickle body."""
-        b = self._b
-        raw = bytearray(libolm.u32(1) + bytes([1 if self._received else 0]))
-        raw += self._pre_key[0] + self._pre_key[1] + self._pre_key[2]
-        raw += b.read_secret(self._root)
-        if self._sender is None:
-            raw += libolm.u32(0)
-        else:
-            secret, public, chain = self._sender
-            raw += libolm.u32(1) + public + b.read_secret(secret) + b.read_secret(chain)
-        raw += libolm.u32(len(self._receivers))
-        for their, chain in self._receivers:  # newest first, as libolm keeps them
-            raw += their + b.read_secret(chain)
-        raw += libolm.u32(len(self._skipped))
-        for their, index, key in reversed(self._skipped):  # newest first
-            raw += their + b.read_secret(key) + libolm.u32(index)
-        return bytes(bytes(raw))
+        from olmpy.olm import _session_formats as formats
+
+        return formats.libolm_body(self)
 
     @overload
     def pickle(self, pickle_key: bytes) -> str: ...
@@ -304,36 +291,9 @@ class Session:
 
     @classmethod
     def _from_libolm_body(cls, raw: bytes, what: str) -> Session:
-        reader = libolm.Reader(raw, what)
-        # 0x80000001 is version 1 plus a u32 chain index after the skipped keys, which
-        # libolm reads and ignores.
-        trailing_index = libolm.version(reader, (1, 0x80000001), what) == 0x80000001
-        received = reader.flag()
-        ids = (reader.take(32), reader.take(32), reader.take(32))
-        self = cls._new(os.urandom, ids)
-        b = self._b
-        self._ratchet_count = None
-        self._received = received
-        self._root = b.secret_buffer(reader.take(32))
-        senders = reader.count(1)
-        if senders:
-            stored = reader.take(32)
-            secret = reader.take(32)
-            public = primitives.check_x25519_publics([secret], [stored], what + " ratchet key")
-            self._sender = (b.secret_buffer(secret), public, b.secret_buffer(reader.take(36)))
-        for _ in range(reader.count(MAX_RECEIVER_CHAINS)):
-            their = reader.take(32)
-            self._receivers.append((their, b.secret_buffer(reader.take(36))))
-        skipped = []
-        for _ in range(reader.count(MAX_SKIPPED_KEYS)):
-            their = reader.take(32)
-            key = b.secret_buffer(reader.take(32))
-            skipped.append((their, reader.u32(), key))
-        self._skipped = list(reversed(skipped))
-        if trailing_index:
-            reader.u32()
-        reader.end()
-        return self
+        from olmpy.olm import _session_formats as formats
+
+        return formats.from_libolm_body(cls, raw, what)
 
     # --- vodozemac pickles -----------------------------------------------------------------
 
