@@ -10,11 +10,12 @@ keep are described in ``olmpy.olm.account``.
 Layering.  ``Account`` (``olmpy/olm/account.py``) is the layer above: its public pickle
 methods keep their signatures and docstrings there and delegate here.  This module reads and
 builds the account's private state directly, so it needs that module's key record
-(``_OneTimeKey``) and capacity limit at run time and imports it at the top; ``account.py``
-imports this module only inside the delegating methods, when they run.  The import runs one
-way, with no cycle and no half-loaded module.  Writers take the account; readers take the
-class and build the object as ``Account`` always has (``cls.__new__(cls)``, or
-``cls._from_parts`` for a dehydrated device).
+(``_OneTimeKey``) and capacity limit at run time and imports it at the top.  At import time
+the dependency therefore runs one way, from here to ``account.py``; ``account.py`` imports
+this module only inside the delegating methods, when they run and both modules are fully
+loaded, so there is no import cycle.  Writers take the account; readers take the class and
+build the object as ``Account`` always has (``cls.__new__(cls)``, or ``cls._from_parts`` for
+a dehydrated device).
 """
 
 from __future__ import annotations

@@ -9,10 +9,11 @@
 Layering.  ``Session`` (``olmpy/olm/session.py``) is the layer above: its public pickle
 methods keep their signatures and docstrings there and delegate here.  This module reads and
 builds the session's private state directly, so it needs that module's limits and chain
-layout (``_chain``) at run time and imports it at the top; ``session.py`` imports this
-module only inside the delegating methods, when they run.  The import runs one way, with
-no cycle and no half-loaded module.  Writers take the session; readers take the class and
-build the object with ``cls._new``, as ``Session`` always has.
+layout (``_chain``) at run time and imports it at the top.  At import time the dependency
+therefore runs one way, from here to ``session.py``; ``session.py`` imports this module only
+inside the delegating methods, when they run and both modules are fully loaded, so there is
+no import cycle.  Writers take the session; readers take the class and build the object
+with ``cls._new``, as ``Session`` always has.
 """
 
 from __future__ import annotations

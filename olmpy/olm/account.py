@@ -11,6 +11,11 @@ and fallback keys.
 A one-time key is removed only after the pre-key message that names it has
 decrypted, so forged pre-key messages cannot drain the keys.  Fallback keys
 (current and previous) are never removed by use.
+
+The pickle formats (libolm's body, which olmpy's own pickle also seals; MSC3814
+dehydrated devices; vodozemac's pickle) live in ``olmpy/olm/_account_formats.py``.  The
+methods here are their documented entry points and import that module when they run, as
+it imports this one for the account's state.
 """
 
 from __future__ import annotations

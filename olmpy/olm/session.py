@@ -14,6 +14,11 @@ Every decrypt works on copies: the new root, chains and skipped keys are
 committed only after the MAC has verified and the ciphertext decrypted, so a
 failed decrypt changes nothing.  The side that started the session keeps
 wrapping its messages as pre-key messages until it has decrypted a reply.
+
+The pickle formats (libolm's body, which olmpy's own pickle also seals, and
+vodozemac's pickle) live in ``olmpy/olm/_session_formats.py``.  The methods here are
+their documented entry points and import that module when they run, as it imports this
+one for the session's state.
 """
 
 from __future__ import annotations
