@@ -11,6 +11,11 @@ and fallback keys.
 A one-time key is removed only after the pre-key message that names it has
 decrypted, so forged pre-key messages cannot drain the keys.  Fallback keys
 (current and previous) are never removed by use.
+
+The pickle formats (libolm's body, which olmpy's own pickle also seals; MSC3814
+dehydrated devices; vodozemac's pickle) live in ``olmpy/olm/_account_formats.py``.  The
+methods here are their documented entry points and import that module when they run, as
+it imports this one for the account's state.
 """
 
 from __future__ import annotations
@@ -19,14 +24,13 @@ import os
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, overload
+from typing import overload
 
 from olmpy import _b64, _backend
 from olmpy._contract import Backend, Secret
 from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     IdentityKeyMismatchError,
-    PickleError,
     UnknownOneTimeKeyError,
     UsageError,
     expected,
@@ -36,12 +40,9 @@ from olmpy.hazmat import primitives
 from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature, _message_bytes
 from olmpy.olm.messages import AnyOlmMessage, PreKeyMessage
 from olmpy.olm.session import Session
-from olmpy.pickle import _dehydrated as dehydrated
 from olmpy.pickle import _libolm as libolm
 from olmpy.pickle import _native as native_pickle
-from olmpy.pickle import _vodozemac as vodozemac
-from olmpy.pickle._keys import deprecated, signing_key
-from olmpy.pickle._vodozemac import byte_json
+from olmpy.pickle._keys import deprecated
 from olmpy.pickle.dehydrated import DehydratedDevice
 
 MAX_STORED_ONE_TIME_KEYS = 100
@@ -348,33 +349,9 @@ class Account:
 
     def _libolm_body(self) -> bytes:
         """The raw (unsealed) libolm pickle body."""
-        b = self._b
+        from olmpy.olm import _account_formats as formats
 
-        def key_record(key: _OneTimeKey) -> bytes:
-            return bytes(
-                libolm.u32(key.id)
-                + bytes([1 if key.published else 0])
-                + key.public
-                + b.read_secret(key.secret)
-            )
-
-        raw = bytearray(
-            libolm.u32(4)
-            + self._ed.public
-            + self._ed.expanded
-            + self._curve_public
-            + b.read_secret(self._curve_secret)
-        )
-        raw += libolm.u32(len(self._one_time))
-        for key in self._one_time.values():
-            raw += key_record(key)
-        fallbacks = [k for k in (self._fallback, self._previous_fallback) if k is not None]
-        raw += bytes([len(fallbacks)])
-        for key in fallbacks:
-            raw += key_record(key)
-        # libolm stores the last id it issued; olmpy's counter is the next one to issue.
-        raw += libolm.u32((self._next_id - 1) & 0xFFFFFFFF)
-        return bytes(bytes(raw))
+        return formats.libolm_body(self)
 
     @overload
     def pickle(self, pickle_key: bytes) -> str: ...
@@ -441,61 +418,9 @@ class Account:
 
     @classmethod
     def _from_libolm_body(cls, raw: bytes, what: str) -> Account:
-        reader = libolm.Reader(raw, what)
-        version = libolm.version(reader, (2, 3, 4), what)
-        b = _backend.impl
-        self = cls.__new__(cls)
-        self._b = b
-        self._rng = os.urandom
-        ed_public = reader.take(32)
-        self._ed = signing_key(reader.take(64), True, ed_public, what)
-        curve_public = reader.take(32)
-        curve_secret = reader.take(32)
-        self._curve_secret = b.secret_buffer(curve_secret)
-        self._curve_public = curve_public
-        self._reset_keys()
+        from olmpy.olm import _account_formats as formats
 
-        def key_record() -> _OneTimeKey:
-            key_id = reader.u32()
-            published = reader.flag()
-            public = reader.take(32)
-            key = _OneTimeKey(key_id, b.secret_buffer(reader.take(32)), public)
-            key.published = published
-            return key
-
-        for _ in range(reader.count(MAX_STORED_ONE_TIME_KEYS)):
-            key = key_record()
-            self._one_time[key.id] = key
-        if version == 2:  # before fallback keys existed
-            fallbacks = []
-        elif version == 3:
-            # Both records are always there; a record's published flag says whether the
-            # key exists (libolm's reading of its own version 3).
-            current, previous = key_record(), key_record()
-            fallbacks = (
-                []
-                if not current.published
-                else ([current, previous] if previous.published else [current])
-            )
-        else:
-            count = reader.u8()
-            if count > 2:
-                raise PickleError(f"{what}: expected at most 2 fallback keys, got {count}")
-            fallbacks = [key_record() for _ in range(count)]
-        count = len(fallbacks)
-        self._fallback = fallbacks[0] if fallbacks else None
-        self._previous_fallback = fallbacks[1] if count == 2 else None
-        self._next_id = (reader.u32() + 1) & 0xFFFFFFFF
-        reader.end()
-        # Every stored public key must be the one its secret gives (one backend call).
-        keys = [*self._one_time.values(), *fallbacks]
-        primitives.check_x25519_publics(
-            [curve_secret] + [b.read_secret(k.secret) for k in keys],
-            [curve_public] + [k.public for k in keys],
-            what,
-            ["identity key"] + [f"key {k.key_id}" for k in keys],
-        )
-        return self
+        return formats.from_libolm_body(cls, raw, what)
 
     # --- dehydrated devices (MSC3814) -----------------------------------------------------
 
@@ -506,21 +431,9 @@ class Account:
         key (SPEC.md section 14).  An account whose Ed25519 key came from a libolm pickle
         has no seed and cannot be dehydrated (``UsageError``), as in vodozemac.
         """
-        b = self._b
-        seed = self._ed.seed
-        if seed is None:
-            raise UsageError(
-                "dehydrated device: expected an account with an Ed25519 seed, got one whose "
-                "key came from a libolm pickle (expanded form only)"
-            )
-        keys = sorted(self._one_time.values(), key=lambda k: k.id)
-        contents = dehydrated.Contents(
-            b.read_secret(self._curve_secret),
-            seed,
-            [b.read_secret(k.secret) for k in keys],
-            None if self._fallback is None else b.read_secret(self._fallback.secret),
-        )
-        return dehydrated.seal(contents, key)
+        from olmpy.olm import _account_formats as formats
+
+        return formats.to_dehydrated_device(self, key)
 
     @classmethod
     def from_dehydrated_device(cls, ciphertext: str, nonce: str, key: bytes) -> Account:
@@ -530,150 +443,26 @@ class Account:
         n, and the fallback key (id 0) counts as published.  Beyond 100 one-time keys the
         lowest ids are dropped.  Any bad input is a ``PickleError``.
         """
-        contents = dehydrated.open_sealed(ciphertext, nonce, key)
-        self = cls._from_parts(contents.ed25519_seed, contents.curve25519_secret)
-        b = self._b
-        secrets = contents.one_time_keys
-        if secrets:
-            publics = b.x25519_public_batch(b"".join(secrets))
-            first = max(0, len(secrets) - MAX_STORED_ONE_TIME_KEYS)
-            for i in range(first, len(secrets)):
-                otk = _OneTimeKey(i, b.secret_buffer(secrets[i]), publics[32 * i : 32 * i + 32])
-                otk.published = True
-                self._one_time[i] = otk
-        self._next_id = len(secrets)
-        if contents.fallback_key is not None:
-            public = b.x25519_public_batch(contents.fallback_key)
-            self._fallback = _OneTimeKey(0, b.secret_buffer(contents.fallback_key), public)
-            self._fallback.published = True
-        return self
+        from olmpy.olm import _account_formats as formats
+
+        return formats.from_dehydrated_device(cls, ciphertext, nonce, key)
 
     # --- vodozemac pickles -----------------------------------------------------------------
 
     def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
         """This account as a vodozemac ``Account`` pickle (32-byte key); key ids keep their
         numbers (SPEC.md section 13)."""
-        b = self._b
-        seed = self._ed.seed
-        signing = (
-            {"Normal": byte_json(seed)}
-            if seed is not None
-            else {"Expanded": byte_json(self._ed.expanded)}
-        )
-        keys = sorted(self._one_time.values(), key=lambda k: k.id)
+        from olmpy.olm import _account_formats as formats
 
-        def fallback(key: _OneTimeKey | None) -> dict[str, Any] | None:
-            if key is None:
-                return None
-            return {
-                "key_id": key.id,
-                "key": byte_json(b.read_secret(key.secret)),
-                "published": key.published,
-            }
-
-        document = {
-            "signing_key": signing,
-            "diffie_hellman_key": byte_json(b.read_secret(self._curve_secret)),
-            "one_time_keys": {
-                "next_key_id": self._next_id,
-                "public_keys": {str(k.id): byte_json(k.public) for k in keys if not k.published},
-                "private_keys": {str(k.id): byte_json(b.read_secret(k.secret)) for k in keys},
-            },
-            "fallback_keys": {
-                "key_id": 0 if self._fallback is None else self._fallback.id + 1,
-                "fallback_key": fallback(self._fallback),
-                "previous_fallback_key": fallback(self._previous_fallback),
-            },
-        }
-        return vodozemac.seal(document, pickle_key)
+        return formats.to_vodozemac_pickle(self, pickle_key)
 
     @classmethod
     def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> Account:
         """Loads a vodozemac ``Account`` pickle; key ids keep their numbers and the counter
         moves past every id in use (SPEC.md section 13)."""
-        what = "vodozemac account pickle"
-        document = vodozemac.open_sealed(pickle, pickle_key, what)
-        kind, signing = vodozemac.signing_key(
-            vodozemac.field(document, "signing_key", what), what + " signing_key"
-        )
-        curve_secret = vodozemac.byte_array(
-            vodozemac.field(document, "diffie_hellman_key", what), 32, what + " diffie_hellman_key"
-        )
-        limit = 0xFFFFFFFF
-        where = what + " one_time_keys"
-        one_time = vodozemac.obj(vodozemac.field(document, "one_time_keys", what), where)
-        counter_name = "next_key_id" if "next_key_id" in one_time else "key_id"  # serde alias
-        next_key_id = vodozemac.integer(
-            vodozemac.field(one_time, counter_name, where), limit, f"{where} {counter_name}"
-        )
-        unpublished = vodozemac.id_map(
-            vodozemac.field(one_time, "public_keys", where), limit, where + " public_keys"
-        )
-        private = vodozemac.id_map(
-            vodozemac.field(one_time, "private_keys", where), limit, where + " private_keys"
-        )
-        where = what + " fallback_keys"
-        fallbacks = vodozemac.obj(vodozemac.field(document, "fallback_keys", what), where)
-        fallback_counter = vodozemac.integer(
-            vodozemac.field(fallbacks, "key_id", where), limit, where + " key_id"
-        )
+        from olmpy.olm import _account_formats as formats
 
-        def fallback_record(name: str) -> tuple[int, bytes, bool] | None:
-            value = fallbacks.get(name)  # an Option: missing means none
-            if value is None:
-                return None
-            record = vodozemac.obj(value, f"{where} {name}")
-            return (
-                vodozemac.integer(
-                    vodozemac.field(record, "key_id", where), limit, f"{where} {name} key_id"
-                ),
-                vodozemac.byte_array(
-                    vodozemac.field(record, "key", where), 32, f"{where} {name} key"
-                ),
-                vodozemac.boolean(
-                    vodozemac.field(record, "published", where), f"{where} {name} published"
-                ),
-            )
-
-        current = fallback_record("fallback_key")
-        previous = fallback_record("previous_fallback_key")
-
-        b = _backend.impl
-        self = cls.__new__(cls)
-        self._b = b
-        self._rng = os.urandom
-        self._ed = signing_key(signing, kind != "Normal", None, what)
-        self._curve_secret = b.secret_buffer(curve_secret)
-        self._reset_keys()
-        # olmpy's store holds 100 keys: the newest (highest ids) are kept.
-        kept = sorted(private)[-MAX_STORED_ONE_TIME_KEYS:]
-        records = [(i, private[i], i not in unpublished) for i in kept]
-        records += [r for r in (current, previous) if r is not None]
-        # Every public key is derived from its secret, in one call; the unpublished
-        # one-time keys' public keys, which vodozemac writes too, must agree.
-        derived = primitives.check_x25519_publics(
-            [curve_secret] + [r[1] for r in records],
-            [b""] + [unpublished.get(r[0], b"") if n < len(kept) else b""
-                     for n, r in enumerate(records)],
-            what,
-            ["identity key"] + [f"key {r[0]}" for r in records],
-        )
-        self._curve_public = derived[:32]
-        made = []
-        for n, (key_id, key_secret, published) in enumerate(records):
-            public = derived[32 * n + 32 : 32 * n + 64]
-            key = _OneTimeKey(key_id, b.secret_buffer(key_secret), public)
-            key.published = published
-            made.append(key)
-        for key in made[: len(kept)]:
-            self._one_time[key.id] = key
-        rest = made[len(kept) :]
-        self._fallback = rest.pop(0) if current is not None else None
-        self._previous_fallback = rest.pop(0) if previous is not None else None
-        # One shared counter, past every id in use, so no id is ever issued twice.
-        in_use = [r[0] + 1 for r in records]
-        self._next_id = max([next_key_id, fallback_counter, *in_use]) & 0xFFFFFFFF
-        return self
+        return formats.from_vodozemac_pickle(cls, pickle, pickle_key)
 
     def __repr__(self) -> str:
         return f"Account(curve25519:{_b64.encode_public(self._curve_public)})"

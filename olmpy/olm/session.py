@@ -14,13 +14,17 @@ Every decrypt works on copies: the new root, chains and skipped keys are
 committed only after the MAC has verified and the ciphertext decrypted, so a
 failed decrypt changes nothing.  The side that started the session keeps
 wrapping its messages as pre-key messages until it has decrypted a reply.
+
+The pickle formats (libolm's body, which olmpy's own pickle also seals, and
+vodozemac's pickle) live in ``olmpy/olm/_session_formats.py``.  The methods here are
+their documented entry points and import that module when they run, as it imports this
+one for the session's state.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from typing import Any, overload
+from typing import overload
 
 from olmpy import _b64, _backend
 from olmpy._contract import Backend, Secret
@@ -28,20 +32,16 @@ from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     MacError,
     MessageGapError,
-    PickleError,
     SessionMismatchError,
     UnknownMessageIndexError,
     UsageError,
     expected,
-    shown,
 )
 from olmpy.hazmat import primitives
 from olmpy.olm.messages import NORMAL, PRE_KEY, AnyOlmMessage, Message, PreKeyMessage
 from olmpy.pickle import _libolm as libolm
 from olmpy.pickle import _native as native_pickle
-from olmpy.pickle import _vodozemac as vodozemac
 from olmpy.pickle._keys import deprecated
-from olmpy.pickle._vodozemac import byte_json
 
 MAX_RECEIVER_CHAINS = 5
 MAX_SKIPPED_KEYS = 40
@@ -223,22 +223,9 @@ class Session:
 
     def _libolm_body(self) -> bytes:
         """The raw (unsealed) libolm pickle body."""
-        b = self._b
-        raw = bytearray(libolm.u32(1) + bytes([1 if self._received else 0]))
-        raw += self._pre_key[0] + self._pre_key[1] + self._pre_key[2]
-        raw += b.read_secret(self._root)
-        if self._sender is None:
-            raw += libolm.u32(0)
-        else:
-            secret, public, chain = self._sender
-            raw += libolm.u32(1) + public + b.read_secret(secret) + b.read_secret(chain)
-        raw += libolm.u32(len(self._receivers))
-        for their, chain in self._receivers:  # newest first, as libolm keeps them
-            raw += their + b.read_secret(chain)
-        raw += libolm.u32(len(self._skipped))
-        for their, index, key in reversed(self._skipped):  # newest first
-            raw += their + b.read_secret(key) + libolm.u32(index)
-        return bytes(bytes(raw))
+        from olmpy.olm import _session_formats as formats
+
+        return formats.libolm_body(self)
 
     @overload
     def pickle(self, pickle_key: bytes) -> str: ...
@@ -304,234 +291,24 @@ class Session:
 
     @classmethod
     def _from_libolm_body(cls, raw: bytes, what: str) -> Session:
-        reader = libolm.Reader(raw, what)
-        # 0x80000001 is version 1 plus a u32 chain index after the skipped keys, which
-        # libolm reads and ignores.
-        trailing_index = libolm.version(reader, (1, 0x80000001), what) == 0x80000001
-        received = reader.flag()
-        ids = (reader.take(32), reader.take(32), reader.take(32))
-        self = cls._new(os.urandom, ids)
-        b = self._b
-        self._ratchet_count = None
-        self._received = received
-        self._root = b.secret_buffer(reader.take(32))
-        senders = reader.count(1)
-        if senders:
-            stored = reader.take(32)
-            secret = reader.take(32)
-            public = primitives.check_x25519_publics([secret], [stored], what + " ratchet key")
-            self._sender = (b.secret_buffer(secret), public, b.secret_buffer(reader.take(36)))
-        for _ in range(reader.count(MAX_RECEIVER_CHAINS)):
-            their = reader.take(32)
-            self._receivers.append((their, b.secret_buffer(reader.take(36))))
-        skipped = []
-        for _ in range(reader.count(MAX_SKIPPED_KEYS)):
-            their = reader.take(32)
-            key = b.secret_buffer(reader.take(32))
-            skipped.append((their, reader.u32(), key))
-        self._skipped = list(reversed(skipped))
-        if trailing_index:
-            reader.u32()
-        reader.end()
-        return self
+        from olmpy.olm import _session_formats as formats
+
+        return formats.from_libolm_body(cls, raw, what)
 
     # --- vodozemac pickles -----------------------------------------------------------------
 
     def to_vodozemac_pickle(self, pickle_key: bytes) -> str:
         """This session as a vodozemac ``Session`` pickle (32-byte key; SPEC.md section 13)."""
-        b = self._b
+        from olmpy.olm import _session_formats as formats
 
-        def count(n: int | None) -> dict[str, Any]:
-            return {"Unknown": None} if n is None or n < 0 else {"Known": n}
-
-        def chain_json(chain: Secret) -> dict[str, Any]:
-            raw: bytes = b.read_secret(chain)
-            return {"key": byte_json(raw[:32]), "index": int.from_bytes(raw[32:36], "big")}
-
-        root = byte_json(b.read_secret(self._root))
-        steps = self._ratchet_count
-        sending: dict[str, Any]
-        if self._sender is not None:
-            secret, _, chain = self._sender
-            sending = {
-                "type": "active",
-                "parent_ratchet_key": byte_json(self._receivers[0][0]) if self._receivers else None,
-                "ratchet_count": count(steps),
-                "active_ratchet": {
-                    "root_key": root,
-                    "ratchet_key": byte_json(b.read_secret(secret)),
-                },
-                "symmetric_key_ratchet": chain_json(chain),
-            }
-            newest = None if steps is None else steps - 1
-        else:
-            sending = {
-                "type": "inactive",
-                "root_key": {"key": root},
-                "ratchet_key": byte_json(self._receivers[0][0]),
-                "ratchet_count": count(steps),
-            }
-            newest = steps
-        # Chains alternate sides, so the receiver chains' counts step by two.
-        chains = [
-            {
-                "ratchet_key": byte_json(their),
-                "hkdf_ratchet": chain_json(chain),
-                "skipped_message_keys": {
-                    "inner": [
-                        {"key": byte_json(b.read_secret(key)), "index": index}
-                        for owner, index, key in self._skipped
-                        if owner == their
-                    ]
-                },
-                "ratchet_count": count(None if newest is None else newest - 2 * position),
-            }
-            for position, (their, chain) in enumerate(self._receivers)
-        ]
-        document = {
-            "session_keys": {
-                "identity_key": byte_json(self._pre_key[0]),
-                "base_key": byte_json(self._pre_key[1]),
-                "one_time_key": byte_json(self._pre_key[2]),
-            },
-            "sending_ratchet": sending,
-            "receiving_chains": {"inner": chains[::-1]},  # vodozemac keeps oldest first
-            "config": {"version": "V1"},
-        }
-        return vodozemac.seal(document, pickle_key)
+        return formats.to_vodozemac_pickle(self, pickle_key)
 
     @classmethod
     def from_vodozemac_pickle(cls, pickle: str, pickle_key: bytes) -> Session:
         """Loads a vodozemac ``Session`` pickle (SPEC.md section 13)."""
-        what = "vodozemac session pickle"
-        document = vodozemac.open_sealed(pickle, pickle_key, what)
-        vodozemac.config(document, what)
-        where = what + " session_keys"
-        keys = vodozemac.obj(vodozemac.field(document, "session_keys", what), where)
-        identity, base, one_time = (
-            vodozemac.byte_array(vodozemac.field(keys, name, where), 32, f"{where} {name}")
-            for name in ("identity_key", "base_key", "one_time_key")
-        )
+        from olmpy.olm import _session_formats as formats
 
-        def count(holder: dict[str, Any], where: str) -> int | None:
-            value = holder.get("ratchet_count", {"Unknown": None})
-            if value == {"Unknown": None}:
-                return None
-            if isinstance(value, dict) and len(value) == 1 and "Known" in value:
-                return vodozemac.integer(value["Known"], vodozemac.U64, where + " ratchet_count")
-            raise PickleError(
-                f"{where} ratchet_count: "
-                + expected('{"Known": n} or {"Unknown": null}', shown(value))
-            )
-
-        def chain_state(value: Any, where: str) -> bytes:
-            chain = vodozemac.obj(value, where)
-            key = vodozemac.byte_array(vodozemac.field(chain, "key", where), 32, where + " key")
-            index = vodozemac.integer(
-                vodozemac.field(chain, "index", where), 0xFFFFFFFF, where + " index"
-            )
-            return _chain(key, index)
-
-        where = what + " receiving_chains"
-        holder = vodozemac.obj(vodozemac.field(document, "receiving_chains", what), where)
-        receivers: list[tuple[bytes, bytes]] = []  # oldest first, as vodozemac keeps them
-        skipped: list[tuple[bytes, int, bytes]] = []
-        for n, value in enumerate(
-            vodozemac.array(vodozemac.field(holder, "inner", where), MAX_RECEIVER_CHAINS, where)
-        ):
-            place = f"{where} {n}"
-            chain = vodozemac.obj(value, place)
-            their = vodozemac.byte_array(
-                vodozemac.field(chain, "ratchet_key", place), 32, place + " ratchet_key"
-            )
-            state = chain_state(
-                vodozemac.field(chain, "hkdf_ratchet", place), place + " hkdf_ratchet"
-            )
-            count(chain, place)
-            store_place = place + " skipped_message_keys"
-            store = vodozemac.obj(vodozemac.field(chain, "skipped_message_keys", place), place)
-            for m, item in enumerate(
-                vodozemac.array(
-                    vodozemac.field(store, "inner", store_place), MAX_SKIPPED_KEYS, store_place
-                )
-            ):
-                entry = vodozemac.obj(item, f"{store_place} {m}")
-                key = vodozemac.byte_array(
-                    vodozemac.field(entry, "key", store_place), 32, f"{store_place} {m} key"
-                )
-                index = vodozemac.integer(
-                    vodozemac.field(entry, "index", store_place),
-                    0xFFFFFFFF,
-                    f"{store_place} {m} index",
-                )
-                skipped.append((their, index, key))
-            receivers.append((their, state))
-
-        where = what + " sending_ratchet"
-        sending = vodozemac.obj(vodozemac.field(document, "sending_ratchet", what), where)
-        kind = vodozemac.field(sending, "type", where)
-        steps = count(sending, where)
-        sender: tuple[bytes, bytes] | None
-        if kind == "active":
-            parent = sending.get("parent_ratchet_key")  # an Option: missing means none
-            if parent is not None:
-                vodozemac.byte_array(parent, 32, where + " parent_ratchet_key")
-            active = vodozemac.obj(
-                vodozemac.field(sending, "active_ratchet", where), where + " active_ratchet"
-            )
-            root = vodozemac.byte_array(
-                vodozemac.field(active, "root_key", where), 32, where + " root_key"
-            )
-            sender = (
-                vodozemac.byte_array(
-                    vodozemac.field(active, "ratchet_key", where), 32, where + " ratchet_key"
-                ),
-                chain_state(
-                    vodozemac.field(sending, "symmetric_key_ratchet", where),
-                    where + " symmetric_key_ratchet",
-                ),
-            )
-        elif kind == "inactive":
-            remote = vodozemac.obj(vodozemac.field(sending, "root_key", where), where + " root_key")
-            root = vodozemac.byte_array(
-                vodozemac.field(remote, "key", where), 32, where + " root_key"
-            )
-            their = vodozemac.byte_array(
-                vodozemac.field(sending, "ratchet_key", where), 32, where + " ratchet_key"
-            )
-            # olmpy steps from its newest receiver chain's key, which vodozemac's inactive
-            # ratchet always names; a pickle where the two differ has no olmpy equivalent.
-            if not receivers or receivers[-1][0] != their:
-                raise PickleError(
-                    f"{where}: expected the inactive ratchet key to be the newest receiving "
-                    "chain's key, got "
-                    + ("no receiving chains" if not receivers else "another key")
-                )
-            sender = None
-        else:
-            raise PickleError(
-                f"{where} type: " + expected('"active" or "inactive"', shown(kind))
-            )
-
-        self = cls._new(os.urandom, (identity, base, one_time))
-        b = self._b
-        self._root = b.secret_buffer(root)
-        if sender is not None:
-            secret, chain_raw = sender
-            self._sender = (
-                b.secret_buffer(secret),
-                b.x25519_public_batch(secret),
-                b.secret_buffer(chain_raw),
-            )
-        self._receivers = [(their, b.secret_buffer(state)) for their, state in receivers[::-1]]
-        # vodozemac keeps 40 skipped keys per chain, olmpy 40 in all: the newest are kept.
-        self._skipped = [
-            (their, index, b.secret_buffer(key))
-            for their, index, key in skipped[-MAX_SKIPPED_KEYS:]
-        ]
-        self._received = bool(receivers)  # vodozemac's rule for pre-key messages
-        self._ratchet_count = steps
-        return self
+        return formats.from_vodozemac_pickle(cls, pickle, pickle_key)
 
     def __repr__(self) -> str:
         return f"Session(session_id={self._session_id})"
