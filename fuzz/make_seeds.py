@@ -149,7 +149,8 @@ def seeds() -> dict[str, list[bytes]]:
     backups = [pk["libolm_backup"]["key_backup_data"], pk["vodozemac_backup"]["key_backup_data"]]
     out["backup_entry"] = [dumps(b) for b in backups] + [
         dumps(b["session_data"]) for b in backups] + [
-        dumps(b["backup_info"]["auth_data"]) for b in pk["published_backups"] if "backup_info" in b] + [
+        dumps(b["backup_info"]["auth_data"])
+        for b in pk["published_backups"] if "backup_info" in b] + [
         dumps(b["key_backup_data"]) for b in pk["published_backups"]]
     out["backup_payload"] = [pk["libolm_backup"]["plaintext"].encode()]
 

@@ -16,6 +16,7 @@ is written in the same layout.  Which backend runs is chosen by ``OLMPY_BACKEND`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
@@ -70,10 +71,8 @@ class NotJson:
 def guarded(*calls: Callable[[], object]) -> None:
     """Runs each call; typed olmpy errors are the documented outcome of bad input."""
     for call in calls:
-        try:
+        with contextlib.suppress(OlmpyError):
             call()
-        except OlmpyError:
-            pass
 
 
 # --- fixed objects the targets decrypt with (built once per process) ---------------------

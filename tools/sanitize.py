@@ -2,10 +2,9 @@
 
     python tools/sanitize.py [--keep DIR] [-- PYTEST ARGS...]
 
-Copies the checkout's olmpy/, tests/, vectors/, fuzz/ (and README.md, pyproject.toml) into
-a temporary directory, builds olmpy._native there with ``OLMPY_SANITIZE=1`` (see
-_native/build.py: -fsanitize=address,undefined -fno-sanitize-recover=all), then runs, with
-libasan preloaded into the interpreter and leak detection off (CPython does not free
+Copies the checkout (not .git, .venv, .ci) into a temporary directory, builds
+olmpy._native there with ``OLMPY_SANITIZE=1`` (see _native/build.py:
+-fsanitize=address,undefined -fno-sanitize-recover=all), then runs, with libasan preloaded into the interpreter and leak detection off (CPython does not free
 everything at exit):
 
 1. pytest on the copy (native backend), the arguments after ``--`` added (default ``-q``);
@@ -27,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ["olmpy", "tests", "vectors", "fuzz", "_native", "README.md", "pyproject.toml"]
+SKIPPED = {".git", ".venv", ".ci", "build", "dist", ".hypothesis", ".mypy_cache", ".ruff_cache"}
 # The constant-time checks build their own binaries and run valgrind, which cannot run
 # under a preloaded ASan runtime; they have nothing to do with the sanitized extension.
 NOT_UNDER_ASAN = ["tests/test_ct_decoders.py::test_native_decoders_do_not_depend_on_secrets",
@@ -43,8 +42,10 @@ def _asan_runtime() -> str:
 
 
 def build(tree: Path) -> Path:
-    for name in COPIED:
-        src = ROOT / name
+    for src in sorted(ROOT.iterdir()):
+        name = src.name
+        if name in SKIPPED or name.endswith(".egg-info"):
+            continue
         if src.is_dir():
             shutil.copytree(src, tree / name, ignore=shutil.ignore_patterns(
                 "__pycache__", "*.so", "work", ".hypothesis"))
