@@ -4,8 +4,9 @@
 
 Copies the checkout (not .git, .venv, .ci) into a temporary directory, builds
 olmpy._native there with ``OLMPY_SANITIZE=1`` (see _native/build.py:
--fsanitize=address,undefined -fno-sanitize-recover=all), then runs, with libasan preloaded into the interpreter and leak detection off (CPython does not free
-everything at exit):
+-fsanitize=address,undefined -fno-sanitize-recover=all), then runs, with libasan
+preloaded into the interpreter and leak detection off (CPython does not free everything
+at exit):
 
 1. pytest on the copy (native backend), the arguments after ``--`` added (default ``-q``);
 2. every fuzz corpus through its target (fuzz/run.py replay), native backend.
