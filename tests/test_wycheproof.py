@@ -1,12 +1,13 @@
 """Project Wycheproof edge cases for every primitive olmpy uses, on both backends.
 
-The vectors are committed in vectors/wycheproof (Apache-2.0; provenance in its README), so a
-fresh clone runs them all; a missing file is a failure, never a skip.
+The vectors are read from ../shared/wycheproof (never committed). In CI (CI=true) a
+missing directory is a failure, not a skip; elsewhere the tests skip with the reason.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,18 +18,23 @@ import olmpy
 from olmpy.errors import CiphertextError, KeyDecodeError, SignatureError, UsageError
 from olmpy.hazmat import primitives
 
-WYCHEPROOF = Path(__file__).resolve().parents[1] / "vectors" / "wycheproof"
+WYCHEPROOF = Path(__file__).resolve().parents[1].parent / "shared" / "wycheproof"
 
 
 def _tests(name: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     path = WYCHEPROOF / name
+    if not path.exists():
+        if os.environ.get("CI"):
+            raise FileNotFoundError(f"Wycheproof vectors missing in CI: {path}")
+        return []
     data = json.loads(path.read_text())
     return [(group, test) for group in data["testGroups"] for test in group["tests"]]
 
 
 def _params(name: str) -> list[Any]:
     cases = _tests(name)
-    assert cases, f"no test cases in {WYCHEPROOF / name}"
+    if not cases:
+        return [pytest.param(None, None, marks=pytest.mark.skip(reason=f"no {WYCHEPROOF}"))]
     return [pytest.param(g, t, id=f"tc{t['tcId']}") for g, t in cases]
 
 
