@@ -96,22 +96,31 @@ from olmpy.testing import (
     sas_from_secret,
 )
 from olmpy.testing._seeded import (
+    DeviceIdentity,
     GroupSessionPair,
     SeededRng,
     SessionPair,
+    account_from_seed,
+    device_from_seed,
+    group_session_pair_from_seed,
     make_session_pair,
+    session_pair_from_seed,
 )
 from olmpy.types import KeyBackupData
 
 __all__ = [
     "KEY_DEFECTS",
+    "MAX_MESSAGE_GAP",
+    "MAX_SKIPPED_KEYS",
     "MESSAGE_KINDS",
     "MUTATION_KINDS",
     "PICKLE_FORMATS",
     "PICKLE_OBJECTS",
+    "SIGNED_KINDS",
     "BackupEntry",
     "CrossSigningBundle",
     "Deliver",
+    "DeviceIdentity",
     "GroupSessionPair",
     "KeyDefect",
     "MessageKind",
@@ -126,12 +135,15 @@ __all__ = [
     "SessionPair",
     "SignedKeys",
     "WireMessage",
+    "account_from_seed",
     "accounts",
     "backup_entries",
     "cross_signing_bundles",
     "decrypt",
+    "device_from_seed",
     "device_ids",
     "exported_session_keys",
+    "group_session_pair_from_seed",
     "group_session_pairs",
     "group_sessions",
     "inbound_group_sessions",
@@ -143,6 +155,7 @@ __all__ = [
     "schedules",
     "seeded_rngs",
     "session_keys",
+    "session_pair_from_seed",
     "session_pairs",
     "signed_keys",
     "user_ids",
@@ -197,8 +210,15 @@ def device_ids() -> SearchStrategy[str]:
     return st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=10)
 
 
-def pickle_keys() -> SearchStrategy[bytes]:
-    """32-byte pickle keys (the length every olmpy format accepts without flags)."""
+def pickle_keys(*, ascii_only: bool = False) -> SearchStrategy[bytes]:
+    """32-byte pickle keys (the length every olmpy format accepts without flags).
+
+    ``ascii_only`` draws printable ASCII, for peers that take the key as text
+    (python-olm's ``from_pickle(pickle, passphrase: str)``: pass ``key.decode()``)."""
+    if ascii_only:
+        text = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=32,
+                       max_size=32)
+        return st.builds(lambda t: t.encode("ascii"), text)
     return _secret()
 
 
@@ -345,12 +365,16 @@ def pickles(
     *,
     objects: Sequence[PickleObject] = PICKLE_OBJECTS,
     formats: Sequence[PickleFormat] = PICKLE_FORMATS,
+    ascii_keys: bool = False,
 ) -> SearchStrategy[Pickled]:
     """Pickles of drawn objects in each format; ``objects`` and ``formats`` narrow it.
 
     olmpy's own format takes a random nonce when olmpy writes it; here the nonce is
     drawn, so the pickle is reproducible and still loads with ``from_pickle``.
+    ``ascii_keys`` draws keys python-olm can take as text (see ``pickle_keys``).
     """
+    if type(ascii_keys) is not bool:
+        raise UsageError("ascii_keys: " + expected("a bool", shown(ascii_keys)))
     wanted = _choices("objects", objects, PICKLE_OBJECTS)
     fmts = _choices("formats", formats, PICKLE_FORMATS)
 
@@ -370,7 +394,7 @@ def pickles(
         name = draw(st.sampled_from(wanted))
         fmt = draw(st.sampled_from(fmts))
         obj = draw(source(name))
-        key = draw(pickle_keys())
+        key = draw(pickle_keys(ascii_only=ascii_keys))
         if fmt == "olmpy":
             text = _olmpy_pickle_of(obj, _KINDS[name], key, draw(_secret(12)))
         elif fmt == "libolm":
@@ -486,11 +510,13 @@ class Mutated:
     """``original`` damaged by ``kind`` into ``mutated`` (raw bytes for the same receiver).
 
     - ``bit_flip``: one bit flipped anywhere (in a pre-key message, the keys the
-      receiving account checks included);
+      receiving account checks included, but not the outer version byte, which libolm
+      does not read);
     - ``truncation``: cut to a shorter, non-empty prefix;
     - ``extension``: bytes appended to the authenticated part (for a pre-key message,
       to its inner message, the outer length adjusted);
-    - ``wrong_version``: the version byte (3) replaced;
+    - ``wrong_version``: the version byte (3) replaced by one other than 3 and 4 (for a
+      pre-key message, in the outer and the inner message alike);
     - ``wrong_key``: authenticated under another key: a Megolm message validly signed by
       another Ed25519 key, an Olm message naming another ratchet key (normal) or base key
       (pre-key);
@@ -521,7 +547,9 @@ def _mutate(draw: st.DrawFn, original: WireMessage, kind: MutationKind) -> bytes
         rebuilt = PreKeyMessage._build(pre.one_time_key, pre.base_key, pre.identity_key, inner)
         assert rebuilt == body, "olmpy's pre-key layout changed"
     if kind == "bit_flip":
-        bit = draw(st.integers(0, len(body) * 8 - 1))
+        # libolm ignores a pre-key message's outer version byte, so flips start after it
+        first = 8 if pre is not None else 0
+        bit = draw(st.integers(first, len(body) * 8 - 1))
         out = bytearray(body)
         out[bit // 8] ^= 1 << (bit % 8)
         return bytes(out)
@@ -536,12 +564,24 @@ def _mutate(draw: st.DrawFn, original: WireMessage, kind: MutationKind) -> bytes
         return body + extra
     if kind == "wrong_version":
         version = draw(st.integers(0, 255).filter(lambda v: v not in (3, 4)))
+        if pre is not None:  # the inner message too: libolm reads only that one
+            inner = bytes([version]) + inner[1:]
+            body = PreKeyMessage._build(pre.one_time_key, pre.base_key, pre.identity_key, inner)
         return bytes([version]) + body[1:]
     if kind == "wrong_key":
-        other = _hazmat.x25519_public(draw(_secret()))
         if original.kind == "megolm":
+            receiver = original.receiver
+            assert isinstance(receiver, InboundGroupSession)
+            signer = receiver.signing_key.to_bytes()
+            seed = draw(
+                _secret().filter(lambda s: _hazmat.ed25519_public_from_seed(s) != signer)
+            )
             signed = body[:-64]
-            return signed + _hazmat.ed25519_sign(draw(_secret()), signed)
+            return signed + _hazmat.ed25519_sign(seed, signed)
+        own = pre.base_key if pre is not None else body[3:35]
+        other = _hazmat.x25519_public(
+            draw(_secret().filter(lambda s: _hazmat.x25519_public(s) != own))
+        )
         if pre is not None:
             return PreKeyMessage._build(pre.one_time_key, other, pre.identity_key, inner)
         return _olm_ratchet_key_swapped(body, other)
@@ -867,7 +907,8 @@ def sas_exchanges() -> SearchStrategy[SasExchange]:
         a_user, b_user = draw(user_ids()), draw(user_ids())
         a_dev, b_dev = draw(device_ids()), draw(device_ids())
         txn = draw(st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=16))
-        a_secret, b_secret = draw(_secret()), draw(_secret())
+        a_secret = draw(_secret())
+        b_secret = draw(_secret().filter(lambda b: b != a_secret))
         a_sas, b_sas = sas_from_secret(a_secret), sas_from_secret(b_secret)
         a_pub, b_pub = a_sas.public_key, b_sas.public_key
         alice, bob = a_sas.diffie_hellman(b_pub), b_sas.diffie_hellman(a_pub)
