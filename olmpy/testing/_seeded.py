@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from olmpy._nocopy import refuse_pickle
 from olmpy.device_keys import device_keys
 from olmpy.errors import UsageError, expected, shown
 from olmpy.megolm.group_session import GroupSession
@@ -26,6 +27,9 @@ class SeededRng:
     """
 
     __slots__ = ("_block", "_buffer", "_seed")
+
+    # The seed regenerates every key drawn from the stream: never written out by pickle.
+    __reduce__ = refuse_pickle("a new SeededRng(seed) with the same seed to replay the stream")
 
     def __init__(self, seed: bytes) -> None:
         if not isinstance(seed, bytes) or len(seed) != 32:
