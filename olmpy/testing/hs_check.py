@@ -508,7 +508,7 @@ class _Run:
             raise _Skip("needs 2 users (querier and uploader)")
         resp = self.query(alice, [u.user_id for u in targets])
         result = alice.device.receive_keys_query(resp)
-        problems = [f"{where}: {err}" for where, err in result.rejected]
+        problems = [str(err) for _where, err in result.rejected]
         for user in targets:
             served = resp.get("device_keys", {}).get(user.user_id, {}).get(user.device_id)
             sent = self.uploaded[user.user_id]["device_keys"]
@@ -719,7 +719,7 @@ class _Run:
                                                    "user_signing_keys": cs.user_signing_key()})):
             resp = self.query(who, [alice.user_id])
             checked = who.device.receive_keys_query(resp)
-            problems += [f"{where}: {err}" for where, err in checked.rejected]
+            problems += [str(err) for _where, err in checked.rejected]
             for section, sent in sections.items():
                 served = resp.get(section, {}).get(alice.user_id)
                 if not isinstance(served, dict) or _canon(served) != _canon(sent):
