@@ -520,3 +520,28 @@ def test_proxy_rewrites() -> None:
 def test_module_doctests(module: Any) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_registration_walks_the_token_and_dummy_stages() -> None:
+    calls: list[dict[str, Any]] = []
+    flows = [{"stages": ["m.login.email.identity"]},
+             {"stages": ["m.login.registration_token", "m.login.dummy"]}]
+
+    class FakeHttp:
+        def call(self, method: str, path: str, body: Any = None, **kw: Any) -> Any:
+            calls.append(body)
+            done = [a["type"] for a in ([c.get("auth") for c in calls if c.get("auth")])]
+            if done == ["m.login.registration_token", "m.login.dummy"]:
+                return hs_check._Response(200, {"user_id": "@u:x", "device_id": "D",
+                                                "access_token": "t"})
+            return hs_check._Response(401, {"flows": flows, "session": "S", "completed": done})
+
+    user = hs_check._register(FakeHttp(), "the-token")  # type: ignore[arg-type]
+    assert (user.user_id, user.device_id, user.ours) == ("@u:x", "D", True)
+    auths = [c["auth"] for c in calls if "auth" in c]
+    assert auths[0] == {"type": "m.login.registration_token", "session": "S",
+                        "token": "the-token"}
+    assert auths[1] == {"type": "m.login.dummy", "session": "S"}
+    with pytest.raises(hs_check._Skip, match="cannot do"):
+        calls.clear()
+        hs_check._register(FakeHttp(), None)  # type: ignore[arg-type]

@@ -782,11 +782,12 @@ class Device:
     # --- cross-signing ------------------------------------------------------------------
 
     def cross_signing_upload_body(
-        self, auth: Mapping[str, Any] | None = None
+        self, auth: Mapping[str, Any] | None = None, *, new_keys: bool = False
     ) -> dict[str, Any]:
         """A ``POST /keys/device_signing/upload`` body with this user's three keys (made
-        on first use); ``auth`` is the user-interactive auth object, when asked for."""
-        if self.cross_signing is None:
+        on first use, or anew with ``new_keys``); ``auth`` is the user-interactive auth
+        object, when asked for."""
+        if self.cross_signing is None or new_keys:
             self.cross_signing = CrossSigning.generate(self.user_id)
         body: dict[str, Any] = dict(self.cross_signing.upload_body())
         if auth is not None:

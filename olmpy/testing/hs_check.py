@@ -683,29 +683,56 @@ class _Run:
             raise _Fail("the event content was not served as sent")
         self.record("room-megolm", "PASS", "served as sent, decrypts" + note)
 
+    def _password_auth(self, user: _User, challenge: _Response) -> dict[str, Any]:
+        """The m.login.password auth object answering a 401 challenge (or _Skip/_Fail)."""
+        if challenge.status != 401 or not isinstance(challenge.body, dict) \
+                or "flows" not in challenge.body:
+            raise _Fail(f"expected 401 with user-interactive auth flows, got "
+                        f"{challenge.status} {_short(challenge.body)}")
+        if user.password is None:
+            raise _Skip("the server asks for user-interactive auth and no password is "
+                        "known for a given access token")
+        stages = [f.get("stages") for f in challenge.body["flows"]]
+        if ["m.login.password"] not in stages:
+            raise _Skip(f"no m.login.password flow offered: {stages}")
+        return {"type": "m.login.password", "session": challenge.body.get("session"),
+                "identifier": {"type": "m.id.user", "user": user.user_id},
+                "password": user.password}
+
     def step_cross_signing(self) -> None:
         alice = self.user(0, "cross-signing user")
-        body = alice.device.cross_signing_upload_body()
         path = f"{V3}/keys/device_signing/upload"
-        resp = self.http.call("POST", path, body, token=alice.token)
-        how = "accepted without user-interactive auth"
-        if resp.status == 401 and isinstance(resp.body, dict) and "flows" in resp.body:
-            if alice.password is None:
-                raise _Skip("the server asks for user-interactive auth and no password is "
-                            "known for a given access token")
-            stages = [f.get("stages") for f in resp.body["flows"]]
-            if ["m.login.password"] not in stages:
-                raise _Skip(f"no m.login.password flow offered: {stages}")
-            auth = {"type": "m.login.password", "session": resp.body.get("session"),
-                    "identifier": {"type": "m.id.user", "user": alice.user_id},
-                    "password": alice.password}
+        resp = self.http.call("POST", path, alice.device.cross_signing_upload_body(),
+                              token=alice.token)
+        how = "first upload accepted without user-interactive auth (allowed for a first upload)"
+        if resp.status == 401:
+            auth = self._password_auth(alice, resp)
             resp = self.http.call("POST", path, alice.device.cross_signing_upload_body(auth),
                                   token=alice.token)
-            how = "accepted after m.login.password user-interactive auth"
+            how = "first upload accepted after m.login.password user-interactive auth"
         if resp.status != 200:
             raise _Fail(f"expected 200, got {resp.status} {_short(resp.body)}")
         self.cross_signed = True
-        self.record("cross-signing-upload", "PASS", how)
+        # Replacing existing keys must go through user-interactive auth.
+        if alice.password is None:
+            self.record("cross-signing-upload", "PASS",
+                        how + "; replacing the keys not tried (no password known)")
+            return
+        resp = self.http.call("POST", path,
+                              alice.device.cross_signing_upload_body(new_keys=True),
+                              token=alice.token)
+        if resp.status == 200:
+            raise _Fail("new cross-signing keys replaced the existing ones without "
+                        "user-interactive auth")
+        auth = self._password_auth(alice, resp)
+        resp = self.http.call("POST", path, alice.device.cross_signing_upload_body(auth),
+                              token=alice.token)
+        if resp.status != 200:
+            raise _Fail(f"replacing the keys after m.login.password auth: expected 200, got "
+                        f"{resp.status} {_short(resp.body)}")
+        self.record("cross-signing-upload", "PASS",
+                    how + "; replacing them asked for user-interactive auth (401) and was "
+                    "accepted after m.login.password")
 
     def step_query_cross_signing(self) -> None:
         alice, bob = self.user(0, "cross-signing user"), self.user(1, "querier")
