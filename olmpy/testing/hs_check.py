@@ -310,8 +310,8 @@ def _without(obj: Mapping[str, Any], *names: str) -> dict[str, Any]:
 class _User:
     user_id: str
     device_id: str
-    token: str
-    password: str | None
+    token: str = field(repr=False)
+    password: str | None = field(repr=False)
     ours: bool
     device: Device = field(init=False)
 
