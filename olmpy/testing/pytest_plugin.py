@@ -1,8 +1,11 @@
 """pytest fixtures for suites that test Matrix encryption code with olmpy.
 
-Installed with olmpy (entry point ``pytest11``), so every pytest run in an environment
-with olmpy sees them.  That is why this module defines fixtures and nothing else: no
-options, no hooks, no import of hypothesis or of olmpy at load time (olmpy is imported
+Opt-in: ``pytest_plugins = ["olmpy.testing.pytest_plugin"]`` in a conftest.py, or
+``pytest -p olmpy.testing.pytest_plugin``.  It is deliberately not a ``pytest11`` entry
+point: pytest marks every module of a distribution that declares one for assertion
+rewriting, which would rewrite all of olmpy in every test run of every project that
+installs it.  The module defines fixtures and nothing else: no options, no hooks,
+no import of hypothesis or of olmpy at load time (olmpy is imported
 when a fixture is first used).  Every name starts with ``olmpy_``:
 
 - ``olmpy_account``: an ``olmpy.Account`` with one unpublished one-time key;
