@@ -670,6 +670,17 @@ def _unsigned(obj: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k not in ("signatures", "unsigned")}
 
 
+def _check_defects(defects: object) -> tuple[KeyDefect | None, ...]:
+    """The ``defects`` argument of the key strategies, checked: a non-empty tuple or list
+    of None and ``KEY_DEFECTS`` members."""
+    if isinstance(defects, str) or not isinstance(defects, (tuple, list)) or not defects:
+        raise UsageError("defects: " + expected("a non-empty tuple", shown(defects)))
+    for d in defects:
+        if d is not None and d not in KEY_DEFECTS:
+            raise UsageError("defects: " + expected(f"None or one of {KEY_DEFECTS}", repr(d)))
+    return tuple(defects)
+
+
 def signed_keys(
     *,
     kinds: Sequence[SignedKind] = SIGNED_KINDS,
@@ -678,12 +689,7 @@ def signed_keys(
     """Signed device keys, one-time keys and fallback keys (``kinds``), each valid
     (defect None) or with one defect out of ``defects``."""
     wanted = _choices("kinds", kinds, SIGNED_KINDS)
-    if isinstance(defects, str) or not isinstance(defects, (tuple, list)) or not defects:
-        raise UsageError("defects: " + expected("a non-empty tuple", shown(defects)))
-    for d in defects:
-        if d is not None and d not in KEY_DEFECTS:
-            raise UsageError("defects: " + expected(f"None or one of {KEY_DEFECTS}", repr(d)))
-    chosen_defects = tuple(defects)
+    chosen_defects = _check_defects(defects)
 
     @st.composite
     def build(draw: st.DrawFn) -> SignedKeys:
@@ -749,12 +755,7 @@ def cross_signing_bundles(
     *, defects: Sequence[KeyDefect | None] = (None, *KEY_DEFECTS)
 ) -> SearchStrategy[CrossSigningBundle]:
     """Cross-signing bundles, valid or with one defect in one signed key."""
-    if isinstance(defects, str) or not isinstance(defects, (tuple, list)) or not defects:
-        raise UsageError("defects: " + expected("a non-empty tuple", shown(defects)))
-    for d in defects:
-        if d is not None and d not in KEY_DEFECTS:
-            raise UsageError("defects: " + expected(f"None or one of {KEY_DEFECTS}", repr(d)))
-    chosen_defects = tuple(defects)
+    chosen_defects = _check_defects(defects)
 
     @st.composite
     def build(draw: st.DrawFn) -> CrossSigningBundle:
