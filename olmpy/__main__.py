@@ -1,4 +1,5 @@
-"""Command line: ``python -m olmpy demo`` (the main job), ``bench`` and ``dropin``."""
+"""Command line: ``python -m olmpy demo`` (the main job), ``bench``, ``dropin`` and
+``hs-check`` (a homeserver's end-to-end encryption API, ``olmpy.testing.hs_check``)."""
 
 from __future__ import annotations
 
@@ -205,13 +206,18 @@ def dropin(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``python -m olmpy``."""
     parser = argparse.ArgumentParser(prog="python -m olmpy")
-    parser.add_argument("command", choices=["demo", "bench", "dropin"], help="what to run")
+    parser.add_argument("command", choices=["demo", "bench", "dropin", "hs-check"],
+                        help="what to run")
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "demo":
         return demo()
     if args.command == "dropin":
         return dropin(args.rest)
+    if args.command == "hs-check":
+        from olmpy.testing.hs_check import main as hs_check
+
+        return hs_check(args.rest)
     return bench(args.rest)
 
 

@@ -1,4 +1,4 @@
-"""Constant-time check of every secret-touching native function (SPEC.md section 20):
+"""Constant-time check of every secret-touching native function (SPEC.md section 27):
 tests/ct_core.c marks secrets undefined and runs the C core under valgrind memcheck, which
 reports any branch or memory address computed from them (the ctgrind method).  The bar is
 zero reports outside the exemptions of tests/ct_core.supp.  Skipped without gcc, valgrind
@@ -58,7 +58,7 @@ def test_secret_touching_functions_report_nothing(harness: list[str], env: dict[
 
 @pytest.mark.xfail(strict=True, reason="known finding: vodozemac pickle JSON writes secret "
                    "bytes as decimal numbers, and pickle.c parses and prints them with "
-                   "branches on the digits (SPEC.md section 20)")
+                   "branches on the digits (SPEC.md section 27)")
 def test_vodozemac_json_pickle_path(harness: list[str]) -> None:
     rc, out, err = run([*harness, "--known"])
     assert out.rstrip().endswith("results ok"), out + err
