@@ -6,6 +6,7 @@ cdef is the project's own header, so the C surface is declared once.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -38,6 +39,17 @@ SOURCES = [
     "recovery.c",
 ]
 
+# OLMPY_SANITIZE=1 (tools/sanitize.py) builds the core with AddressSanitizer and
+# UndefinedBehaviorSanitizer, any finding aborting; never set for a release build, whose
+# flags stay the ones below.
+SANITIZE = os.environ.get("OLMPY_SANITIZE") == "1" and sys.platform != "win32"
+SANITIZER_FLAGS = [
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=all",
+    "-fno-omit-frame-pointer",
+    "-g",
+]
+
 ffibuilder = FFI()
 ffibuilder.cdef((HERE / "olmpy_native.h").read_text(encoding="utf-8"))
 ffibuilder.set_source(
@@ -46,7 +58,10 @@ ffibuilder.set_source(
     sources=[str((HERE / name).relative_to(ROOT)) for name in SOURCES],
     include_dirs=[str(HERE.relative_to(ROOT))],
     define_macros=[("OLMPY_VERSION_STRING", f'"{_package_version()}"')],
-    extra_compile_args=[] if sys.platform == "win32" else ["-O3", "-std=c11", "-Wall"],
+    extra_compile_args=(
+        [] if sys.platform == "win32" else ["-O3", "-std=c11", "-Wall"]
+    ) + (SANITIZER_FLAGS if SANITIZE else []),
+    extra_link_args=SANITIZER_FLAGS if SANITIZE else [],
 )
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+"""Constant-time check of every secret-touching native function (SPEC.md section 27):
+tests/ct_core.c marks secrets undefined and runs the C core under valgrind memcheck, which
+reports any branch or memory address computed from them (the ctgrind method).  The bar is
+zero reports outside the exemptions of tests/ct_core.supp.  Skipped without gcc, valgrind
+and its headers, except in CI (CI=true), where they are required."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NATIVE = ROOT / "_native"
+SUPP = ROOT / "tests" / "ct_core.supp"
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    gcc, valgrind = shutil.which("gcc"), shutil.which("valgrind")
+    if gcc is None or valgrind is None or not Path("/usr/include/valgrind/memcheck.h").exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs gcc, valgrind and valgrind's headers for the CT check")
+        pytest.skip("needs gcc, valgrind and valgrind's headers")
+    import nacl._sodium
+
+    out = tmp_path_factory.mktemp("ct")
+    # The package's optimisation level (-O3), so the code checked is the code shipped.
+    sources = [*map(str, sorted(NATIVE.glob("*.c"))), str(ROOT / "tests" / "ct_core.c")]
+    build = subprocess.run(
+        [gcc, "-O3", "-g", "-std=c11", "-D_GNU_SOURCE", f"-I{NATIVE}",
+         '-DOLMPY_VERSION_STRING="ct"', *sources, "-o", str(out / "ct_core"), "-ldl",
+         "-rdynamic", "-Wl,--wrap=olmpy_ct_equal", "-Wl,--wrap=olmpy_aes256_cbc_decrypt"],
+        capture_output=True, text=True, timeout=600, cwd=out)
+    assert build.returncode == 0, build.stderr
+    return [valgrind, "-q", f"--suppressions={SUPP}", "--error-exitcode=9",
+            str(out / "ct_core"), str(nacl._sodium.__file__)]
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **(env or {})})
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("env", [{}, {"OLMPY_NO_AVX2": "1", "OLMPY_NO_SHANI": "1"}],
+                         ids=["dispatched", "portable-sha"])
+def test_secret_touching_functions_report_nothing(harness: list[str], env: dict[str, str]) -> None:
+    """Every function line shows 0 reports, results are right, valgrind's exit is clean."""
+    rc, out, err = run(harness, env)
+    lines = dict(line.rsplit(None, 1) for line in out.splitlines()[1:-1])
+    assert "total" in lines and len(lines) >= 20, out + err
+    assert rc == 0 and out.rstrip().endswith("results ok") and lines["total"] == "0", out + err
+
+
+@pytest.mark.xfail(strict=True, reason="known finding: vodozemac pickle JSON writes secret "
+                   "bytes as decimal numbers, and pickle.c parses and prints them with "
+                   "branches on the digits (SPEC.md section 27)")
+def test_vodozemac_json_pickle_path(harness: list[str]) -> None:
+    rc, out, err = run([*harness, "--known"])
+    assert out.rstrip().endswith("results ok"), out + err
+    assert rc == 0, out
