@@ -4,9 +4,12 @@ The decrypted payload of a key export is a JSON list of objects, one per Megolm 
 spec's ``SessionData`` plus ``room_id`` and ``session_id``).  ``ExportedRoomKey`` is one such
 object, checked field by field when it is made; ``to_json`` and ``from_json`` convert it with
 the spec's field names and order, and fields olmpy does not know (anything outside
-``_KNOWN_FIELDS``) ride along in ``extra``.  ``_json_list`` reads the list from decrypted text
-chunks one element at a time (``json.JSONDecoder.raw_decode`` over a sliding buffer, at most
-1 MiB an entry), so a reader holds one entry at a time, never the whole list.
+``_KNOWN_FIELDS``) ride along in ``extra``.  The shared-history flag is read under any
+of its names and, when set, written under two (``olmpy.shared_history``); none of its names
+ever rides in ``extra``, so a name olmpy does not write is dropped, never written back.
+``_json_list`` reads the list from decrypted text chunks one element at a time
+(``json.JSONDecoder.raw_decode`` over a sliding buffer, at most 1 MiB an entry), so a
+reader holds one entry at a time, never the whole list.
 
 Nothing here knows about the encryption or the armour.  ``olmpy.key_export`` re-exports
 ``ExportedRoomKey`` and ``ALGORITHM``, and that is where callers import them from.
@@ -25,10 +28,11 @@ from olmpy._key_export_errors import KeyExportEntryError, KeyExportError, _show
 from olmpy.errors import Base64Error, KeyDecodeError, OlmpyError, UsageError, expected
 from olmpy.keys import Curve25519PublicKey
 from olmpy.megolm import ExportedSessionKey, InboundGroupSession, SessionSource
+from olmpy.shared_history import READ_NAMES, UNSTABLE, read_shared_history, shared_history_fields
 from olmpy.types import ExportedRoomKeyJson, MegolmAlgorithm
 
 ALGORITHM: Final = "m.megolm.v1.aes-sha2"
-SHARED_HISTORY = "org.matrix.msc3061.shared_history"
+SHARED_HISTORY = UNSTABLE  # the name olmpy 0.2 read and wrote; see olmpy.shared_history
 _MAX_ENTRY_CHARS = 1 << 20
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 
@@ -163,8 +167,8 @@ class ExportedRoomKey:
             "sender_claimed_keys": dict(self.sender_claimed_keys),
             "forwarding_curve25519_key_chain": list(self.forwarding_curve25519_key_chain),
         }
-        if self.shared_history:
-            doc[SHARED_HISTORY] = True
+        if self.shared_history:  # absent reads as false everywhere; as olmpy 0.2 wrote it
+            doc.update(shared_history_fields(True))
         doc.update(self.extra)
         return cast(ExportedRoomKeyJson, doc)
 
@@ -194,7 +198,7 @@ class ExportedRoomKey:
                 session_key=ExportedSessionKey(session_key),
                 sender_claimed_keys=doc.get("sender_claimed_keys", {}),
                 forwarding_curve25519_key_chain=doc.get("forwarding_curve25519_key_chain", []),
-                shared_history=doc.get(SHARED_HISTORY, False),
+                shared_history=read_shared_history(doc),
                 algorithm=doc["algorithm"],
                 extra={k: v for k, v in doc.items() if k not in _KNOWN_FIELDS},
             )
@@ -210,7 +214,7 @@ class ExportedRoomKey:
 
 _KNOWN_FIELDS = frozenset({
     "algorithm", "room_id", "sender_key", "session_id", "session_key",
-    "sender_claimed_keys", "forwarding_curve25519_key_chain", SHARED_HISTORY,
+    "sender_claimed_keys", "forwarding_curve25519_key_chain", *READ_NAMES,
 })
 
 

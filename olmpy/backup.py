@@ -11,7 +11,10 @@ plaintext is the JSON object the spec calls ``BackedUpSessionData``::
     {"algorithm": "m.megolm.v1.aes-sha2", "sender_key": b64 curve25519,
      "sender_claimed_keys": {"ed25519": b64}, "forwarding_curve25519_key_chain": [b64...],
      "session_key": b64 export of the session at its first known index,
-     "shared_history": bool}
+     "shared_history": bool, "org.matrix.msc3061.shared_history": bool}
+
+The shared-history flag is read under each of its names and written under two (see
+``olmpy.shared_history``).
 
 The backup's ``auth_data`` is ``{"public_key": b64, "signatures": {...}}``, signed JSON.
 Clients must trust ``auth_data`` before backing keys up to it (a signature by a
@@ -41,6 +44,7 @@ from olmpy.keys import Curve25519PublicKey, Ed25519PublicKey
 from olmpy.megolm.inbound_group_session import InboundGroupSession, SessionSource
 from olmpy.megolm.session_keys import ExportedSessionKey
 from olmpy.pk import PkDecryption, PkEncryption, PkMessage
+from olmpy.shared_history import UNSTABLE, read_shared_history
 from olmpy.signed_json import Signer, sign_json, verify_json
 from olmpy.types import (
     BackedUpSessionData,
@@ -178,6 +182,7 @@ class BackedUpRoomKey:
             "sender_key": self.sender_key,
             "session_key": self.session_key.to_base64(),
             "shared_history": self.shared_history,
+            UNSTABLE: self.shared_history,
         }
 
     @classmethod
@@ -241,7 +246,9 @@ class BackedUpRoomKey:
 
         ``algorithm``, ``sender_key`` and ``session_key`` are required; a missing
         ``sender_claimed_keys`` or ``forwarding_curve25519_key_chain`` reads as empty, and
-        ``shared_history`` that is absent or not a boolean reads as false (the spec's rule).
+        the shared-history flag is ``olmpy.shared_history.read_shared_history``'s: set only
+        when every name of it present holds ``true`` (absent or non-boolean reads as false,
+        the spec's rule).
         """
         what = "backed-up session data"
         if not isinstance(value, dict):
@@ -286,7 +293,7 @@ class BackedUpRoomKey:
             sender_key=sender_key,
             sender_claimed_keys=dict(claimed),
             forwarding_curve25519_key_chain=list(chain),
-            shared_history=value.get("shared_history") is True,
+            shared_history=read_shared_history(value),
         )
 
 

@@ -211,8 +211,14 @@ class KeyBackupVersionBody(TypedDict):
     auth_data: KeyBackupAuthData
 
 
-class BackedUpSessionData(TypedDict):
-    """The plaintext of ``session_data`` (``BackedUpRoomKey.to_json``)."""
+_BackedUpSessionDataUnstable = TypedDict(
+    "_BackedUpSessionDataUnstable", {"org.matrix.msc3061.shared_history": bool}
+)
+
+
+class BackedUpSessionData(_BackedUpSessionDataUnstable):
+    """The plaintext of ``session_data`` (``BackedUpRoomKey.to_json``); the shared-history
+    flag is written under two names (``olmpy.shared_history``)."""
 
     algorithm: MegolmAlgorithm
     forwarding_curve25519_key_chain: list[str]
@@ -268,13 +274,16 @@ class SecretStorageKeyDescription(_SecretStorageKeyDescriptionRequired, total=Fa
 
 
 _ExportedRoomKeyOptional = TypedDict(
-    "_ExportedRoomKeyOptional", {"org.matrix.msc3061.shared_history": bool}, total=False
+    "_ExportedRoomKeyOptional",
+    {"shared_history": bool, "org.matrix.msc3061.shared_history": bool},
+    total=False,
 )
 
 
 class ExportedRoomKeyJson(_ExportedRoomKeyOptional):
     """One session of a key export file (unknown fields are kept as they came; the
-    optional ``org.matrix.msc3061.shared_history`` is written only when true)."""
+    shared-history flag is written only when true, under two names,
+    ``olmpy.shared_history``)."""
 
     algorithm: MegolmAlgorithm
     room_id: str

@@ -161,7 +161,11 @@ def test_peer_backup_entry_restores_a_working_session(backend: ModuleType, secti
     result = decrypt_key_backup_data(
         dec, record["key_backup_data"], session_id=record["session_id"]
     )
-    assert result.room_key.to_json() == {**json.loads(record["plaintext"]), "shared_history": False}
+    assert result.room_key.to_json() == {
+        **json.loads(record["plaintext"]),
+        "shared_history": False,
+        "org.matrix.msc3061.shared_history": False,
+    }
     assert result.room_key.session_id == record["session_id"]
     assert result.first_message_index == result.room_key.first_known_index
     assert result.forwarded_count == len(result.room_key.forwarding_curve25519_key_chain) == 1
@@ -213,6 +217,7 @@ def test_key_backup_data_fields(backend: ModuleType) -> None:
         "sender_key",
         "session_key",
         "shared_history",
+        "org.matrix.msc3061.shared_history",
     }
     assert plaintext["session_key"] == inbound.export_at_first_known_index().to_base64()
     for _ in range(3):
@@ -489,6 +494,8 @@ def test_random_session_data_gives_typed_errors(backend: ModuleType, data: dict[
                 "forwarding_curve25519_key_chain",
                 "session_key",
                 "shared_history",
+                "org.matrix.msc3061.shared_history",
+                "m.shared_history",
             ]
         ),
         st.one_of(

@@ -85,6 +85,8 @@ from olmpy.megolm import GroupSession, InboundGroupSession, MegolmMessage
 from olmpy.olm import Account, AnyOlmMessage, OlmPayload, Session, check_olm_payload
 from olmpy.olm import olm_payload as _olm_payload
 from olmpy.pk import PkDecryption
+from olmpy.room_key_events import room_key_content as _room_key_content
+from olmpy.shared_history import read_shared_history
 from olmpy.signed_json import sign_json
 
 __all__ = [
@@ -213,7 +215,9 @@ class RoomKeyInfo:
 
     ``sender_key`` and ``sender_ed25519`` are the sending device's keys (base64);
     ``forwarding_chain`` the Curve25519 keys it came through; ``verified`` whether this
-    device trusts the sender (what a backup entry's ``is_verified`` reports).
+    device trusts the sender (what a backup entry's ``is_verified`` reports);
+    ``shared_history`` whether the session's creator allowed sharing it with users invited
+    later (read from the ``m.room_key`` or backup entry under any of its names).
     """
 
     room_id: str
@@ -222,6 +226,7 @@ class RoomKeyInfo:
     sender_ed25519: str
     forwarding_chain: list[str] = field(default_factory=list)
     verified: bool = False
+    shared_history: bool = False
 
     @property
     def session_id(self) -> str:
@@ -551,14 +556,13 @@ class Device:
         return session
 
     def room_key_content(self, room_id: str) -> dict[str, Any]:
-        """The ``m.room_key`` content of the room's outbound session, at its current index."""
+        """The ``m.room_key`` content of the room's outbound session, at its current index
+        (its shared-history flag is the one the device's own copy holds)."""
         session = self.outbound_session(room_id)
-        return {
-            "algorithm": MEGOLM_ALGORITHM,
-            "room_id": room_id,
-            "session_id": session.session_id,
-            "session_key": session.session_key.to_base64(),
-        }
+        own = self.room_keys.get((room_id, session.session_id))
+        return _room_key_content(
+            room_id, session, shared_history=own is not None and own.shared_history
+        )
 
     def share_room_key(
         self, room_id: str, recipients: Iterable[tuple[str, str]]
@@ -676,7 +680,13 @@ class Device:
                 "m.room_key session_id: " + expected(session.session_id, brief(session_id))
             )
         self.add_room_key(
-            RoomKeyInfo(room_id, session, sender_key, payload.sender_ed25519.to_base64())
+            RoomKeyInfo(
+                room_id,
+                session,
+                sender_key,
+                payload.sender_ed25519.to_base64(),
+                shared_history=read_shared_history(content),
+            )
         )
 
     def decrypt_room_event(self, room_id: str, event: Mapping[str, Any]) -> DecryptedRoomEvent:
@@ -872,6 +882,7 @@ class Device:
                 sender_claimed_keys={"ed25519": info.sender_ed25519},
                 forwarding_curve25519_key_chain=info.forwarding_chain,
                 is_verified=info.verified,
+                shared_history=info.shared_history,
             )
         )
 
@@ -906,6 +917,7 @@ class Device:
                     key.sender_key,
                     key.sender_claimed_keys.get("ed25519", ""),
                     list(key.forwarding_curve25519_key_chain),
+                    shared_history=key.shared_history,
                 )
                 restored.append(self.add_room_key(info))
         return restored
