@@ -86,6 +86,10 @@ def main(argv: list[str]) -> int:
             "PYTHONPATH": str(tree),
             "OLMPY_BACKEND": "native",
             "PYTHONDONTWRITEBYTECODE": "1",
+            # the copy has no ../shared next to it: point the Wycheproof tests at the one
+            # beside this checkout
+            "OLMPY_WYCHEPROOF_DIR": os.environ.get(
+                "OLMPY_WYCHEPROOF_DIR", str(ROOT.parent / "shared" / "wycheproof")),
         }
         check = [sys.executable, "-c",
                  "import olmpy._native as n, sys; print(n.__file__); "
