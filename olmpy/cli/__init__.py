@@ -13,20 +13,22 @@ import sys
 
 from olmpy.cli import _io
 
-COMMANDS = ("keys",)
+COMMANDS = ("keys", "backup", "recovery")
 """The subcommands this package provides (``olmpy.__main__`` dispatches them here)."""
 
 
 HELP = """\
 commands for files and keys (each has --help):
   keys       key export files: list, decrypt, encrypt, filter, merge, rekey
+  backup     decrypt a server-side key backup dump into an export file or JSON
+  recovery   check a recovery key, derive one from a passphrase, match it to a backup
 
 """ + _io.EXIT_CODES_HELP
 
 
 def build_parser(prog: str = "olmpy") -> argparse.ArgumentParser:
     """The parser of every subcommand of this package."""
-    from olmpy.cli import keys
+    from olmpy.cli import backup, keys, recovery
 
     parser = argparse.ArgumentParser(
         prog=prog, epilog=_io.EXIT_CODES_HELP,
@@ -34,6 +36,8 @@ def build_parser(prog: str = "olmpy") -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     keys.register(sub)
+    backup.register(sub)
+    recovery.register(sub)
     return parser
 
 
