@@ -17,6 +17,7 @@ from olmpy import key_export
 from olmpy._key_export_sessions import _json_list
 from olmpy.cli import _io
 from olmpy.cli._io import Progress, fail
+from olmpy.errors import OlmpyError
 from olmpy.key_export import ExportedRoomKey, KeyExportReader, KeyExportWriter
 from olmpy.megolm import SessionOrdering
 
@@ -43,7 +44,21 @@ def _add_reading(parser: argparse.ArgumentParser) -> None:
                         metavar="N",
                         help="refuse files asking for more PBKDF2 rounds than N "
                              f"(default {key_export.DEFAULT_MAX_ROUNDS:,})")
+    parser.add_argument("--passphrase-encoding", choices=["utf-8", "latin-1"], default="utf-8",
+                        help="how the passphrase became bytes when the file was written: "
+                             "utf-8 (Element, matrix-rust-sdk; the default) or latin-1 "
+                             "(matrix-nio, through PyCryptodome, for non-ASCII passphrases)")
     _io.add_secret(parser, "passphrase", "passphrase")
+
+
+def _input_passphrase(args: argparse.Namespace) -> bytes:
+    """The input files' passphrase, as bytes in the encoding their writer used."""
+    text = _io.read_secret(_io.secret_flags(args, "passphrase", "passphrase"))
+    try:
+        return text.encode(args.passphrase_encoding)
+    except UnicodeEncodeError:
+        fail(f"passphrase: expected characters that {args.passphrase_encoding} can encode, "
+             "got others")
 
 
 def _add_writing(parser: argparse.ArgumentParser, *, inherit: bool) -> None:
@@ -72,17 +87,15 @@ def _rounds(args: argparse.Namespace, inherited: int | None) -> tuple[int, bool]
     return key_export.DEFAULT_ROUNDS, args.allow_low_rounds
 
 
-def _open(path: str, passphrase: str, args: argparse.Namespace,
+def _open(path: str, passphrase: bytes, args: argparse.Namespace,
           progress: Progress) -> KeyExportReader:
     """Opens and authenticates one export file (the KDF and MAC run here)."""
     stream = _io.open_input(path)
     try:
         return KeyExportReader(stream, passphrase, max_rounds=args.max_rounds,
                                progress=progress)
-    except Exception as e:
-        if _io.exit_code(e) == _io.WRONG_KEY:
-            fail(f"{_name(path)}: {e}", _io.WRONG_KEY)
-        raise
+    except OlmpyError as e:  # name the file: merge reads several
+        fail(f"{_name(path)}: {_io.describe(e)}", _io.exit_code(e))
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()  # pass 1 spooled what pass 2 needs
@@ -92,7 +105,7 @@ def _name(path: str) -> str:
     return "stdin" if path == "-" else path
 
 
-def _write(args: argparse.Namespace, keys: Iterable[ExportedRoomKey], passphrase: str,
+def _write(args: argparse.Namespace, keys: Iterable[ExportedRoomKey], passphrase: str | bytes,
            rounds: int, allow_low: bool, progress: Progress) -> int:
     """Writes ``keys`` as an export file to ``args.output``; returns how many."""
     with _io.open_output(args.output, args.force) as out:
@@ -104,7 +117,7 @@ def _write(args: argparse.Namespace, keys: Iterable[ExportedRoomKey], passphrase
         return writer.count
 
 
-def _output_passphrase(args: argparse.Namespace, old: str) -> str:
+def _output_passphrase(args: argparse.Namespace, old: bytes) -> str | bytes:
     flags = _io.secret_flags(args, "new_passphrase", "new passphrase")
     if flags.given or getattr(args, "change_passphrase", True):
         return _io.read_secret(flags, confirm=True)
@@ -127,7 +140,7 @@ def _row(key: ExportedRoomKey) -> dict[str, object]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Prints one line per session: room, session id, sender key, index, forwards."""
-    passphrase = _io.read_secret(_io.secret_flags(args, "passphrase", "passphrase"))
+    passphrase = _input_passphrase(args)
     progress = Progress()
     reader = _open(args.file, passphrase, args, progress)
     count = 0
@@ -148,7 +161,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_decrypt(args: argparse.Namespace) -> int:
     """Writes the sessions as a JSON list (the file's plaintext, checked entry by entry)."""
-    passphrase = _io.read_secret(_io.secret_flags(args, "passphrase", "passphrase"))
+    passphrase = _input_passphrase(args)
     progress = Progress()
     reader = _open(args.file, passphrase, args, progress)
     with reader, _io.open_output(args.output, args.force) as out:
@@ -203,7 +216,7 @@ def cmd_filter(args: argparse.Namespace) -> int:
     rooms, senders, sessions = set(args.room), set(args.sender), set(args.session)
     if not (rooms or senders or sessions):
         fail("keys filter: expected at least one of --room, --sender, --session, got none")
-    passphrase = _io.read_secret(_io.secret_flags(args, "passphrase", "passphrase"))
+    passphrase = _input_passphrase(args)
     new = _output_passphrase(args, passphrase)
     progress = Progress()
     reader = _open(args.file, passphrase, args, progress)
@@ -230,7 +243,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     """Merges files, keeping the better copy of each session (the lower first index)."""
     if sum(path == "-" for path in args.files) > 1:
         fail("keys merge: expected stdin ('-') at most once, got it twice")
-    passphrase = _io.read_secret(_io.secret_flags(args, "passphrase", "passphrase"))
+    passphrase = _input_passphrase(args)
     new = _output_passphrase(args, passphrase)
     progress = Progress()
     held: dict[tuple[str, str], ExportedRoomKey] = {}
@@ -270,7 +283,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_rekey(args: argparse.Namespace) -> int:
     """Writes the same sessions under a new passphrase."""
-    passphrase = _io.read_secret(_io.secret_flags(args, "passphrase", "passphrase"))
+    passphrase = _input_passphrase(args)
     new = _io.read_secret(_io.secret_flags(args, "new_passphrase", "new passphrase"),
                           confirm=True)
     progress = Progress()
