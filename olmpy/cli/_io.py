@@ -83,7 +83,8 @@ def exit_code(error: BaseException) -> int:
 def describe(error: BaseException) -> str:
     """One line for stderr: olmpy's own messages already say what was expected and got."""
     if isinstance(error, KdfCostError):
-        return f"{error} (pass --max-rounds to allow more)"
+        flag = "--max-iterations" if "iterations" in str(error) else "--max-rounds"
+        return f"{error}; on the command line: {flag} N"
     if isinstance(error, (CliError, OlmpyError)):
         return str(error)
     if isinstance(error, FileExistsError):
