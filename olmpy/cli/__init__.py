@@ -13,6 +13,13 @@ import sys
 
 from olmpy.cli import _io
 
+__all__ = [
+    "COMMANDS",
+    "HELP",
+    "build_parser",
+    "main",
+]
+
 COMMANDS = ("keys", "backup", "recovery")
 """The subcommands this package provides (``olmpy.__main__`` dispatches them here)."""
 

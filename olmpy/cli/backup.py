@@ -21,6 +21,13 @@ from olmpy.errors import OlmpyError
 from olmpy.key_export import ExportedRoomKey, KeyExportWriter
 from olmpy.pk import PkDecryption
 
+__all__ = [
+    "DESCRIPTION",
+    "EPILOG",
+    "cmd_decrypt",
+    "register",
+]
+
 DESCRIPTION = ("Decrypt a server-side key backup (m.megolm_backup.v1.curve25519-aes-sha2) "
                "with its recovery key or passphrase, into a key export file or JSON.")
 

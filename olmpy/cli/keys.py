@@ -21,6 +21,18 @@ from olmpy.errors import OlmpyError
 from olmpy.key_export import ExportedRoomKey, KeyExportReader, KeyExportWriter
 from olmpy.megolm import SessionOrdering
 
+__all__ = [
+    "DESCRIPTION",
+    "EPILOG",
+    "cmd_decrypt",
+    "cmd_encrypt",
+    "cmd_filter",
+    "cmd_list",
+    "cmd_merge",
+    "cmd_rekey",
+    "register",
+]
+
 DESCRIPTION = "Read, write, filter and merge Megolm key export files (Element's format)."
 
 EPILOG = """\

@@ -16,6 +16,21 @@ from olmpy.cli import _io
 from olmpy.cli._io import Progress, fail
 from olmpy.pk import PkDecryption
 
+__all__ = [
+    "DESCRIPTION",
+    "EPILOG",
+    "add_key_flags",
+    "backup_key",
+    "backup_passphrase_info",
+    "cmd_check",
+    "cmd_derive",
+    "cmd_match",
+    "derive",
+    "read_recovery_key",
+    "register",
+    "wants_passphrase",
+]
+
 DESCRIPTION = ("Check and normalise recovery keys, derive keys from passphrases (m.pbkdf2), "
                "and tell whether a key belongs to a key backup or a secret storage key.")
 
