@@ -94,6 +94,7 @@ _LAZY = {
     "SecretStorageKdfCostError": "olmpy.secret_storage",
     "SecretStorageKeyMismatchError": "olmpy.secret_storage",
     "SecretStorageMacError": "olmpy.secret_storage",
+    "ServerResponseError": "olmpy.testing.device",
 }
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ if TYPE_CHECKING:
         SecretStorageKeyMismatchError,
         SecretStorageMacError,
     )
+    from olmpy.testing.device import ServerResponseError
 
 
 def __getattr__(name: str) -> object:
@@ -232,6 +234,7 @@ __all__ = [
     "SecretStorageKdfCostError",
     "SecretStorageKeyMismatchError",
     "SecretStorageMacError",
+    "ServerResponseError",
     "Session",
     "SessionKey",
     "SessionMismatchError",

@@ -1,4 +1,5 @@
-"""Command line: ``python -m olmpy demo`` (the main job), ``bench`` and ``dropin``."""
+"""Command line: ``python -m olmpy demo`` (the main job), ``bench``, ``dropin`` and
+``hs-check`` (a homeserver's end-to-end encryption API, ``olmpy.testing.hs_check``)."""
 
 from __future__ import annotations
 
@@ -210,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "command", choices=["demo", "bench", "dropin", *cli.COMMANDS], help="what to run"
+        "command", choices=["demo", "bench", "dropin", "hs-check", *cli.COMMANDS],
+        help="what to run",
     )
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -220,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         return demo()
     if args.command == "dropin":
         return dropin(args.rest)
+    if args.command == "hs-check":
+        from olmpy.testing.hs_check import main as hs_check
+
+        return hs_check(args.rest)
     return bench(args.rest)
 
 

@@ -22,6 +22,7 @@ from olmpy.errors import OlmpyError, UsageError
 from olmpy.hazmat import primitives as hz
 from olmpy.secret_storage import SecretStorageKey
 from olmpy.signed_json import PkSigning
+from olmpy.testing import _seeded
 
 
 # olmpy.pickle belongs to another part of issue 18 (its internals are being renamed there);
@@ -152,6 +153,7 @@ SECRET_HOLDERS: dict[str, Callable[[], object]] = {
     "Ed25519SigningKey": lambda: hz.Ed25519SigningKey.from_seed(bytes(32)),
     "AesCtr64": lambda: hz.AesCtr64(bytes(32), bytes(16)),
     "testing.account_from_parts": lambda: testing.account_from_parts(bytes(32), bytes(32)),
+    "testing.SeededRng": lambda: _seeded.SeededRng(bytes(32)),
 }
 
 

@@ -34,6 +34,7 @@ from olmpy.megolm.group_session import GroupSession
 from olmpy.olm.account import Account
 from olmpy.pk import PkEncryption
 from olmpy.sas import Sas
+from olmpy.testing.device import Device
 
 Rng = Callable[[int], bytes]
 """A source of randomness: ``rng(n)`` returns ``n`` bytes."""
@@ -144,6 +145,7 @@ def encrypt_key_file(
 
 
 __all__ = [
+    "Device",
     "Rng",
     "account_from_parts",
     "create_key_description",

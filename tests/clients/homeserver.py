@@ -2,8 +2,9 @@
 
 SQLite, the client API alone on 127.0.0.1 and a free port, no federation and no
 key servers (so it never reaches outside), registration only through the shared
-secret, rate limits lifted.  Started and stopped with bounded time-outs; the
-process group is killed on exit whatever happens.
+secret, rate limits lifted.  Opt-in (``open_registration``, for ``olmpy hs-check``):
+open registration with ``m.login.dummy`` and MSC3814 dehydrated devices.  Started and
+stopped with bounded time-outs; the process group is killed on exit whatever happens.
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ def _lift(per_second: float = 1000.0, burst: int = 1000) -> dict[str, float]:
 class Homeserver:
     """Synapse in ``workdir``, run by ``python`` (the synapse venv's interpreter)."""
 
-    def __init__(self, python: Path, workdir: Path) -> None:
+    def __init__(self, python: Path, workdir: Path, *, open_registration: bool = False) -> None:
         self.python = python
+        self.open_registration = open_registration
         self.dir = workdir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -96,6 +98,10 @@ class Homeserver:
             "rc_3pid_validation": _lift(),
             "rc_admin_redaction": _lift(),
         }
+        if self.open_registration:
+            config["enable_registration"] = True
+            config["enable_registration_without_verification"] = True
+            config["experimental_features"] = {"msc3814_enabled": True}
         # JSON is YAML: no YAML writer needed here.
         self.config.write_text(json.dumps(config, indent=1))
 
@@ -158,8 +164,9 @@ class Homeserver:
 
 
 @contextlib.contextmanager
-def running(python: Path, workdir: Path) -> Iterator[Homeserver]:
-    hs = Homeserver(python, workdir)
+def running(python: Path, workdir: Path, *, open_registration: bool = False
+            ) -> Iterator[Homeserver]:
+    hs = Homeserver(python, workdir, open_registration=open_registration)
     try:
         secs = hs.start()
         print(f"synapse up at {hs.url} in {secs:.1f}s (log {hs.log})", flush=True)

@@ -13,6 +13,7 @@ must equal the README's baseline exactly.
     python tests/clients/run.py --baseline      # the real modules: re-prove the baseline
     python tests/clients/run.py --e2e           # the suites, then the Synapse flows
     python tests/clients/run.py --e2e-only      # the Synapse flows alone
+    python tests/clients/run.py --e2e-only --flow hs-check   # only olmpy hs-check's flow
 
 Only the standard library is used here; the suites and flows run in venvs cached
 under ``<checkout>/.ci/venvs`` (keyed by a hash of their requirement lists).
@@ -59,6 +60,7 @@ VENVS: dict[str, list[str]] = {
     "synapse": ["matrix-synapse==1.163.2"],
 }
 OLMPY_VENVS = ("clients", "nio025")
+HS_CHECK_FLOW = "hs-check"  # tests/clients/hs_check_flow.py
 
 NIO_FILES = [
     "tests/encryption_test.py", "tests/sessions_test.py", "tests/sas_test.py",
@@ -437,8 +439,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if want_e2e:
         from e2e_flows import run_flows  # stdlib-only, imported on demand
+        from hs_check_flow import run_hs_check_flow
 
-        if run_flows(pythons, sites, logdir, args.flow, baseline=args.baseline) != 0:
+        # hs-check is a flow of its own: its own Synapse (open registration), no drop-ins,
+        # so it runs in baseline mode too.
+        flows = [f for f in args.flow or [] if f != HS_CHECK_FLOW]
+        want_hs_check = not args.flow or HS_CHECK_FLOW in args.flow
+        if (flows or not args.flow) and run_flows(pythons, sites, logdir, flows or None,
+                                                  baseline=args.baseline) != 0:
+            status = 1
+        if want_hs_check and not run_hs_check_flow(pythons, logdir):
             status = 1
     return status
 
