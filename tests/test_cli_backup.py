@@ -179,3 +179,23 @@ def test_recovery_match_backup_and_secret_storage(dump: dict[str, Any]) -> None:
     wrong_pass = olmpy("recovery", "match", "--key-description", path,
                        "--passphrase-env", "PW", PW="not it")
     assert wrong_pass.code == 3 and not wrong_pass.shows("not it")
+
+
+def test_backup_truncated_dump_and_stdin(dump: dict[str, Any]) -> None:
+    """A dump cut short fails with exit 2 naming the offset, after the entries before the
+    cut; no output file is left. The whole dump also reads from stdin ('-')."""
+    tmp: Path = dump["dir"]
+    text = (tmp / "keys.json").read_text()
+    cut = tmp / "cut.json"
+    cut.write_text(text[: len(text) * 2 // 3])
+    out = tmp / "cut-out.json"
+    result = olmpy("backup", "decrypt", cut, "--info", tmp / "version.json", "--json",
+                   "--recovery-key-env", "RK", "-o", out, RK=dump["recovery_key"])
+    assert result.code == 2, result.err
+    assert "backup dump: expected" in result.err and "at character" in result.err
+    assert "Traceback" not in result.err and not out.exists()
+    piped = olmpy("backup", "decrypt", "-", "--info", tmp / "version.json", "--json",
+                  "--recovery-key-env", "RK", RK=dump["recovery_key"], stdin=text.encode())
+    assert piped.code == 1, piped.err
+    assert [r["session_id"] for r in json.loads(piped.text())] == [
+        sid for sid, _ in dump["good"]]

@@ -4,14 +4,16 @@ Input: the JSON of ``GET /room_keys/keys`` (``{"rooms": {room: {"sessions": {id:
 the one-room form ``{"sessions": ...}`` with ``--room``) and the backup version (``GET
 /room_keys/version``) or its ``auth_data``.  The key is checked against ``auth_data``
 before anything is decrypted; entries that fail are reported and skipped, never stop
-the run (exit 1 when any failed).
+the run (exit 1 when any failed).  The dump is read one entry at a time
+(``olmpy.backup.iter_backup_dump``), so memory stays flat in its size.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import IO, Any
 
 from olmpy import backup, key_export
 from olmpy.cli import _io
@@ -43,34 +45,6 @@ Entries that do not decrypt are listed on stderr (room, session, reason) and ski
 the exit code is then 1. A key that is not the backup's stops the run with exit 3."""
 
 
-def _entries(dump: object, room: str | None) -> Iterator[tuple[str, str, object]]:
-    """(room id, session id, KeyBackupData) of every entry of a dump."""
-    if not isinstance(dump, dict):
-        fail(f"backup dump: expected a JSON object, got {type(dump).__name__}")
-    if "rooms" in dump:
-        if room is not None:
-            fail("backup dump: expected --room only with a one-room dump "
-                 "({\"sessions\": ...}), got a dump with \"rooms\"")
-        rooms = dump["rooms"]
-        if not isinstance(rooms, dict):
-            fail(f"backup dump rooms: expected a JSON object, got {type(rooms).__name__}")
-        pairs = list(rooms.items())
-    elif "sessions" in dump:
-        if room is None:
-            fail("backup dump: expected --room ROOM_ID for a one-room dump, got none")
-        pairs = [(room, dump)]
-    else:
-        fail("backup dump: expected the JSON of GET /room_keys/keys (a \"rooms\" or "
-             f"\"sessions\" member), got members {sorted(dump)[:5]}")
-    for room_id, body in pairs:
-        sessions = body.get("sessions") if isinstance(body, dict) else None
-        if not isinstance(sessions, dict):
-            fail(f"backup dump room {room_id}: expected a \"sessions\" object, got "
-                 f"{type(sessions).__name__}")
-        for session_id, data in sessions.items():
-            yield room_id, session_id, data
-
-
 def _exported(room_id: str, key: backup.BackedUpRoomKey) -> ExportedRoomKey:
     return ExportedRoomKey(
         room_id=room_id,
@@ -90,42 +64,49 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
         fail(f"backup version: expected a JSON object, got {type(version).__name__}")
     backup.auth_data_public_key(version)  # malformed auth_data: exit 2 before any secret
     decryption = cli_recovery.backup_key(args, version)
-    dump = _io.read_json(args.keys, "backup dump")
-    entries = list(_entries(dump, args.room))
     failures: list[str] = []
+    total = 0
     progress = Progress()
 
-    def sessions() -> Iterator[ExportedRoomKey]:
-        for done, (room_id, session_id, data) in enumerate(entries, 1):
-            progress("sessions", done, len(entries))
+    def sessions(stream: IO[bytes]) -> Iterator[ExportedRoomKey]:
+        nonlocal total
+        for room_id, session_id, data in backup.iter_backup_dump(stream, args.room):
+            total += 1
+            progress("sessions", total, None)
             try:
                 yield _decrypt(decryption, room_id, session_id, data)
             except OlmpyError as e:
                 failures.append(f"{room_id} {session_id}: {type(e).__name__}: {e}")
 
-    if args.json:
-        with _io.open_output(args.output, args.force) as out:
-            first = True
-            for key in sessions():
-                _io.write_text(out, ("[\n" if first else ",\n") + _io.dumps(key.to_json()))
-                first = False
-            _io.write_text(out, "[]\n" if first else "\n]\n")
-        written = len(entries) - len(failures)
-    else:
-        passphrase = _io.read_secret(
-            _io.secret_flags(args, "export_passphrase", "export passphrase"), confirm=True)
-        rounds = key_export.DEFAULT_ROUNDS if args.rounds is None else args.rounds
-        with _io.open_output(args.output, args.force) as out:
-            writer = KeyExportWriter(out, passphrase, rounds=rounds,
-                                     allow_low_rounds=args.allow_low_rounds,
-                                     progress=progress, total=len(entries))
-            with writer:
-                writer.write_all(sessions())
-            written = writer.count
+    source = _io.open_input(args.keys)
+    try:
+        if args.json:
+            with _io.open_output(args.output, args.force) as out:
+                first = True
+                for key in sessions(source):
+                    _io.write_text(out, ("[\n" if first else ",\n") + _io.dumps(key.to_json()))
+                    first = False
+                _io.write_text(out, "[]\n" if first else "\n]\n")
+            written = total - len(failures)
+        else:
+            passphrase = _io.read_secret(
+                _io.secret_flags(args, "export_passphrase", "export passphrase"),
+                confirm=True)
+            rounds = key_export.DEFAULT_ROUNDS if args.rounds is None else args.rounds
+            with _io.open_output(args.output, args.force) as out:
+                writer = KeyExportWriter(out, passphrase, rounds=rounds,
+                                         allow_low_rounds=args.allow_low_rounds,
+                                         progress=progress)
+                with writer:
+                    writer.write_all(sessions(source))
+                written = writer.count
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
     progress.done()
     for line in failures:
         _io.warn(line)
-    _io.warn(f"decrypted {written} of {len(entries)} sessions"
+    _io.warn(f"decrypted {written} of {total} sessions"
              + (f"; {len(failures)} failed" if failures else ""))
     return _io.PARTIAL if failures else _io.OK
 
