@@ -73,13 +73,13 @@ def _show(found: Found, verdict: Diagnosis | None, args: argparse.Namespace) -> 
     if verdict is None:
         return
     print(f"diagnosis: {verdict.reason.value}")
-    print(f"reason: {verdict.detail}")
+    print(f"  why: {verdict.detail}")
     for name in ("session_id", "message_session_id", "message_index", "first_known_index"):
         value = getattr(verdict, name)
         if value is not None:
-            print(f"{name.replace('_', ' ')}: {value}")
+            print(f"  {name}: {value}")
     if args.show_plaintext and verdict.plaintext is not None:
-        print("plaintext: " + verdict.plaintext.decode("utf-8", "replace"))
+        print("  plaintext: " + verdict.plaintext.decode("utf-8", "replace"))
 
 
 def _text(value: object) -> str:
