@@ -359,3 +359,32 @@ def test_wrong_as_and_missing_file(megolm_peer: Any, tmp_path: Path) -> None:
     bad_key = olmpy("inspect", "--session-key-env", "SK", stdin=msgs[0].encode(),
                     SK=key[:-10])
     assert bad_key.code == 2 and not bad_key.shows(key[:-10])
+
+
+def test_olm_pre_key_from_vodozemac_and_olmpy_pickle(tmp_path: Path) -> None:
+    """vodozemac's pre-key message: the identity key is the sender's Curve25519 key and
+    the one-time key the one claimed; an olmpy-format account pickle under a raw 32-byte
+    key (base64) opens it."""
+    from olmpy import Account
+
+    bob = Account.generate()
+    bob.generate_one_time_keys(1)
+    otk = next(iter(bob.one_time_keys.values())).to_base64()
+    alice = vodozemac.Account()
+    session = alice.create_outbound_session(
+        vodozemac.Curve25519PublicKey.from_base64(bob.curve25519_key.to_base64()),
+        vodozemac.Curve25519PublicKey.from_base64(otk))
+    kind, body = session.encrypt(PLAIN.encode()).to_parts()
+    assert kind == 0
+    stdin = encode_public(body).encode()
+    fields = _json(olmpy("inspect", "--json", stdin=stdin))["fields"]
+    assert fields["identity_key"] == alice.curve25519_key.to_base64()
+    assert fields["one_time_key"] == otk and fields["session_id"] == session.session_id
+    raw_key = bytes(range(32))
+    path = tmp_path / "bob.olmpy"
+    path.write_text(bob.pickle(raw_key))
+    result = olmpy("inspect", "--json", "--account", path, "--pickle-key-env", "PK",
+                   stdin=stdin, PK=encode_public(raw_key))
+    verdict = _json(result)["diagnosis"]
+    assert result.code == 0 and verdict["session_id"] == session.session_id
+    assert not result.shows(PLAIN) and not result.shows(encode_public(raw_key))

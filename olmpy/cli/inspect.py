@@ -54,6 +54,9 @@ Exit codes: 0 decoded (and, with a key, decrypts); 3 does not decrypt (the reaso
 stdout); 2 malformed input or a wrong --as."""
 
 
+_ONLY_IF_GIVEN = "inspect asks for it only when one of these flags is given"
+
+
 # --- printing ---------------------------------------------------------------------------
 
 
@@ -291,9 +294,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="a key export file; its passphrase via --passphrase-*")
     megolm.add_argument("--max-rounds", type=int, default=key_export.DEFAULT_MAX_ROUNDS,
                         metavar="N", help="refuse export files asking for more PBKDF2 rounds")
-    _io.add_secret(p, "session-key", "session key", hint="an m.room_key session_key")
+    _io.add_secret(p, "session-key", "session key",
+                   hint=f"an m.room_key session_key; {_ONLY_IF_GIVEN}")
     _io.add_secret(p, "exported-key", "exported session key",
-                   hint="a forwarded or backed-up session_key")
+                   hint=f"a forwarded or backed-up session_key; {_ONLY_IF_GIVEN}")
     _io.add_secret(p, "passphrase", "passphrase", hint="of --key-export")
     olm = p.add_argument_group("Olm (for an Olm message)")
     olm.add_argument("--session", action="append", default=[], metavar="FILE",
@@ -309,6 +313,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     other.add_argument("--ciphertext", metavar="FILE",
                        help="an attachment's downloaded ciphertext, to check its hash")
     _io.add_secret(p, "recovery-key", "recovery key",
-                   hint="the backup key or the secret storage key")
+                   hint=f"the backup or secret storage key; {_ONLY_IF_GIVEN}")
     p.set_defaults(run=cmd_inspect)
 
