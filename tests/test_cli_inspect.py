@@ -211,14 +211,17 @@ def test_megolm_event_names_its_session(megolm_peer: Any) -> None:
 def test_megolm_key_export_file(megolm_peer: Any, tmp_path: Path) -> None:
     out, key, msgs = megolm_peer
     keys = []
-    for session_key in (olm.OutboundGroupSession().session_key, key):
-        igs = InboundGroupSession(session_key)
-        sender = encode_public(bytes(32))
+    sender = encode_public(bytes(32))
+    full = InboundGroupSession(key)
+    late = InboundGroupSession.import_session(full.export_at(5))  # the same session, later
+    for igs in (InboundGroupSession(olm.OutboundGroupSession().session_key), late, full):
         keys.append(ExportedRoomKey.from_inbound_group_session(igs, "!r:x", sender))
     path = tmp_path / "keys.txt"
     path.write_text(export_room_keys(keys, "pass", rounds=1000, allow_low_rounds=True))
-    ok = _megolm_run(msgs[5], "--key-export", str(path), "--passphrase-env", "P", P="pass")
-    assert ok.code == 0 and _json(ok)["diagnosis"]["session_id"] == out.id
+    ok = _megolm_run(msgs[2], "--key-export", str(path), "--passphrase-env", "P", P="pass")
+    verdict = _json(ok)["diagnosis"]
+    assert ok.code == 0 and verdict["session_id"] == out.id
+    assert verdict["first_known_index"] == 0  # the copy that decrypts, not the later one
     stranger = olm.OutboundGroupSession()
     stranger.encrypt("x")
     miss = _megolm_run(stranger.encrypt("y"), "--key-export", str(path),

@@ -242,6 +242,8 @@ def _backup_entry(doc: Mapping[str, Any]) -> Found:
 def _secret(doc: Mapping[str, Any]) -> Found:
     entries = doc.get("encrypted", {"-": doc})
     parsed = {str(k): EncryptedSecret.from_json(v) for k, v in entries.items()}
+    if not parsed:
+        fail("secret encrypted: expected at least one key id, got an empty object")
     fields: dict[str, object] = {"key_ids": sorted(k for k in parsed if k != "-")}
     for key_id, item in parsed.items():
         where = "" if key_id == "-" else f"{key_id}."

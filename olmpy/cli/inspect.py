@@ -144,7 +144,9 @@ def _diagnose_megolm(found: Found, sessions: list[InboundGroupSession]) -> Diagn
                              f"{claimed}", message_session_id=claimed,
                              message_index=message.index)
     verdicts = [diagnose.megolm(s, message, session_id=claimed) for s in sessions]
-    for verdict in verdicts:  # the session the message is of, if the file has it
+    # A copy that decrypts, else the first verdict on a session the message is of (a file
+    # may hold several copies of one session, from different first indexes).
+    for verdict in sorted(verdicts, key=lambda v: not v.decrypts):
         if verdict.reason is not diagnose.Reason.WRONG_SESSION:
             return verdict
     return Diagnosis(diagnose.Reason.WRONG_SESSION, f"none of the {len(sessions)} sessions "
