@@ -269,8 +269,10 @@ def test_olm_diagnosis_with_pickles(tmp_path: Path) -> None:
     stranger.write_bytes(olm.Account().pickle("pickle pass"))
     no_otk = olmpy("inspect", "--json", "--account", stranger, *flags, stdin=event,
                    PK="pickle pass")
-    assert no_otk.code == 3
-    assert _json(no_otk)["diagnosis"]["reason"] in ("unknown one-time key", "wrong account")
+    assert no_otk.code == 3 and _json(no_otk)["diagnosis"]["reason"] == "wrong account"
+    bare = olmpy("inspect", "--json", "--account", stranger, *flags,
+                 stdin=first.ciphertext.encode(), PK="pickle pass")
+    assert bare.code == 3 and _json(bare)["diagnosis"]["reason"] == "unknown one-time key"
     bad_key = olmpy("inspect", "--account", account, *flags, stdin=event, PK="wrong")
     assert bad_key.code in (2, 3) and not bad_key.shows("pickle pass")
 
