@@ -21,14 +21,15 @@ What cryptography can tell apart, and what it cannot (SPEC.md section 26):
   owns it (so a MAC failure there is BAD_MAC); a message on a chain no session holds is
   WRONG_SESSION when no session's next ratchet step authenticates it.
 
-These functions compare MAC bytes in ordinary (not constant) time: they are for people
-looking at one failed message, never for the decrypt path.
+These functions are for people looking at one failed message, never for the decrypt
+path.  Their verdicts say which check failed, never how close a MAC came.
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -264,16 +265,18 @@ def megolm(session: InboundGroupSession, message: MegolmMessage | str | bytes, *
     finally:
         b.wipe(work)
     carried = signed_part[-_MEGOLM_MAC_LEN:]
-    if mac != carried:
+    if not hmac.compare_digest(mac, carried):
         same = sum(x == y for x, y in zip(mac, carried, strict=True))
         if signed:
             return Diagnosis(Reason.BAD_MAC, f"signed by the session's key, but the MAC is "
                              f"not the one the key's ratchet gives at index {index} (the "
                              "key's ratchet is not the sender's)", **base)
         if claimed or same >= _CLOSE_MAC:
-            return Diagnosis(Reason.BAD_MAC, f"the MAC differs from this key's at index "
-                             f"{index} in {_MEGOLM_MAC_LEN - same} of {_MEGOLM_MAC_LEN} bytes "
-                             "(the signature, which covers it, fails too)", **base)
+            # How many bytes agree stays inside: reported, it would let someone who can
+            # ask for diagnoses find a MAC byte by byte.
+            return Diagnosis(Reason.BAD_MAC, f"the MAC is not the one this key's ratchet "
+                             f"gives at index {index} (the signature, which covers it, "
+                             "fails too)", **base)
         return Diagnosis(Reason.WRONG_SESSION, "neither the signature nor the MAC is this "
                          "session's: the message is of another session (or its body was "
                          "altered)", **base)
