@@ -71,7 +71,8 @@ SKIPPED = {
 }
 PICKLE_METHOD = re.compile(r"(^|_)(pickle|libolm_pickle|vodozemac_pickle)$|^from_.*pickle$")
 # Plain result records olmpy hands out; users read them, never build them.
-RESULT_TYPES = {"DecryptedMessage", "DecryptedKeyBackupData", "VerifiedDevice", "OlmPayload"}
+RESULT_TYPES = {"DecryptedMessage", "DecryptedKeyBackupData", "VerifiedDevice", "OlmPayload",
+                "Diagnosis", "MessageFields", "SessionKeyFields"}
 # Parameters that are test hooks (another part of this issue moves them).
 HOOK_PARAMS = {"rng", "iv", "_salt", "_iv"}
 
