@@ -17,6 +17,7 @@ from olmpy import (
     PkDecryption,
     Sas,
     backup,
+    cli,
     testing,
 )
 
@@ -205,11 +206,18 @@ def dropin(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for ``python -m olmpy``."""
-    parser = argparse.ArgumentParser(prog="python -m olmpy")
-    parser.add_argument("command", choices=["demo", "bench", "dropin", "hs-check"],
-                        help="what to run")
+    parser = argparse.ArgumentParser(
+        prog="python -m olmpy", epilog=cli.HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "command", choices=["demo", "bench", "dropin", "hs-check", *cli.COMMANDS],
+        help="what to run",
+    )
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    if args.command in cli.COMMANDS:
+        return cli.main([args.command, *args.rest])
     if args.command == "demo":
         return demo()
     if args.command == "dropin":

@@ -27,7 +27,12 @@ from olmpy import _b64
 from olmpy._key_export_errors import KeyExportEntryError, KeyExportError, _show
 from olmpy.errors import Base64Error, KeyDecodeError, OlmpyError, UsageError, expected
 from olmpy.keys import Curve25519PublicKey
-from olmpy.megolm import ExportedSessionKey, InboundGroupSession, SessionSource
+from olmpy.megolm import (
+    ExportedSessionKey,
+    InboundGroupSession,
+    SessionOrdering,
+    SessionSource,
+)
 from olmpy.shared_history import READ_NAMES, UNSTABLE, read_shared_history, shared_history_fields
 from olmpy.types import ExportedRoomKeyJson, MegolmAlgorithm
 
@@ -155,6 +160,24 @@ class ExportedRoomKey:
         return InboundGroupSession.import_session(
             self.session_key, source=SessionSource.EXPORT_FILE
         )
+
+    def compare(self, other: ExportedRoomKey) -> SessionOrdering:
+        """How this copy of a session compares with ``other``, another export of it.
+
+        BETTER when this one decrypts from an earlier index (``InboundGroupSession.compare``
+        on the two exported ratchets), EQUAL at the same index, UNCONNECTED when the two
+        are not one session: another room, sender key or session id, or ratchets that do
+        not lead to each other (one of the copies is forged or corrupt).
+        """
+        if not isinstance(other, ExportedRoomKey):
+            raise UsageError("other: " + expected("ExportedRoomKey", type(other).__name__))
+        if (self.room_id, self.sender_key, self.session_id) != (
+            other.room_id, other.sender_key, other.session_id
+        ):
+            return SessionOrdering.UNCONNECTED
+        mine = InboundGroupSession.import_session(self.session_key)
+        theirs = InboundGroupSession.import_session(other.session_key)
+        return mine.compare(theirs)
 
     def to_json(self) -> ExportedRoomKeyJson:
         """The JSON object written into the export (spec field names and order)."""

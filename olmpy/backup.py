@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, NamedTuple, cast
+from typing import IO, Any, Final, NamedTuple, cast
 
 from olmpy import _b64
 from olmpy.errors import DecodeError, DecryptionError, UsageError, brief, expected
@@ -70,6 +70,7 @@ __all__ = [
     "decrypt_session_data",
     "encrypt_room_key",
     "encrypt_session",
+    "iter_backup_dump",
     "key_backup_data",
     "make_auth_data",
     "make_backup_info",
@@ -574,3 +575,22 @@ def check_backup_key(decryption: PkDecryption, auth_data: Mapping[str, Any]) -> 
             f"{auth_data_public_key(auth_data).to_base64()}, got the key of "
             f"{decryption.public_key.to_base64()}"
         )
+
+
+def iter_backup_dump(
+    src: IO[bytes], room_id: str | None = None
+) -> Iterator[tuple[str, str, Any]]:
+    """``(room id, session id, KeyBackupData)`` for each entry of the JSON of ``GET
+    /room_keys/keys`` read from the binary stream ``src``, one entry in memory at a time.
+
+    With ``room_id`` the dump is the one-room form (``{"sessions": ...}``). Malformed JSON
+    or layout raises BackupDataError when the reader reaches it; the entries are not
+    checked here (``decrypt_key_backup_data`` does that).
+    """
+    if not callable(getattr(src, "read", None)):
+        raise UsageError("backup dump: " + expected("a binary stream", type(src).__name__))
+    if room_id is not None and not isinstance(room_id, str):
+        raise UsageError("room_id: " + expected("a str or None", type(room_id).__name__))
+    from olmpy._backup_dump import iter_dump
+
+    return iter_dump(src, room_id)

@@ -788,3 +788,35 @@ def test_text_stream_that_cannot_decode_is_a_key_export_error(tmp_path: Path) ->
         kx.decrypt_key_file(stream, PASS)
     with open(path, "rb") as binary_file, pytest.raises(KeyExportError, match="BEGIN MEGOLM"):
         kx.decrypt_key_file(binary_file, PASS)
+
+
+def test_exported_room_key_compare(backend: ModuleType) -> None:
+    """compare: the earlier first index is BETTER; another room, sender or ratchet under
+    the same session id is UNCONNECTED; an export of the same key is EQUAL."""
+    outbound = olmpy.GroupSession()
+    inbound = olmpy.InboundGroupSession(outbound.session_key)
+    sender = "Ebh0nfMKc+ViNa5DsC8fq1KI1l8Pfq2X8GVzDeF2nCk"
+
+    def record(index: int, room: str = "!r:x", sender_key: str = sender,
+               session: olmpy.InboundGroupSession = inbound) -> ExportedRoomKey:
+        return ExportedRoomKey(room_id=room, sender_key=sender_key,
+                               session_id=session.session_id,
+                               session_key=session.export_at(index))
+
+    early, late = record(0), record(4)
+    order = olmpy.SessionOrdering
+    assert early.compare(late) is order.BETTER
+    assert late.compare(early) is order.WORSE
+    assert early.compare(record(0)) is order.EQUAL
+    assert early.compare(record(0, room="!other:x")) is order.UNCONNECTED
+    other_sender = "cKQkLU8izjY3tpLVPiR4PDeeCEKtaDiAGiQH+UbZm2w"
+    assert early.compare(record(0, sender_key=other_sender)) is order.UNCONNECTED
+    seed = bytes(range(32))
+    forged = [olmpy.InboundGroupSession(
+        testing.group_session_from_parts(bytes([b]) * 128, 0, seed).session_key)
+        for b in (0, 1)]
+    assert forged[0].session_id == forged[1].session_id
+    assert record(0, session=forged[0]).compare(record(0, session=forged[1])) is (
+        order.UNCONNECTED)
+    with pytest.raises(olmpy.UsageError):
+        early.compare(inbound)  # type: ignore[arg-type]
