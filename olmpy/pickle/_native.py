@@ -36,7 +36,15 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from olmpy import _b64, _backend
-from olmpy.errors import KdfCostError, OlmpyError, PickleError, UsageError, expected, shown
+from olmpy.errors import (
+    KdfCostError,
+    OlmpyError,
+    PickleError,
+    PickleKeyError,
+    UsageError,
+    expected,
+    shown,
+)
 from olmpy.pickle._keys import passphrase_in_key_slot
 
 __all__ = [
@@ -338,7 +346,7 @@ def _open(
     try:
         return ChaCha20Poly1305(secret).decrypt(nonce, data[pos + 12 :], header)
     except InvalidTag:
-        raise PickleError(
+        raise PickleKeyError(
             f"{what}: expected a pickle sealed with this key, got one that does "
             "not authenticate (wrong key or damaged pickle)"
         ) from None
