@@ -20,7 +20,7 @@ __all__ = [
     "main",
 ]
 
-COMMANDS = ("keys", "backup", "recovery")
+COMMANDS = ("keys", "backup", "recovery", "pickle")
 """The subcommands this package provides (``olmpy.__main__`` dispatches them here)."""
 
 
@@ -29,13 +29,14 @@ commands for files and keys (each has --help):
   keys       key export files: list, decrypt, encrypt, filter, merge, rekey
   backup     decrypt a server-side key backup dump into an export file or JSON
   recovery   check a recovery key, derive one from a passphrase, match it to a backup
+  pickle     convert pickles between libolm, vodozemac and olmpy; inspect one (no secrets)
 
 """ + _io.EXIT_CODES_HELP
 
 
 def build_parser(prog: str = "olmpy") -> argparse.ArgumentParser:
     """The parser of every subcommand of this package."""
-    from olmpy.cli import backup, keys, recovery
+    from olmpy.cli import backup, keys, pickle, recovery
 
     parser = argparse.ArgumentParser(
         prog=prog, epilog=_io.EXIT_CODES_HELP,
@@ -45,6 +46,7 @@ def build_parser(prog: str = "olmpy") -> argparse.ArgumentParser:
     keys.register(sub)
     backup.register(sub)
     recovery.register(sub)
+    pickle.register(sub)
     return parser
 
 
