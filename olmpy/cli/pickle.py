@@ -130,8 +130,8 @@ def _resolve_type(kind: str, fmt: str, text: str) -> str:
 
 
 # Phrases of the library's messages that name another loader, and the flag that picks it.
-_HINTS = (("it is a libolm pickle", "libolm"), ("it is a vodozemac pickle", "vodozemac"),
-          ("got an olmpy pickle", "olmpy"))
+_HINTS = (("it is a libolm pickle", "libolm"), ("a libolm pickle loads with from_", "libolm"),
+          ("it is a vodozemac pickle", "vodozemac"), ("got an olmpy pickle", "olmpy"))
 
 
 @contextlib.contextmanager
