@@ -65,7 +65,8 @@ input's key unless a --new-key-* flag is given):
              --allow-weak-key (only to write for a peer with a short key)
   vodozemac  exactly 32 bytes: 32 bytes of UTF-8 text, or 32 bytes as --key-encoding
              base64 or hex (lowercase); for pk-decryption vodozemac keeps no JSON pickle:
-             its format is libolm's (what vodozemac's to_libolm_pickle writes), any bytes
+             its format is libolm's (what vodozemac's to_libolm_pickle writes) and
+             so are its key rules
   olmpy      the text is a passphrase (scrypt); with --key-encoding base64 or hex, a raw
              32-byte key"""
 
