@@ -29,6 +29,7 @@ __all__ = [
     "DESCRIPTION",
     "EPILOG",
     "FORMATS",
+    "KEY_RULES",
     "TYPES",
     "cmd_convert",
     "cmd_inspect",
