@@ -50,6 +50,13 @@ class PublicKeyMismatchError(PickleError):
     """A pickle stores a public key that its own secret key does not give."""
 
 
+class PickleKeyError(PickleError):
+    """A pickle's MAC or tag does not match: the key is not the one it was sealed with, or
+    the pickle was damaged in a way that kept its length.  Like every pickle failure it is
+    a ``PickleError`` (a ``DecodeError``); the subclass lets callers tell a wrong key from
+    a malformed pickle."""
+
+
 class KdfCostError(DecodeError):
     """Stored or received parameters ask for a costlier key derivation (scrypt, PBKDF2)
     than the caller allows; the message names the limit and how to raise it.  Raised
@@ -157,6 +164,7 @@ __all__ = [
     "MessageGapError",
     "OlmpyError",
     "PickleError",
+    "PickleKeyError",
     "PublicKeyMismatchError",
     "ReplayError",
     "SessionMismatchError",

@@ -372,11 +372,14 @@ def test_olmpy_pickle_exports_what_users_need() -> None:
     assert sorted(olmpy.pickle.__all__) == sorted(
         [
             "DEFAULT_SCRYPT_LIMIT",
+            "OlmpyPickleHeader",
             "PublicKeyMismatchError",
             "ScryptCostError",
             "ScryptLimit",
             "current_scrypt_limit",
             "dehydrated",
+            "libolm_pickle_version",
+            "olmpy_pickle_header",
             "scrypt_limit",
         ]
     )

@@ -10,7 +10,14 @@ import re
 from olmpy._pure.aes import aes256_cbc_decrypt, aes256_cbc_encrypt
 from olmpy._pure.base64 import b64_decode_public, b64_encode_public
 from olmpy._pure.sha256 import hkdf_sha256, hmac_sha256
-from olmpy.errors import Base64Error, CiphertextError, PickleError, UsageError, expected
+from olmpy.errors import (
+    Base64Error,
+    CiphertextError,
+    PickleError,
+    PickleKeyError,
+    UsageError,
+    expected,
+)
 
 _PICKLE_INFO = b"Pickle"
 
@@ -33,7 +40,7 @@ def pickle_open(key: bytes, text: str | bytes, what: str) -> bytes:
     okm = hkdf_sha256(b"", key, _PICKLE_INFO, 80)
     ct, mac = data[:-8], data[-8:]
     if not _hmac.compare_digest(hmac_sha256(okm[32:64], ct)[:8], mac):
-        raise PickleError(
+        raise PickleKeyError(
             f"{what}: expected a MAC made with this pickle key, got another "
             "(wrong key or damaged pickle)"
         )

@@ -20,7 +20,7 @@ __all__ = [
     "main",
 ]
 
-COMMANDS = ("keys", "backup", "recovery", "inspect")
+COMMANDS = ("keys", "backup", "recovery", "pickle", "inspect")
 """The subcommands this package provides (``olmpy.__main__`` dispatches them here)."""
 
 
@@ -29,6 +29,7 @@ commands for files and keys (each has --help):
   keys       key export files: list, decrypt, encrypt, filter, merge, rekey
   backup     decrypt a server-side key backup dump into an export file or JSON
   recovery   check a recovery key, derive one from a passphrase, match it to a backup
+  pickle     convert pickles between libolm, vodozemac and olmpy; inspect one (no secrets)
   inspect    decode a message, session key, backup entry, secret or attachment object;
              given a key, say why it does or does not decrypt
 
@@ -37,7 +38,7 @@ commands for files and keys (each has --help):
 
 def build_parser(prog: str = "olmpy") -> argparse.ArgumentParser:
     """The parser of every subcommand of this package."""
-    from olmpy.cli import backup, inspect, keys, recovery
+    from olmpy.cli import backup, inspect, keys, pickle, recovery
 
     parser = argparse.ArgumentParser(
         prog=prog, epilog=_io.EXIT_CODES_HELP,
@@ -47,6 +48,7 @@ def build_parser(prog: str = "olmpy") -> argparse.ArgumentParser:
     keys.register(sub)
     backup.register(sub)
     recovery.register(sub)
+    pickle.register(sub)
     inspect.register(sub)
     return parser
 

@@ -28,6 +28,7 @@ from olmpy.errors import (
     DecryptionError,
     KdfCostError,
     OlmpyError,
+    PickleKeyError,
     UsageError,
 )
 
@@ -71,7 +72,7 @@ def exit_code(error: BaseException) -> int:
     """The exit code for an exception from the library or the OS."""
     if isinstance(error, CliError):
         return error.code
-    if isinstance(error, DecryptionError):
+    if isinstance(error, (DecryptionError, PickleKeyError)):
         return WRONG_KEY
     if isinstance(error, (DecodeError, UsageError, OSError, UnicodeError)):
         return BAD_INPUT

@@ -241,6 +241,18 @@ class Account:
             return {}
         return {key.key_id: key.key_object}
 
+    @property
+    def stored_one_time_key_count(self) -> int:
+        """How many one-time keys the account holds, published or not (at most 100);
+        ``one_time_keys`` lists only the unpublished ones."""
+        return len(self._one_time)
+
+    @property
+    def stored_fallback_key_count(self) -> int:
+        """How many fallback keys the account holds, published or not: 0, 1 (the current
+        one) or 2 (the current and the previous one, until ``forget_fallback_key``)."""
+        return sum(k is not None for k in (self._fallback, self._previous_fallback))
+
     def forget_fallback_key(self) -> bool:
         """Drops the previous fallback key; returns whether there was one."""
         had = self._previous_fallback is not None

@@ -19,6 +19,7 @@ __all__ = [
     "olmpy_hint",
     "open_sealed",
     "pickle_key",
+    "read_version",
     "seal",
     "u32",
     "version",
@@ -74,6 +75,20 @@ def open_sealed(text: str, key: bytes | str, what: str) -> bytes:
             raise PickleError(hint) from None
         raise
     return raw
+
+
+def read_version(pickle: str, pickle_key: bytes | str) -> int:
+    """The version number at the start of a libolm pickle's body (account 4, session 1,
+    ...), after the key has opened it: ``PickleKeyError`` for a wrong key.  libolm's
+    format does not say the object type, and several types share a version number.
+    vodozemac's JSON pickles, sealed the same way, are refused (``PickleError``)."""
+    what = "libolm pickle"
+    raw = open_sealed(pickle, pickle_key, what)
+    if len(raw) < 4:
+        raise PickleError(f"{what}: " + expected("a 4-byte version", f"{len(raw)} bytes"))
+    if raw[:1] == b"{":
+        raise PickleError(f"{what}: expected a binary body, got JSON (a vodozemac pickle)")
+    return int.from_bytes(raw[:4], "big")
 
 
 class Reader:

@@ -36,7 +36,15 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from olmpy import _b64, _backend
-from olmpy.errors import KdfCostError, OlmpyError, PickleError, UsageError, expected, shown
+from olmpy.errors import (
+    KdfCostError,
+    OlmpyError,
+    PickleError,
+    PickleKeyError,
+    UsageError,
+    expected,
+    shown,
+)
 from olmpy.pickle._keys import passphrase_in_key_slot
 
 __all__ = [
@@ -49,11 +57,13 @@ __all__ = [
     "SCRYPT_P",
     "SCRYPT_R",
     "TYPES",
+    "OlmpyPickleHeader",
     "ScryptCostError",
     "ScryptLimit",
     "current_scrypt_limit",
     "open_sealed",
     "open_sealed_with_passphrase",
+    "read_header",
     "scrypt_limit",
     "seal",
     "seal_with_passphrase",
@@ -133,6 +143,55 @@ def scrypt_limit(
 def current_scrypt_limit() -> ScryptLimit:
     """The scrypt limit in force here (``DEFAULT_SCRYPT_LIMIT`` outside ``scrypt_limit``)."""
     return _LIMIT.get()
+
+
+@dataclass(frozen=True)
+class OlmpyPickleHeader:
+    """What an olmpy pickle says about itself in clear, before any key opens it.
+
+    ``object_type`` is one of ``TYPES``' names (``"account"``, ``"session"``,
+    ``"group_session"``, ``"inbound_group_session"``, ``"pk_decryption"``); ``kdf`` is
+    ``"key"`` (sealed with a 32-byte key) or ``"scrypt"`` (with a passphrase), and then
+    ``scrypt`` holds (log2 N, r, p).  All of it is authenticated only when the pickle is
+    opened: a header read here may have been altered.
+    """
+
+    format: int
+    object_type: str
+    kdf: str
+    scrypt: tuple[int, int, int] | None
+
+
+def read_header(pickle: str) -> OlmpyPickleHeader:
+    """The clear header of an olmpy pickle (no key needed, nothing decrypted).
+
+    A libolm or vodozemac pickle has no such header (their object type shows only once a
+    key opens them, and not always then): ``PickleError``, as for any malformed header.
+    """
+    what = "olmpy pickle header"
+    if not isinstance(pickle, str):
+        raise UsageError(f"{what}: " + expected("a pickle str", type(pickle).__name__))
+    try:
+        data = _b64.decode_public(pickle, what)
+    except OlmpyError:
+        raise PickleError(f"{what}: expected base64, got text that is not") from None
+    if data[:5] != MAGIC or len(data) < 8:
+        raise PickleError(
+            f"{what}: expected the OLMPY marker, got something else (a libolm or vodozemac "
+            "pickle, which does not record its object type in clear)"
+        )
+    if data[5] != FORMAT:
+        raise PickleError(f"{what} format: " + expected(str(FORMAT), data[5]))
+    kind = _NAMES.get(data[6])
+    if kind is None:
+        raise PickleError(f"{what} object type: " + expected("1 to 5", data[6]))
+    if data[7] == KDF_RAW:
+        return OlmpyPickleHeader(FORMAT, kind, "key", None)
+    if data[7] == KDF_SCRYPT and len(data) >= 11:
+        return OlmpyPickleHeader(FORMAT, kind, "scrypt", (data[8], data[9], data[10]))
+    if data[7] == KDF_SCRYPT:
+        raise PickleError(f"{what}: expected scrypt parameters, got a truncated header")
+    raise PickleError(f"{what} KDF: " + expected("0 (key) or 1 (scrypt)", data[7]))
 
 
 def _utf8(passphrase: str) -> bytes:
@@ -338,7 +397,7 @@ def _open(
     try:
         return ChaCha20Poly1305(secret).decrypt(nonce, data[pos + 12 :], header)
     except InvalidTag:
-        raise PickleError(
+        raise PickleKeyError(
             f"{what}: expected a pickle sealed with this key, got one that does "
             "not authenticate (wrong key or damaged pickle)"
         ) from None
