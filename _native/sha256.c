@@ -1,7 +1,8 @@
 /* SHA-256, HMAC-SHA-256 and HKDF-SHA-256.
  *
- * Two compression functions: the SHA-NI one on x86 CPUs that report the
- * extension at run time, and a portable one.  Both are constant-time by
+ * Two compression functions per architecture: the SHA-NI one on x86 CPUs (the
+ * ARMv8 SHA256H/SHA256H2/SHA256SU0/SHA256SU1 one on aarch64 CPUs) that report
+ * the extension at run time, and a portable one.  Both are constant-time by
  * construction (no table look-ups indexed by data, no data-dependent branches).
  */
 #include "olmpy_internal.h"
@@ -10,6 +11,24 @@
 #define OLMPY_X86 1
 #include <immintrin.h>
 #include <cpuid.h>
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define OLMPY_ARM64 1
+#include <arm_neon.h>
+#if defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_SHA2
+#define HWCAP_SHA2 (1 << 6)
+#endif
+#elif defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
+/* GCC declares the SHA-2 intrinsics under "+crypto"; clang calls the feature "sha2". */
+#if defined(__clang__)
+#define OLMPY_TARGET_SHA2 __attribute__((target("sha2")))
+#else
+#define OLMPY_TARGET_SHA2 __attribute__((target("+crypto")))
+#endif
 #endif
 
 static const uint32_t K256[64] = {
@@ -99,6 +118,40 @@ static void compress_shani(uint32_t *h, const uint8_t *p, size_t blocks)
 }
 #endif
 
+#ifdef OLMPY_ARM64
+/* Four rounds per step: SHA256H gives the new (a,b,c,d), SHA256H2 the new
+ * (e,f,g,h) from the old (a,b,c,d), both from the same W+K vector; SHA256SU0
+ * and SHA256SU1 extend the message schedule four words at a time.  The state
+ * words are loaded in h's order (a in lane 0), which is what the instructions
+ * expect. */
+OLMPY_TARGET_SHA2
+static void compress_arm(uint32_t *h, const uint8_t *p, size_t blocks)
+{
+    uint32x4_t abcd = vld1q_u32(&h[0]);
+    uint32x4_t efgh = vld1q_u32(&h[4]);
+    while (blocks--) {
+        uint32x4_t save0 = abcd, save1 = efgh, w[4];
+        for (int i = 0; i < 4; i++)
+            w[i] = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(p + 16 * i)));
+#pragma GCC unroll 16
+        for (int g = 0; g < 16; g++) {
+            uint32x4_t wk = vaddq_u32(w[g & 3], vld1q_u32(&K256[4 * g]));
+            if (g < 12)
+                w[g & 3] = vsha256su1q_u32(vsha256su0q_u32(w[g & 3], w[(g + 1) & 3]),
+                                           w[(g + 2) & 3], w[(g + 3) & 3]);
+            uint32x4_t old = abcd;
+            abcd = vsha256hq_u32(abcd, efgh, wk);
+            efgh = vsha256h2q_u32(efgh, old, wk);
+        }
+        abcd = vaddq_u32(abcd, save0);
+        efgh = vaddq_u32(efgh, save1);
+        p += 64;
+    }
+    vst1q_u32(&h[0], abcd);
+    vst1q_u32(&h[4], efgh);
+}
+#endif
+
 static int shani_state = -1; /* -1 unknown, 0 absent, 1 present */
 
 int olmpy_has_shani(void)
@@ -119,6 +172,23 @@ int olmpy_has_shani(void)
         shani_state = ok;
     }
     return shani_state;
+#elif defined(OLMPY_ARM64)
+    if (shani_state < 0) {
+        int ok = 0;
+#if defined(__linux__)
+        ok = (getauxval(AT_HWCAP) & HWCAP_SHA2) != 0;
+#elif defined(__APPLE__)
+        int flag = 0;
+        size_t size = sizeof flag;
+        if (sysctlbyname("hw.optional.arm.FEAT_SHA256", &flag, &size, NULL, 0) == 0)
+            ok = flag != 0;
+#endif
+        /* The same override as on x86: forces the portable compression function. */
+        if (getenv("OLMPY_NO_SHANI"))
+            ok = 0;
+        shani_state = ok;
+    }
+    return shani_state;
 #else
     return 0;
 #endif
@@ -129,6 +199,11 @@ static void compress(uint32_t *h, const uint8_t *p, size_t blocks)
 #ifdef OLMPY_X86
     if (olmpy_has_shani()) {
         compress_shani(h, p, blocks);
+        return;
+    }
+#elif defined(OLMPY_ARM64)
+    if (olmpy_has_shani()) {
+        compress_arm(h, p, blocks);
         return;
     }
 #endif

@@ -286,7 +286,7 @@ def hkdf_sha256(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
 
 
 def has_aesni() -> bool:
-    """Whether the CPU has AES-NI (the native core needs it for AES)."""
+    """Whether the CPU has AES instructions, AES-NI or ARMv8's (the native core needs them)."""
     return bool(lib.olmpy_has_aesni())
 
 
