@@ -204,17 +204,34 @@ def dropin(argv: list[str]) -> int:
     return 0
 
 
+_OTHER_COMMANDS = """\
+other commands:
+  demo       a room of three members, a late key, a tampered message, a backup, SAS emoji
+  bench      olmpy against python-olm and vodozemac here (from a source checkout)
+  dropin     build a wheel that installs olmpy in place of python-olm or vodozemac
+  hs-check   check a homeserver's end-to-end encryption API (URL; see hs-check --help)
+
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point for ``python -m olmpy``."""
+    """Entry point for ``python -m olmpy`` and the ``olmpy`` command."""
+    prog = Path(sys.argv[0]).name if argv is None else "olmpy"
+    if prog in ("__main__.py", "-c", ""):
+        prog = "python -m olmpy"
     parser = argparse.ArgumentParser(
-        prog="python -m olmpy", epilog=cli.HELP,
+        prog=prog, epilog=_OTHER_COMMANDS + cli.HELP,
+        description="End-to-end encryption for Matrix (Olm, Megolm, backups, exports) "
+                    f"from the shell.\nolmpy {olmpy.__version__}, backend {olmpy.BACKEND}.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "command", choices=["demo", "bench", "dropin", "hs-check", *cli.COMMANDS],
-        help="what to run",
+        metavar="COMMAND", help="one of: " + ", ".join(
+            ["demo", "bench", "dropin", "hs-check", *cli.COMMANDS]),
     )
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser.add_argument("rest", nargs=argparse.REMAINDER, metavar="ARGS",
+                        help="the command's own arguments (COMMAND --help lists them)")
     args = parser.parse_args(argv)
     if args.command in cli.COMMANDS:
         return cli.main([args.command, *args.rest])
