@@ -20,6 +20,7 @@ import contextlib
 import importlib.util
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import cast
 
 from olmpy import _pure
@@ -49,12 +50,17 @@ def native_installed() -> bool:
     """Whether a compiled core file is there to import (loading it is another matter).
 
     A file that exists but does not load is not "missing": ``load("native")`` raises
-    for it, so real breakage is never mistaken for an install without a compiler.
+    for it, so real breakage is never mistaken for an install without a compiler.  That
+    includes a core built for another Python (``_native.cpython-312-*.so`` under 3.11),
+    which the import system does not even find.
     """
     try:
-        return importlib.util.find_spec("olmpy._native") is not None
+        if importlib.util.find_spec("olmpy._native") is not None:
+            return True
     except (ImportError, ValueError):
         return False
+    here = Path(__file__).parent
+    return any(here.glob("_native*.so")) or any(here.glob("_native*.pyd"))
 
 
 def native_required() -> bool:
