@@ -13,6 +13,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import needs
 import pytest
 
 import olmpy
@@ -36,8 +37,13 @@ def _public_module_names() -> list[str]:
     return names
 
 
+# The modules that load the compiled core, left out where olmpy was installed without it.
+NEED_CORE = {"olmpy._native", "olmpy._nativelib", "olmpy._nativebinding"}
+
+
 def _all_module_names() -> list[str]:
-    return ["olmpy", *(i.name for i in pkgutil.walk_packages(olmpy.__path__, "olmpy."))]
+    names = ["olmpy", *(i.name for i in pkgutil.walk_packages(olmpy.__path__, "olmpy."))]
+    return names if needs.have_native() else [n for n in names if n not in NEED_CORE]
 
 
 def _import(name: str) -> ModuleType:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from types import ModuleType
 
+import needs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from olmpy import _backend
 from olmpy.errors import Base64Error
 
+needs.native(module_level=True)  # every test compares the two decoders
 NATIVE = _backend.load("native")
 PURE = _backend.load("python")
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import needs
 import pytest
 
 pytest.importorskip("olm")
@@ -37,6 +38,7 @@ OPERATIONS = (
 
 def test_compare_quick_reports_every_operation_for_all_four(tmp_path: Path) -> None:
     """compare.py --quick exits 0 and prints one timed row per operation for all four."""
+    needs.native()
     out_json = tmp_path / "compare.json"
     proc = subprocess.run(
         [sys.executable, str(COMPARE), "--quick", "--json", str(out_json)],

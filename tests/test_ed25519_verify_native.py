@@ -29,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import needs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -294,6 +295,7 @@ def _compile(build: Path, name: str, macros: list[tuple[str, str | None]]) -> Mo
 @pytest.fixture(scope="session")
 def modules(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModuleType]:
     """The verifier as built for olmpy, and with the lattice reduction disabled."""
+    needs.c_compiler()
     build = tmp_path_factory.mktemp("ed25519_verify_build")
     return {
         "main": _compile(build / "main", "_olmpy_ed25519_verify_under_test", []),

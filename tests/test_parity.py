@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import nacl.bindings
+import needs
 import pytest
 import vodozemac
 from hypothesis import HealthCheck, assume, event, given, settings
@@ -29,6 +30,7 @@ from olmpy import _backend
 from olmpy.errors import KeyDecodeError, OlmpyError, UsageError
 from olmpy.hazmat.primitives import ed25519_expand_seed
 
+needs.native(module_level=True)
 N = _backend.load("native")
 P = _backend.load("python")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import needs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -75,6 +76,7 @@ def _cdef_header() -> str:
 @pytest.fixture(scope="session")
 def sha(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     """sha512.c with the test hooks, compiled once per session."""
+    needs.c_compiler()
     from cffi import FFI
 
     name = "_olmpy_sha512_under_test"

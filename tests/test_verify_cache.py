@@ -3,11 +3,14 @@ key's second use, gives libsodium's verdicts, stays bounded, and survives bad ke
 
 from __future__ import annotations
 
+import needs
 import pytest
 
 import olmpy
 from olmpy import GroupSession, InboundGroupSession, MegolmMessage
-from olmpy import _nativebinding as native
+
+needs.native(module_level=True)
+from olmpy import _nativebinding as native  # noqa: E402
 
 
 def test_second_decrypt_builds_the_cached_key() -> None:
