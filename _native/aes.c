@@ -17,13 +17,8 @@
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define OLMPY_ARM64 1
 #include <arm_neon.h>
-#if defined(__linux__)
-#include <sys/auxv.h>
 #ifndef HWCAP_AES
-#define HWCAP_AES (1 << 3)
-#endif
-#elif defined(__APPLE__)
-#include <sys/sysctl.h>
+#define HWCAP_AES (1 << 3) /* Linux's bit; olmpy_arm64_feature ignores it elsewhere */
 #endif
 /* GCC declares the AES intrinsics under "+crypto"; clang calls the feature "aes". */
 #if defined(__clang__)
@@ -34,6 +29,22 @@
 #endif
 
 static int aesni_state = -1;
+
+/* The length of a decrypted CBC message without its PKCS#7 padding, or
+ * OLMPY_E_CIPHERTEXT, checked without branching on the padding bytes' values: only
+ * the final bad/ok verdict is a branch (an exemption of the constant-time check). */
+static inline long unpadded_length(const uint8_t *out, size_t inlen)
+{
+    uint8_t pad = out[inlen - 1];
+    unsigned bad = (unsigned)((pad - 1u) >> 8) | (unsigned)((16u - pad) >> 8);
+    for (unsigned i = 1; i <= 16; i++) {
+        unsigned in_pad = (i - 1u - pad) >> 8; /* low byte all ones when i <= pad */
+        bad |= in_pad & (unsigned)(out[inlen - i] ^ pad);
+    }
+    if (bad & 0xFF)
+        return OLMPY_E_CIPHERTEXT;
+    return (long)(inlen - pad);
+}
 
 int olmpy_has_aesni(void)
 {
@@ -49,21 +60,9 @@ int olmpy_has_aesni(void)
     }
     return aesni_state;
 #elif defined(OLMPY_ARM64)
-    if (aesni_state < 0) {
-        int ok = 0;
-#if defined(__linux__)
-        ok = (getauxval(AT_HWCAP) & HWCAP_AES) != 0;
-#elif defined(__APPLE__)
-        int flag = 0;
-        size_t size = sizeof flag;
-        if (sysctlbyname("hw.optional.arm.FEAT_AES", &flag, &size, NULL, 0) == 0)
-            ok = flag != 0;
-#endif
-        /* The same override as on x86: forces the no-AES answer (tests, harness). */
-        if (getenv("OLMPY_NO_AESNI"))
-            ok = 0;
-        aesni_state = ok;
-    }
+    if (aesni_state < 0) /* OLMPY_NO_AESNI: the same override as on x86 */
+        aesni_state = olmpy_arm64_feature(HWCAP_AES, "hw.optional.arm.FEAT_AES",
+                                          "OLMPY_NO_AESNI");
     return aesni_state;
 #else
     return 0;
@@ -212,16 +211,7 @@ static long cbc_decrypt(const uint8_t *key, const uint8_t *iv, const uint8_t *in
         prev = c;
     }
     olmpy_wipe(&s, sizeof s);
-    /* PKCS#7 check without branching on the padding bytes' values. */
-    uint8_t pad = out[inlen - 1];
-    unsigned bad = (unsigned)((pad - 1u) >> 8) | (unsigned)((16u - pad) >> 8);
-    for (unsigned i = 1; i <= 16; i++) {
-        unsigned in_pad = (i - 1u - pad) >> 8; /* low byte all ones when i <= pad */
-        bad |= in_pad & (unsigned)(out[inlen - i] ^ pad);
-    }
-    if (bad & 0xFF)
-        return OLMPY_E_CIPHERTEXT;
-    return (long)(inlen - pad);
+    return unpadded_length(out, inlen);
 }
 #endif
 
@@ -364,16 +354,7 @@ static long cbc_decrypt_arm(const uint8_t *key, const uint8_t *iv, const uint8_t
         prev = c;
     }
     olmpy_wipe(&s, sizeof s);
-    /* PKCS#7 check without branching on the padding bytes' values (as on x86). */
-    uint8_t pad = out[inlen - 1];
-    unsigned bad = (unsigned)((pad - 1u) >> 8) | (unsigned)((16u - pad) >> 8);
-    for (unsigned i = 1; i <= 16; i++) {
-        unsigned in_pad = (i - 1u - pad) >> 8; /* low byte all ones when i <= pad */
-        bad |= in_pad & (unsigned)(out[inlen - i] ^ pad);
-    }
-    if (bad & 0xFF)
-        return OLMPY_E_CIPHERTEXT;
-    return (long)(inlen - pad);
+    return unpadded_length(out, inlen);
 }
 #endif
 

@@ -219,3 +219,34 @@ int olmpy_identity_new(uint8_t *ed_seed, uint8_t *ed_key, uint8_t *curve_secret,
         return OLMPY_E_ARGUMENT;
     return 0;
 }
+
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__linux__)
+#include <sys/auxv.h>
+#elif defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
+
+int olmpy_arm64_feature(unsigned long hwcap_bit, const char *apple_sysctl,
+                        const char *override_env)
+{
+    int ok = 0;
+#if defined(__linux__)
+    (void)apple_sysctl;
+    ok = (getauxval(AT_HWCAP) & hwcap_bit) != 0;
+#elif defined(__APPLE__)
+    (void)hwcap_bit;
+    int flag = 0;
+    size_t size = sizeof flag;
+    if (sysctlbyname(apple_sysctl, &flag, &size, NULL, 0) == 0)
+        ok = flag != 0;
+#else
+    (void)hwcap_bit;
+    (void)apple_sysctl;
+#endif
+    if (getenv(override_env))
+        ok = 0;
+    return ok;
+}
+#endif

@@ -57,4 +57,14 @@ size_t olmpy_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out);
 
 int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
 
+
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__)) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Whether the CPU has an ARMv8 feature: the Linux HWCAP bit, or the macOS sysctl name,
+ * answered 0 when the environment variable override is set (tests, the KAT harness).
+ * Other systems answer 0: the portable code runs. */
+int olmpy_arm64_feature(unsigned long hwcap_bit, const char *apple_sysctl,
+                        const char *override_env);
+#endif
+
 #endif

@@ -15,13 +15,8 @@
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define OLMPY_ARM64 1
 #include <arm_neon.h>
-#if defined(__linux__)
-#include <sys/auxv.h>
 #ifndef HWCAP_SHA2
-#define HWCAP_SHA2 (1 << 6)
-#endif
-#elif defined(__APPLE__)
-#include <sys/sysctl.h>
+#define HWCAP_SHA2 (1 << 6) /* Linux's bit; olmpy_arm64_feature ignores it elsewhere */
 #endif
 /* GCC declares the SHA-2 intrinsics under "+crypto"; clang calls the feature "sha2". */
 #if defined(__clang__)
@@ -173,21 +168,9 @@ int olmpy_has_shani(void)
     }
     return shani_state;
 #elif defined(OLMPY_ARM64)
-    if (shani_state < 0) {
-        int ok = 0;
-#if defined(__linux__)
-        ok = (getauxval(AT_HWCAP) & HWCAP_SHA2) != 0;
-#elif defined(__APPLE__)
-        int flag = 0;
-        size_t size = sizeof flag;
-        if (sysctlbyname("hw.optional.arm.FEAT_SHA256", &flag, &size, NULL, 0) == 0)
-            ok = flag != 0;
-#endif
-        /* The same override as on x86: forces the portable compression function. */
-        if (getenv("OLMPY_NO_SHANI"))
-            ok = 0;
-        shani_state = ok;
-    }
+    if (shani_state < 0) /* OLMPY_NO_SHANI: the same override as on x86 */
+        shani_state = olmpy_arm64_feature(HWCAP_SHA2, "hw.optional.arm.FEAT_SHA256",
+                                          "OLMPY_NO_SHANI");
     return shani_state;
 #else
     return 0;
