@@ -552,6 +552,68 @@ static void check_recovery(void)
     end("olmpy_recovery_key+hex_decode");
 }
 
+/* olmpy's own curve code (curve25519.c, issue 17; not yet wired into core.c). */
+static void check_curve(void)
+{
+    uint8_t seed[32], scalar[32], secret[32], peer[32], out[32], want[32], pk[32], sk[64];
+    fill(seed, 32, 25);
+    fill(scalar, 32, 26);
+    fill(secret, 32, 27);
+    fill(peer, 32, 28);
+
+    begin();
+    for (int i = 0; i < 3; i++) {
+        seed[0] ^= (uint8_t)i;
+        s_seed_keypair(pk, sk, seed);
+        SECRET(seed, 32);
+        olmpy_curve_ed25519_pubkey_from_seed(out, seed);
+        PUBLIC(out, 32);
+        PUBLIC(seed, 32);
+        EXPECT(memcmp(out, pk, 32) == 0);
+    }
+    end("olmpy_curve_ed25519_pubkey_from_seed");
+
+    begin();
+    for (int i = 0; i < 3; i++) {
+        scalar[31] ^= (uint8_t)(0x80 * i); /* the ignored top bit too */
+        scalar[1] ^= (uint8_t)(7 * i);
+        int rw = s_base_noclamp(want, scalar);
+        SECRET(scalar, 32);
+        int r = olmpy_curve_ed25519_base(out, scalar);
+        PUBLIC_VAL(r); /* libsodium's verdict: zero scalar or identity, an error */
+        PUBLIC(out, 32);
+        PUBLIC(scalar, 32);
+        EXPECT(r == rw && memcmp(out, want, 32) == 0);
+    }
+    end("olmpy_curve_ed25519_base");
+
+    begin();
+    for (int i = 0; i < 3; i++) {
+        secret[0] ^= (uint8_t)(3 * i);
+        s_x25519_base(want, secret);
+        SECRET(secret, 32);
+        olmpy_curve_x25519_base(out, secret);
+        PUBLIC(out, 32);
+        PUBLIC(secret, 32);
+        EXPECT(memcmp(out, want, 32) == 0);
+    }
+    end("olmpy_curve_x25519_base");
+
+    begin();
+    s_x25519_base(peer, peer); /* a real public key */
+    for (int i = 0; i < 2; i++) {
+        secret[5] ^= (uint8_t)(11 * i);
+        int rw = s_x25519(want, secret, peer);
+        SECRET(secret, 32);
+        int r = olmpy_curve_x25519(out, secret, peer);
+        PUBLIC_VAL(r); /* all-zero shared secret: an error */
+        PUBLIC(out, 32);
+        PUBLIC(secret, 32);
+        EXPECT(r == rw && memcmp(out, want, 32) == 0);
+    }
+    end("olmpy_curve_x25519");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -576,6 +638,7 @@ int main(int argc, char **argv)
         check_pickles();
         check_pk();
         check_recovery();
+        check_curve();
     }
     printf("total %d\n", total_reports);
     printf("%s\n", wrong ? "wrong results" : "results ok");
