@@ -1,9 +1,12 @@
 /* Memory hygiene, constant-time helpers and Ed25519 signing.
  *
- * Every elliptic-curve operation on secrets is libsodium's, reached through
+ * The elliptic-curve operations on secrets are libsodium's, reached through
  * pointers that the Python binding takes from PyNaCl's compiled module and
  * hands to olmpy_init, so signing happens without a round trip through
- * Python.  Verification (public data) is olmpy's own, in ed25519_verify.c.
+ * Python -- except the fixed-base multiplications (Ed25519 a*B and r*B,
+ * X25519 public keys), which are olmpy's own constant-time code in
+ * curve25519.c unless OLMPY_CURVE=sodium is set (issue 17, work in progress).
+ * Verification (public data) is olmpy's own, in ed25519_verify.c.
  */
 #include "olmpy_internal.h"
 #include "olmpy_sha512.h"
@@ -33,6 +36,21 @@ static struct {
     smult_base_fn x25519_base;
 } sodium;
 
+/* olmpy's own fixed-base X25519 (curve25519.c) in libsodium's calling convention. */
+static int own_x25519_base(unsigned char *q, const unsigned char *n)
+{
+    olmpy_curve_x25519_base(q, n);
+    return 0;
+}
+
+/* Which code does the fixed-base multiplications on secrets: 1 olmpy's own (curve25519.c,
+ * measured faster than libsodium's), 0 libsodium's, forced by OLMPY_CURVE=sodium in the
+ * environment when olmpy_init runs.  Variable-base X25519 stays libsodium's (olmpy's
+ * ladder measured slower; tools/curve/bench). */
+static int curve_own;
+
+int olmpy_curve_impl(void) { return curve_own; }
+
 int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
                uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes,
                uintptr_t x25519, uintptr_t x25519_base)
@@ -48,6 +66,12 @@ int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar
     sodium.add = (mul_fn)scalar_add;
     sodium.seed_keypair = (keypair_fn)seed_keypair;
     sodium.random = (random_fn)randombytes;
+    const char *curve = getenv("OLMPY_CURVE");
+    curve_own = !(curve && strcmp(curve, "sodium") == 0);
+    if (curve_own) {
+        sodium.base_noclamp = olmpy_curve_ed25519_base;
+        sodium.x25519_base = own_x25519_base;
+    }
     return 0;
 }
 

@@ -1,8 +1,9 @@
 /* olmpy's own constant-time Curve25519 / Ed25519 arithmetic (issue 17, groundwork).
  *
- * NOT YET WIRED IN: core.c still calls libsodium for every operation on a secret.  The
- * functions here are internal (olmpy_internal.h), held to libsodium by the differential
- * harness tools/curve/diff_test.c and to the constant-time check by tests/ct_core.c.
+ * Internal functions (olmpy_internal.h).  core.c's olmpy_init puts the fixed-base ones
+ * in place of libsodium's unless OLMPY_CURVE=sodium; the variable-base ladder is not used
+ * yet (slower than libsodium's).  Held to libsodium by the differential harness
+ * tools/curve/diff_test.c and to the constant-time check by tests/ct_core.c.
  *
  * Constant time by construction: no branch and no memory index depends on a secret.
  * Loops run a fixed number of times; table entries are chosen by reading every entry of

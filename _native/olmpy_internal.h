@@ -58,7 +58,7 @@ size_t olmpy_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out);
 int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
 
 
-/* olmpy's own constant-time curve arithmetic (curve25519.c; issue 17, not yet wired in).
+/* olmpy's own constant-time curve arithmetic (curve25519.c; issue 17).
  * Same results and verdicts as the libsodium functions named. */
 /* crypto_scalarmult_ed25519_base_noclamp: scalar's top bit ignored; -1 for a zero scalar
  * or the identity (out is written all the same), else 0. */
@@ -69,6 +69,9 @@ void olmpy_curve_ed25519_pubkey_from_seed(uint8_t *pub, const uint8_t *seed);
 void olmpy_curve_x25519_base(uint8_t *pub, const uint8_t *secret);
 /* crypto_scalarmult (X25519): -1 for an all-zero shared secret, else 0. */
 int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub);
+/* 1 when core.c uses the functions above for fixed-base work, 0 when libsodium's
+ * (OLMPY_CURVE=sodium at olmpy_init). */
+int olmpy_curve_impl(void);
 
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__)) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

@@ -34,7 +34,8 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     build = subprocess.run(
         [gcc, "-O3", "-g", "-std=c11", "-D_GNU_SOURCE", f"-I{NATIVE}",
          '-DOLMPY_VERSION_STRING="ct"', *sources, "-o", str(out / "ct_core"), "-ldl",
-         "-rdynamic", "-Wl,--wrap=olmpy_ct_equal", "-Wl,--wrap=olmpy_aes256_cbc_decrypt"],
+         "-rdynamic", "-Wl,--wrap=olmpy_ct_equal", "-Wl,--wrap=olmpy_aes256_cbc_decrypt",
+         "-Wl,--wrap=olmpy_curve_ed25519_base"],
         capture_output=True, text=True, timeout=600, cwd=out)
     assert build.returncode == 0, build.stderr
     return [valgrind, "-q", f"--suppressions={SUPP}", "--error-exitcode=9",
@@ -47,8 +48,9 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[int, str, st
     return done.returncode, done.stdout, done.stderr
 
 
-@pytest.mark.parametrize("env", [{}, {"OLMPY_NO_AVX2": "1", "OLMPY_NO_SHANI": "1"}],
-                         ids=["dispatched", "portable-sha"])
+@pytest.mark.parametrize("env", [{}, {"OLMPY_NO_AVX2": "1", "OLMPY_NO_SHANI": "1"},
+                                 {"OLMPY_CURVE": "sodium"}],
+                         ids=["dispatched", "portable-sha", "sodium-curve"])
 def test_secret_touching_functions_report_nothing(harness: list[str], env: dict[str, str]) -> None:
     """Every function line shows 0 reports, results are right, valgrind's exit is clean."""
     rc, out, err = run(harness, env)
