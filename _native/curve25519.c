@@ -11,11 +11,12 @@
  *
  * Field: GF(p), p = 2^255 - 19, five unsigned 64-bit limbs in radix 2^51; products in
  * unsigned __int128 (the compiler emits mulx with -mbmi2, mul otherwise).
- *   Bounds.  fe_mul/fe_sq accept limbs below 2^55 and return limbs below 2^51 + 2^21
- *   ("loose").  fe_add of two loose values is below 2^53.  fe_sub(f, g) computes
+ *   Bounds.  cfe_mul/cfe_sq accept limbs below 2^54 and return limbs below 2^51 + 2^13
+ *   ("loose").  cfe_add of two loose values is below 2^52.01.  cfe_sub(f, g) computes
  *   f + 4p - g, which needs g's limbs below 2^53 - 76 (loose, or a sum of two loose);
- *   its result is below f + 2^53.  Every input of a multiplication below stays under
- *   2^55.
+ *   its result is below f + 2^53, so below 2^53.6 for a loose f.  Every input of a
+ *   multiplication below is loose, a sum of two loose values, or such a difference: below
+ *   2^54 (the comments at cge_dbl and the ladder say where that needed care).
  *
  * Curve: the twisted Edwards form -x^2 + y^2 = 1 + d x^2 y^2 (RFC 8032 section 5.1) in
  * extended coordinates (X : Y : Z : T), x = X/Z, y = Y/Z, xy = T/Z, with the addition
@@ -88,23 +89,29 @@ static inline void cfe_neg(cfe *h, const cfe *f)
     cfe_sub(h, &z, f);
 }
 
-/* Carry the five 128-bit column sums r[] into loose limbs. */
+/* Carry the five 128-bit column sums into loose limbs.  With inputs below 2^54, r0..r3
+ * stay below 2^114.3 and r4 (no factor 19) below 2^110.4, so every carry fits 64 bits and
+ * 19 times the last one (below 2^59.4) still fits beside a 51-bit limb. */
 static inline void cfe_reduce128(cfe *h, cu128 r0, cu128 r1, cu128 r2, cu128 r3, cu128 r4)
 {
-    /* Inputs below 2^55: r0..r3 below 2^117, r4 (no factor 19) below 2^113, so the
-     * carries stay 128-bit until the last, which is below 2^62. */
-    r1 += r0 >> 51;
-    r2 += r1 >> 51;
-    r3 += r2 >> 51;
-    r4 += r3 >> 51;
-    uint64_t c = (uint64_t)(r4 >> 51);
-    uint64_t h0 = (uint64_t)r0 & CMASK51;
-    cu128 t = (cu128)c * 19 + h0;
-    h->v[0] = (uint64_t)t & CMASK51;
-    h->v[1] = ((uint64_t)r1 & CMASK51) + (uint64_t)(t >> 51);
-    h->v[2] = (uint64_t)r2 & CMASK51;
-    h->v[3] = (uint64_t)r3 & CMASK51;
-    h->v[4] = (uint64_t)r4 & CMASK51;
+    uint64_t h0, h1, h2, h3, h4;
+    r1 += (uint64_t)(r0 >> 51);
+    h0 = (uint64_t)r0 & CMASK51;
+    r2 += (uint64_t)(r1 >> 51);
+    h1 = (uint64_t)r1 & CMASK51;
+    r3 += (uint64_t)(r2 >> 51);
+    h2 = (uint64_t)r2 & CMASK51;
+    r4 += (uint64_t)(r3 >> 51);
+    h3 = (uint64_t)r3 & CMASK51;
+    h0 += 19 * (uint64_t)(r4 >> 51);
+    h4 = (uint64_t)r4 & CMASK51;
+    h1 += h0 >> 51;
+    h0 &= CMASK51;
+    h->v[0] = h0;
+    h->v[1] = h1; /* below 2^51 + 2^13 */
+    h->v[2] = h2;
+    h->v[3] = h3;
+    h->v[4] = h4;
 }
 
 static inline void cfe_mul(cfe *h, const cfe *f, const cfe *g)
@@ -203,7 +210,7 @@ static void cfe_frombytes(cfe *h, const uint8_t s[32])
 static void cfe_tobytes(uint8_t s[32], const cfe *f)
 {
     uint64_t h0 = f->v[0], h1 = f->v[1], h2 = f->v[2], h3 = f->v[3], h4 = f->v[4], q;
-    /* One carry pass: limbs below 2^51 except h0 below 2^51 + 2^19; value below 2p. */
+    /* One carry pass: limbs below 2^51 except h0 (below 2^51 + 19 * 2); value below 2p. */
     h1 += h0 >> 51; h0 &= CMASK51;
     h2 += h1 >> 51; h1 &= CMASK51;
     h3 += h2 >> 51; h2 &= CMASK51;
@@ -295,7 +302,8 @@ static inline void cge_dbl(cge *r, const cge *p)
     cfe_add(&h, &a, &b);   /* A + B */
     cfe_sub(&e, &e, &h);   /* E = (X + Y)^2 - A - B */
     cfe_sub(&g, &b, &a);   /* G = -A + B */
-    cfe_sub(&f, &g, &c);   /* F = G - C */
+    cfe_add(&t, &a, &c);
+    cfe_sub(&f, &b, &t);   /* F = G - C = B - (A + C), below 2^54 */
     cfe_neg(&h, &h);       /* H = -A - B */
     cfe_mul(&r->X, &e, &f);
     cfe_mul(&r->Y, &g, &h);
@@ -310,23 +318,28 @@ static inline uint64_t ceq(uint32_t a, uint32_t b)
     return (uint64_t)(((uint32_t)(x - 1) & ~x) >> 31);
 }
 
-/* t = e * T[row], e in [-8, 8]: scan all eight entries, keep entry |e| by mask, negate by
- * mask.  The identity (1, 1, 0) stays when e = 0. */
+/* t = e * T[row], e in [-8, 8]: every one of the row's eight entries is read and ORed in
+ * under a mask that is all ones for entry |e| only; the identity (1, 1, 0) under the mask
+ * for e = 0; then y+x and y-x are swapped and 2dxy negated under the mask for e < 0. */
 static inline void cselect(cniels *t, int row, int8_t e)
 {
-    uint32_t neg = (uint32_t)(uint8_t)e >> 7;         /* 1 when e < 0 */
+    uint32_t neg = (uint32_t)(uint8_t)e >> 7;                      /* 1 when e < 0 */
     uint32_t mag = (uint32_t)((e ^ -(int32_t)neg) + (int32_t)neg); /* |e| */
-    cfe_one(&t->ypx);
-    cfe_one(&t->ymx);
-    cfe_zero(&t->xy2d);
+    uint64_t acc[15], m0 = -ceq(mag, 0);
+    for (int i = 0; i < 15; i++)
+        acc[i] = 0;
+    acc[0] = m0 & 1;
+    acc[5] = m0 & 1;
     for (int j = 0; j < 8; j++) {
         uint64_t m = -ceq(mag, (uint32_t)j + 1);
         const uint64_t *ent = olmpy_curve_base_table[row][j];
-        for (int i = 0; i < 5; i++) {
-            t->ypx.v[i] ^= m & (t->ypx.v[i] ^ ent[i]);
-            t->ymx.v[i] ^= m & (t->ymx.v[i] ^ ent[5 + i]);
-            t->xy2d.v[i] ^= m & (t->xy2d.v[i] ^ ent[10 + i]);
-        }
+        for (int i = 0; i < 15; i++)
+            acc[i] |= m & ent[i];
+    }
+    for (int i = 0; i < 5; i++) {
+        t->ypx.v[i] = acc[i];
+        t->ymx.v[i] = acc[5 + i];
+        t->xy2d.v[i] = acc[10 + i];
     }
     uint64_t nm = -(uint64_t)neg;
     cfe_cswap(&t->ypx, &t->ymx, nm);
