@@ -225,6 +225,10 @@ int olmpy_x25519_public_batch(const uint8_t *secrets, size_t n, uint8_t *publics
 {
     if (!sodium.x25519_base)
         return OLMPY_E_NOT_READY;
+    if (curve_own) { /* one inversion per 16 keys */
+        olmpy_curve_x25519_base_batch(publics, secrets, n);
+        return 0;
+    }
     for (size_t i = 0; i < n; i++)
         if (sodium.x25519_base(publics + 32 * i, secrets + 32 * i) != 0)
             return OLMPY_E_ARGUMENT;
@@ -238,6 +242,25 @@ int olmpy_identity_new(uint8_t *ed_seed, uint8_t *ed_key, uint8_t *curve_secret,
         return OLMPY_E_NOT_READY;
     sodium.random(ed_seed, 32);
     sodium.random(curve_secret, 32);
+    if (curve_own) {
+        /* olmpy_ed25519_key_init's steps, with both public keys sharing one inversion. */
+        uint8_t a64[64], a[32];
+        int rc = 0;
+        olmpy_sha512(ed_seed, 32, ed_key);
+        ed_key[0] &= 248;
+        ed_key[31] &= 127;
+        ed_key[31] |= 64;
+        memset(a64, 0, sizeof a64);
+        memcpy(a64, ed_key, 32);
+        sodium.reduce(a, a64);
+        if (olmpy_curve_ed25519_x25519_base(ed_key + 64, a, curve_public, curve_secret) != 0) {
+            olmpy_wipe(ed_key, OLMPY_ED25519_KEY_LEN);
+            rc = OLMPY_E_ARGUMENT;
+        }
+        olmpy_wipe(a64, sizeof a64);
+        olmpy_wipe(a, sizeof a);
+        return rc;
+    }
     if (olmpy_ed25519_key_init(ed_seed, OLMPY_KEY_SEED, ed_key) != 0 ||
         sodium.x25519_base(curve_public, curve_secret) != 0)
         return OLMPY_E_ARGUMENT;

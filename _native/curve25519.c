@@ -384,37 +384,72 @@ static void cge_scalarmult_base(cge *h, const uint8_t a[32])
     olmpy_wipe(&t, sizeof t);
 }
 
-/* RFC 8032 section 5.1.2: y with the sign of x in the top bit. */
-static void cge_encode(uint8_t s[32], const cge *p)
+/* RFC 8032 section 5.1.2: y with the sign of x in the top bit; zi = 1/Z. */
+static void cge_encode_zi(uint8_t s[32], const cge *p, const cfe *zi)
 {
-    cfe zi, x, y;
+    cfe x, y;
     uint8_t xb[32];
-    cfe_invert(&zi, &p->Z);
-    cfe_mul(&x, &p->X, &zi);
-    cfe_mul(&y, &p->Y, &zi);
+    cfe_mul(&x, &p->X, zi);
+    cfe_mul(&y, &p->Y, zi);
     cfe_tobytes(s, &y);
     cfe_tobytes(xb, &x);
     s[31] |= (uint8_t)(xb[0] << 7);
+}
+
+static void cge_encode(uint8_t s[32], const cge *p)
+{
+    cfe zi;
+    cfe_invert(&zi, &p->Z);
+    cge_encode_zi(s, p, &zi);
+}
+
+/* Montgomery's simultaneous inversion: out[i] = 1/in[i], n >= 1 (public), in[i] != 0,
+ * out and in distinct.  One inversion and 3 (n - 1) multiplications. */
+static void cfe_batch_invert(cfe *out, const cfe *in, size_t n)
+{
+    cfe acc, t;
+    out[0] = in[0];
+    for (size_t i = 1; i < n; i++)
+        cfe_mul(&out[i], &out[i - 1], &in[i]);
+    cfe_invert(&acc, &out[n - 1]);
+    for (size_t i = n - 1; i > 0; i--) {
+        cfe_mul(&t, &acc, &out[i - 1]); /* 1/in[i] */
+        cfe_mul(&acc, &acc, &in[i]);     /* 1/(in[0] ... in[i-1]) */
+        out[i] = t;
+    }
+    out[0] = acc;
+}
+
+static void clamp_copy(uint8_t k[32], const uint8_t *secret)
+{
+    memcpy(k, secret, 32);
+    k[0] &= 248;
+    k[31] &= 127;
+    k[31] |= 64;
+}
+
+/* libsodium's verdict for r*B (crypto_scalarmult_ed25519_base_noclamp): -1 for a zero
+ * scalar or an identity result, else 0, computed without a branch. */
+static int ed_verdict(const uint8_t out[32], const uint8_t *scalar)
+{
+    static const uint8_t identity[32] = {1};
+    uint32_t zero = 0, ident = 0;
+    for (int i = 0; i < 32; i++) {
+        zero |= scalar[i];
+        ident |= (uint32_t)(out[i] ^ identity[i]);
+    }
+    return -(int)((uint32_t)ceq(zero, 0) | (uint32_t)ceq(ident, 0));
 }
 
 /* ---- the entry points ----------------------------------------------------------------- */
 
 int olmpy_curve_ed25519_base(uint8_t *out, const uint8_t *scalar)
 {
-    static const uint8_t identity[32] = {1};
     cge h;
     cge_scalarmult_base(&h, scalar);
     cge_encode(out, &h);
     olmpy_wipe(&h, sizeof h);
-    /* libsodium's verdicts (crypto_scalarmult_ed25519_base_noclamp): -1 for a zero scalar
-     * or an identity result, computed without a branch; the caller's error is public. */
-    uint32_t zero = 0, ident = 0;
-    for (int i = 0; i < 32; i++) {
-        zero |= scalar[i];
-        ident |= (uint32_t)(out[i] ^ identity[i]);
-    }
-    uint32_t bad = (uint32_t)ceq(zero, 0) | (uint32_t)ceq(ident, 0);
-    return -(int)bad;
+    return ed_verdict(out, scalar);
 }
 
 void olmpy_curve_ed25519_pubkey_from_seed(uint8_t *pub, const uint8_t *seed)
@@ -433,35 +468,74 @@ void olmpy_curve_ed25519_pubkey_from_seed(uint8_t *pub, const uint8_t *seed)
 
 void olmpy_curve_x25519_base(uint8_t *pub, const uint8_t *secret)
 {
+    olmpy_curve_x25519_base_batch(pub, secret, 1);
+}
+
+/* u = (1 + y) / (1 - y) = (Z + Y) / (Z - Y); Z - Y is never 0 here (a clamped scalar is
+ * not a multiple of L, so the point is not the identity).  The denominators of up to
+ * CURVE_BATCH keys share one inversion. */
+#define CURVE_BATCH 16
+void olmpy_curve_x25519_base_batch(uint8_t *pubs, const uint8_t *secrets, size_t n)
+{
     uint8_t k[32];
     cge h;
-    cfe n, d;
-    memcpy(k, secret, 32);
-    k[0] &= 248;
-    k[31] &= 127;
-    k[31] |= 64;
-    cge_scalarmult_base(&h, k);
-    /* u = (1 + y) / (1 - y) = (Z + Y) / (Z - Y); Z - Y is never 0 here (the clamped
-     * scalar is not a multiple of L, so the point is not the identity). */
-    cfe_add(&n, &h.Z, &h.Y);
-    cfe_sub(&d, &h.Z, &h.Y);
-    cfe_invert(&d, &d);
-    cfe_mul(&n, &n, &d);
-    cfe_tobytes(pub, &n);
+    cfe num[CURVE_BATCH], den[CURVE_BATCH], inv[CURVE_BATCH];
+    while (n > 0) {
+        size_t m = n < CURVE_BATCH ? n : CURVE_BATCH;
+        for (size_t i = 0; i < m; i++) {
+            clamp_copy(k, secrets + 32 * i);
+            cge_scalarmult_base(&h, k);
+            cfe_add(&num[i], &h.Z, &h.Y);
+            cfe_sub(&den[i], &h.Z, &h.Y);
+        }
+        cfe_batch_invert(inv, den, m);
+        for (size_t i = 0; i < m; i++) {
+            cfe_mul(&num[i], &num[i], &inv[i]);
+            cfe_tobytes(pubs + 32 * i, &num[i]);
+        }
+        pubs += 32 * m;
+        secrets += 32 * m;
+        n -= m;
+    }
     olmpy_wipe(k, sizeof k);
     olmpy_wipe(&h, sizeof h);
-    olmpy_wipe(&n, sizeof n);
-    olmpy_wipe(&d, sizeof d);
+    olmpy_wipe(num, sizeof num);
+    olmpy_wipe(den, sizeof den);
+    olmpy_wipe(inv, sizeof inv);
+}
+
+/* An identity's two public keys with one inversion: ed_pub = ed_scalar * B (as
+ * olmpy_curve_ed25519_base, same verdict) and x_pub = X25519(x_secret, 9). */
+int olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar, uint8_t *x_pub,
+                                    const uint8_t *x_secret)
+{
+    uint8_t k[32];
+    cge e, x;
+    cfe den[2], inv[2], u;
+    cge_scalarmult_base(&e, ed_scalar);
+    clamp_copy(k, x_secret);
+    cge_scalarmult_base(&x, k);
+    den[0] = e.Z;
+    cfe_sub(&den[1], &x.Z, &x.Y);
+    cfe_batch_invert(inv, den, 2);
+    cge_encode_zi(ed_pub, &e, &inv[0]);
+    cfe_add(&u, &x.Z, &x.Y);
+    cfe_mul(&u, &u, &inv[1]);
+    cfe_tobytes(x_pub, &u);
+    olmpy_wipe(k, sizeof k);
+    olmpy_wipe(&e, sizeof e);
+    olmpy_wipe(&x, sizeof x);
+    olmpy_wipe(den, sizeof den);
+    olmpy_wipe(inv, sizeof inv);
+    olmpy_wipe(&u, sizeof u);
+    return ed_verdict(ed_pub, ed_scalar);
 }
 
 int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub)
 {
     uint8_t k[32];
     cfe x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb, t;
-    memcpy(k, secret, 32);
-    k[0] &= 248;
-    k[31] &= 127;
-    k[31] |= 64;
+    clamp_copy(k, secret);
     cfe_frombytes(&x1, pub);
     cfe_one(&x2);
     cfe_zero(&z2);

@@ -67,6 +67,12 @@ int olmpy_curve_ed25519_base(uint8_t *out, const uint8_t *scalar);
 void olmpy_curve_ed25519_pubkey_from_seed(uint8_t *pub, const uint8_t *seed);
 /* crypto_scalarmult_base (X25519 with the base point u = 9). */
 void olmpy_curve_x25519_base(uint8_t *pub, const uint8_t *secret);
+/* n public keys at once (one inversion per 16 keys); pubs and secrets 32 n bytes. */
+void olmpy_curve_x25519_base_batch(uint8_t *pubs, const uint8_t *secrets, size_t n);
+/* Both public keys of an identity with one inversion: ed_pub as olmpy_curve_ed25519_base
+ * (same verdict), x_pub as olmpy_curve_x25519_base. */
+int olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar, uint8_t *x_pub,
+                                    const uint8_t *x_secret);
 /* crypto_scalarmult (X25519): -1 for an all-zero shared secret, else 0. */
 int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub);
 /* 1 when core.c uses the functions above for fixed-base work, 0 when libsodium's

@@ -147,6 +147,16 @@ int __wrap_olmpy_curve_ed25519_base(uint8_t *out, const uint8_t *scalar)
     return r;
 }
 
+int __real_olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar,
+                                           uint8_t *x_pub, const uint8_t *x_secret);
+int __wrap_olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar,
+                                           uint8_t *x_pub, const uint8_t *x_secret)
+{
+    int r = __real_olmpy_curve_ed25519_x25519_base(ed_pub, ed_scalar, x_pub, x_secret);
+    PUBLIC_VAL(r);
+    return r;
+}
+
 /* --- helpers ---------------------------------------------------------------------------- */
 
 static void fill(uint8_t *p, size_t n, unsigned seed)
@@ -608,6 +618,34 @@ static void check_curve(void)
         EXPECT(memcmp(out, want, 32) == 0);
     }
     end("olmpy_curve_x25519_base");
+
+    begin();
+    uint8_t many[20 * 32], pubs[20 * 32];
+    fill(many, sizeof many, 29);
+    SECRET(many, sizeof many);
+    olmpy_curve_x25519_base_batch(pubs, many, 20); /* a batch of 16, then one of 4 */
+    PUBLIC(pubs, sizeof pubs);
+    PUBLIC(many, sizeof many);
+    for (int i = 0; i < 20; i++) {
+        s_x25519_base(want, many + 32 * i);
+        EXPECT(memcmp(pubs + 32 * i, want, 32) == 0);
+    }
+    end("olmpy_curve_x25519_base_batch");
+
+    begin();
+    uint8_t ed_want[32], ed_out[32];
+    int rw = s_base_noclamp(ed_want, scalar);
+    s_x25519_base(want, secret);
+    SECRET(scalar, 32);
+    SECRET(secret, 32);
+    int rp = olmpy_curve_ed25519_x25519_base(ed_out, scalar, out, secret);
+    PUBLIC_VAL(rp);
+    PUBLIC(ed_out, 32);
+    PUBLIC(out, 32);
+    PUBLIC(scalar, 32);
+    PUBLIC(secret, 32);
+    EXPECT(rp == rw && memcmp(ed_out, ed_want, 32) == 0 && memcmp(out, want, 32) == 0);
+    end("olmpy_curve_ed25519_x25519_base");
 
     begin();
     s_x25519_base(peer, peer); /* a real public key */

@@ -61,7 +61,7 @@ def test_ct_check_reports_a_planted_branch(tmp_path: Path) -> None:
         ["gcc", "-O3", "-g", "-std=c11", "-D_GNU_SOURCE", f"-I{NATIVE}",
          '-DOLMPY_VERSION_STRING="ct"', *sources, "-o", str(exe), "-ldl", "-rdynamic",
          "-Wl,--wrap=olmpy_ct_equal", "-Wl,--wrap=olmpy_aes256_cbc_decrypt",
-         "-Wl,--wrap=olmpy_curve_ed25519_base"],
+         "-Wl,--wrap=olmpy_curve_ed25519_base", "-Wl,--wrap=olmpy_curve_ed25519_x25519_base"],
         capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stderr
     done = subprocess.run(
@@ -71,6 +71,7 @@ def test_ct_check_reports_a_planted_branch(tmp_path: Path) -> None:
     lines = dict(line.rsplit(None, 1) for line in done.stdout.splitlines()[1:-1])
     assert done.returncode == 9, done.stdout + done.stderr
     for name in ("olmpy_curve_ed25519_pubkey_from_seed", "olmpy_curve_ed25519_base",
-                 "olmpy_curve_x25519_base"):
+                 "olmpy_curve_x25519_base", "olmpy_curve_x25519_base_batch",
+                 "olmpy_curve_ed25519_x25519_base"):
         assert int(lines[name]) > 0, done.stdout
     assert "cselect" in done.stderr, done.stderr[-2000:]

@@ -124,6 +124,28 @@ static int cmp_x25519(const uint8_t s[32], const uint8_t u[32])
     return ra != rb || memcmp(a, b, 32) != 0;
 }
 
+/* n keys at once vs libsodium one by one; returns the number that differ. */
+static int cmp_xbase_batch(const uint8_t *secrets, size_t n)
+{
+    uint8_t pubs[64 * 32], b[32];
+    int bad = 0;
+    olmpy_curve_x25519_base_batch(pubs, secrets, n);
+    for (size_t i = 0; i < n; i++) {
+        s_x25519_base(b, secrets + 32 * i);
+        bad += memcmp(pubs + 32 * i, b, 32) != 0;
+    }
+    return bad;
+}
+/* the identity pair (one shared inversion) vs libsodium's two functions */
+static int cmp_pair(const uint8_t ed[32], const uint8_t x[32])
+{
+    uint8_t a[32], b[32], c[32], d[32];
+    int ra = olmpy_curve_ed25519_x25519_base(a, ed, b, x);
+    int rc = s_base_noclamp(c, ed);
+    s_x25519_base(d, x);
+    return ra != rc || memcmp(a, c, 32) != 0 || memcmp(b, d, 32) != 0;
+}
+
 /* The edge scalars: 0, 1, 2, 8, L-1, L, L+1, 2L, 2^252, 2^254, 2^255-1, 2^256-1, and every
  * clamping boundary (low byte 0..7 and 248..255, top byte 0x00 0x3f 0x40 0x7f 0x80 0xbf
  * 0xc0 0xff, middle bytes 0x00 or 0xff). */
@@ -268,10 +290,13 @@ static int run_diff(unsigned long n)
 {
     static uint8_t edge[512][32], eu[64][32];
     int ne = edge_scalars(edge), nu = edge_us(eu);
-    struct tally t[4] = {{"ed25519_base (noclamp)", 0, 0},
+    struct tally t[6] = {{"ed25519_base (noclamp)", 0, 0},
                          {"ed25519_pubkey_from_seed", 0, 0},
                          {"x25519_base", 0, 0},
-                         {"x25519 (variable base)", 0, 0}};
+                         {"x25519 (variable base)", 0, 0},
+                         {"x25519_base_batch (keys)", 0, 0},
+                         {"ed25519+x25519 pair (one inversion)", 0, 0}};
+    static uint8_t many[64 * 32];
     uint8_t s[32], u[32];
     for (int i = 0; i < ne; i++) {
         t[0].n++, t[0].bad += (unsigned long)cmp_noclamp(edge[i]);
@@ -279,9 +304,12 @@ static int run_diff(unsigned long n)
         t[2].n++, t[2].bad += (unsigned long)cmp_xbase(edge[i]);
         for (int j = 0; j < nu; j++)
             t[3].n++, t[3].bad += (unsigned long)cmp_x25519(edge[i], eu[j]);
+        t[5].n++, t[5].bad += (unsigned long)cmp_pair(edge[i], edge[(i + 1) % ne]);
     }
+    for (int i = 0; i + 40 <= ne; i += 40) /* the edge scalars as batches of 40 */
+        t[4].n += 40, t[4].bad += (unsigned long)cmp_xbase_batch(edge[i], 40);
     int edge_bad = 0;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 6; i++)
         edge_bad += (int)t[i].bad;
     printf("edge cases: %d scalars, %d u values, %d differ\n", ne, nu, edge_bad);
     for (unsigned long i = 0; i < n; i++) {
@@ -291,9 +319,15 @@ static int run_diff(unsigned long n)
         t[2].n++, t[2].bad += (unsigned long)cmp_xbase(s);
         randbytes(u, 32);
         t[3].n++, t[3].bad += (unsigned long)cmp_x25519(s, u);
+        t[5].n++, t[5].bad += (unsigned long)cmp_pair(s, u);
+    }
+    /* batches of every size 1..64, then random sizes, n keys in all */
+    for (unsigned long done = 0, size = 1; done < n; done += size, size = size < 64 ? size + 1 : 1 + next64() % 64) {
+        randbytes(many, 32 * size);
+        t[4].n += size, t[4].bad += (unsigned long)cmp_xbase_batch(many, size);
     }
     int bad = vectors();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 6; i++) {
         report(&t[i]);
         bad += (int)t[i].bad;
     }
@@ -349,6 +383,7 @@ static volatile uint8_t sink;
 static double bench_one(int which, int ours, uint8_t (*in)[32])
 {
     uint8_t out[32], sk[64], pk[32];
+    static uint8_t batch_out[16 * 32];
     static const uint8_t u9[32] = {9};
     double t0 = now_ns();
     for (int i = 0; i < BATCH; i++) {
@@ -361,6 +396,14 @@ static double bench_one(int which, int ours, uint8_t (*in)[32])
         case 5: olmpy_curve_x25519_base(out, in[i]); break;
         case 6: s_x25519(out, in[i], in[(i + 1) % BATCH]); break;
         case 7: olmpy_curve_x25519(out, in[i], in[(i + 1) % BATCH]); break;
+        case 8: s_x25519_base(out, in[i]); break; /* per key, one by one */
+        case 9: /* per key, 16 at a time */
+            if (i % 16 == 0)
+                olmpy_curve_x25519_base_batch(batch_out, in[i], BATCH - i < 16 ? BATCH - i : 16);
+            out[0] = batch_out[0];
+            break;
+        case 10: s_base_noclamp(out, in[i]); s_x25519_base(pk, in[(i + 1) % BATCH]); break;
+        case 11: olmpy_curve_ed25519_x25519_base(out, in[i], pk, in[(i + 1) % BATCH]); break;
         }
         sink ^= out[0];
     }
@@ -371,11 +414,14 @@ static double bench_one(int which, int ours, uint8_t (*in)[32])
 static int run_bench(int rounds)
 {
     static uint8_t in[BATCH][32];
-    static const char *names[4] = {"ed25519_base (r*B, noclamp)", "ed25519 pubkey from seed",
-                                   "x25519_base (public key)", "x25519 (agreement)"};
-    static const char *sodium_names[4] = {"crypto_scalarmult_ed25519_base_noclamp",
+    static const char *names[6] = {"ed25519_base (r*B, noclamp)", "ed25519 pubkey from seed",
+                                   "x25519_base (public key)", "x25519 (agreement)",
+                                   "x25519_base_batch, per key", "ed25519+x25519 pair"};
+    static const char *sodium_names[6] = {"crypto_scalarmult_ed25519_base_noclamp",
                                           "crypto_sign_seed_keypair",
-                                          "crypto_scalarmult_base", "crypto_scalarmult"};
+                                          "crypto_scalarmult_base", "crypto_scalarmult",
+                                          "crypto_scalarmult_base one by one",
+                                          "base_noclamp + scalarmult_base"};
     double *a = malloc(sizeof(double) * rounds), *b = malloc(sizeof(double) * rounds);
     for (int i = 0; i < BATCH; i++) {
         randbytes(in[i], 32);
@@ -383,7 +429,7 @@ static int run_bench(int rounds)
     }
     printf("%-30s %12s %12s %8s   (median ns/call, %d rounds of %d, interleaved)\n",
            "function", "olmpy", "libsodium", "ratio", rounds, BATCH);
-    for (int w = 0; w < 4; w++) {
+    for (int w = 0; w < 6; w++) {
         bench_one(w, 0, in);
         bench_one(w, 1, in);
         for (int r = 0; r < rounds; r++) {
