@@ -46,7 +46,7 @@ static int own_x25519_base(unsigned char *q, const unsigned char *n)
 /* Which code does the fixed-base multiplications on secrets: 1 olmpy's own (curve25519.c,
  * measured faster than libsodium's), 0 libsodium's, forced by OLMPY_CURVE=sodium in the
  * environment when olmpy_init runs.  Variable-base X25519 stays libsodium's (olmpy's
- * ladder measured slower; tools/curve/bench). */
+ * ladder measured slower: tools/curve/run_diff.py --bench). */
 static int curve_own;
 
 int olmpy_curve_impl(void) { return curve_own; }
