@@ -49,7 +49,13 @@ Two devices exchanging a room key, the "server" played by passing dicts:
 from __future__ import annotations
 
 from types import FunctionType
+from typing import Any as Any
 
+from olmpy.device_keys import VerifiedDevice as VerifiedDevice
+from olmpy.errors import OlmpyError as OlmpyError
+from olmpy.keys import Curve25519PublicKey as Curve25519PublicKey
+from olmpy.megolm import InboundGroupSession as InboundGroupSession
+from olmpy.olm import OlmPayload as OlmPayload
 from olmpy.testing._device_backup import _DeviceBackup
 from olmpy.testing._device_records import CLIENT_V3 as CLIENT_V3
 from olmpy.testing._device_records import (
@@ -90,7 +96,9 @@ class Device(_DeviceBackup):
 
 # The public names written in the private modules keep the __module__ they had when all of
 # them were written here: repr and tracebacks show it, and pickle finds a class (a
-# ServerResponseError, a RoomKeyInfo) by it and its qualified name.
+# ServerResponseError, a RoomKeyInfo) by it and its qualified name.  typing.get_type_hints
+# looks the names in the records' annotations up here too, so the classes they name are
+# imported above (the `X as X` imports from outside olmpy.testing).
 for _name in __all__:
     _value = globals()[_name]
     if getattr(_value, "__module__", "").startswith("olmpy.testing._device_"):

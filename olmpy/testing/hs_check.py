@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
+from typing import Any as Any
 from urllib.parse import quote
 
 from olmpy.testing._hs_check_http import MSC3814 as MSC3814
@@ -186,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # The public names written in the private modules keep the __module__ they had when all of
-# them were written here (repr, help(), pickle).
+# them were written here (repr, help(), pickle).  typing.get_type_hints looks the names in
+# their annotations up here too: hence `Any as Any` above.
 for _name in (*__all__, "ServerError"):
     _value = globals()[_name]
     if getattr(_value, "__module__", "").startswith("olmpy.testing._hs_check"):

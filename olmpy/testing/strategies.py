@@ -49,7 +49,16 @@ except ImportError as _err:  # pragma: no cover - exercised in a subprocess test
         "default: install the extra with  pip install 'olmpy[hypothesis]'"
     ) from _err
 
+from typing import Any as Any
+
+from olmpy.keys import Curve25519PublicKey as Curve25519PublicKey
+from olmpy.keys import Ed25519PublicKey as Ed25519PublicKey
+from olmpy.megolm.inbound_group_session import InboundGroupSession as InboundGroupSession
+from olmpy.olm.account import Account as Account
 from olmpy.olm.session import MAX_MESSAGE_GAP, MAX_SKIPPED_KEYS
+from olmpy.olm.session import Session as Session
+from olmpy.sas import EstablishedSas as EstablishedSas
+from olmpy.sas import SasBytes as SasBytes
 from olmpy.testing._seeded import (
     DeviceIdentity,
     GroupSessionPair,
@@ -85,6 +94,7 @@ from olmpy.testing._strategies_keys import (
 )
 from olmpy.testing._strategies_keys import PickleFormat as PickleFormat
 from olmpy.testing._strategies_keys import PickleObject as PickleObject
+from olmpy.testing._strategies_keys import _Picklable as _Picklable
 from olmpy.testing._strategies_messages import (
     MESSAGE_KINDS,
     MUTATION_KINDS,
@@ -119,6 +129,7 @@ from olmpy.testing._strategies_signed import (
 )
 from olmpy.testing._strategies_signed import CrossSigningUsage as CrossSigningUsage
 from olmpy.testing._strategies_signed import SignedKind as SignedKind
+from olmpy.types import KeyBackupData as KeyBackupData
 
 __all__ = [
     "KEY_DEFECTS",
@@ -176,7 +187,9 @@ __all__ = [
 
 # The public names written in the private modules (_strategies_keys, _messages, _signed,
 # _backup, _schedules) keep the __module__ they had when all of them were written here:
-# repr, help() and pickle go by it.
+# repr, help() and pickle go by it.  typing.get_type_hints (and with it hypothesis's builds
+# and from_type) looks the names in the dataclasses' annotations up here too, so the
+# classes they name are imported above (the `X as X` imports from outside the package).
 for _name in __all__:
     _value = globals()[_name]
     if getattr(_value, "__module__", "").startswith("olmpy.testing._strategies_"):
