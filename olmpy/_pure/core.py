@@ -183,3 +183,12 @@ def identity_new() -> tuple[bytearray, bytearray, bytes, bytearray, bytes]:
     key, public = ed25519_key(seed, KEY_SEED)
     curve = SecretBuffer(os.urandom(32))
     return seed, key, public, curve, x25519_public_batch(bytes(curve))
+
+
+# --- lane arithmetic shared by the secret codecs (pickle.py's hex, recovery.py's base58) ---
+
+
+def _lanes_at_least(x: int, ones: int, high: int, k: int) -> int:
+    """Bit 7 of each 8-bit lane of ``x`` whose value is >= k (lanes below 0x80, k <= 0x80:
+    c + 0x80 - k stays within its lane)."""
+    return (x + (0x80 - k) * ones) & high

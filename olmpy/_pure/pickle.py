@@ -9,6 +9,7 @@ import re
 
 from olmpy._pure.aes import aes256_cbc_decrypt, aes256_cbc_encrypt
 from olmpy._pure.base64 import b64_decode_public, b64_encode_public
+from olmpy._pure.core import _lanes_at_least
 from olmpy._pure.sha256 import hkdf_sha256, hmac_sha256
 from olmpy.errors import (
     Base64Error,
@@ -111,12 +112,6 @@ def pickle_open_json(key: bytes, text: str | bytes, what: str) -> bytes:
 # in its own 8-bit lane (first character most significant) under a guard lane of 0x01, which
 # keeps the integer's size independent of the digits, and lane-wise arithmetic classifies
 # and converts all of them at once (SPEC.md section 13).
-
-
-def _lanes_at_least(x: int, ones: int, high: int, k: int) -> int:
-    """Bit 7 of each 8-bit lane of ``x`` whose value is >= k (lanes below 0x80, k <= 0x80:
-    c + 0x80 - k stays within its lane)."""
-    return (x + (0x80 - k) * ones) & high
 
 
 def hex_decode(digits: bytes) -> bytes:

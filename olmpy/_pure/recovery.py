@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac as _hmac
 
-from olmpy._pure.pickle import _lanes_at_least
+from olmpy._pure.core import _lanes_at_least
 from olmpy.errors import UsageError, expected
 
 # Base58 without an alphabet table or big-integer arithmetic on the key: character classes

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -162,6 +162,24 @@ class OlmpyPickleHeader:
     scrypt: tuple[int, int, int] | None
 
 
+def _marked(text: object, what: str, foreign: Callable[[], str]) -> bytes:
+    """The bytes of an olmpy pickle after the checks every reader makes first: a str,
+    base64, the OLMPY marker (else ``foreign()`` says what the text looks like instead)
+    and this format's number."""
+    if not isinstance(text, str):
+        raise UsageError(f"{what}: " + expected("a pickle str", type(text).__name__))
+    try:
+        data = _b64.decode_public(text, what)
+    except Exception:
+        raise PickleError(f"{what}: expected base64, got text that is not") from None
+    if data[:5] != MAGIC or len(data) < 8:
+        raise PickleError(f"{what}: expected the OLMPY marker, got something else "
+                          f"({foreign()})")
+    if data[5] != FORMAT:
+        raise PickleError(f"{what} format: " + expected(str(FORMAT), data[5]))
+    return data
+
+
 def read_header(pickle: str) -> OlmpyPickleHeader:
     """The clear header of an olmpy pickle (no key needed, nothing decrypted).
 
@@ -169,19 +187,8 @@ def read_header(pickle: str) -> OlmpyPickleHeader:
     key opens them, and not always then): ``PickleError``, as for any malformed header.
     """
     what = "olmpy pickle header"
-    if not isinstance(pickle, str):
-        raise UsageError(f"{what}: " + expected("a pickle str", type(pickle).__name__))
-    try:
-        data = _b64.decode_public(pickle, what)
-    except OlmpyError:
-        raise PickleError(f"{what}: expected base64, got text that is not") from None
-    if data[:5] != MAGIC or len(data) < 8:
-        raise PickleError(
-            f"{what}: expected the OLMPY marker, got something else (a libolm or vodozemac "
-            "pickle, which does not record its object type in clear)"
-        )
-    if data[5] != FORMAT:
-        raise PickleError(f"{what} format: " + expected(str(FORMAT), data[5]))
+    data = _marked(pickle, what, lambda: "a libolm or vodozemac pickle, which does not "
+                   "record its object type in clear")
     kind = _NAMES.get(data[6])
     if kind is None:
         raise PickleError(f"{what} object type: " + expected("1 to 5", data[6]))
@@ -328,20 +335,7 @@ def _open(
 ) -> bytes:
     what = f"olmpy {kind.replace('_', ' ')} pickle"
     cls = _CLASSES[kind]
-    if not isinstance(text, str):
-        raise UsageError(f"{what}: " + expected("a pickle str", type(text).__name__))
-    try:
-        data = _b64.decode_public(text, what)
-    except Exception:
-        raise PickleError(f"{what}: expected base64, got text that is not") from None
-    if data[:5] != MAGIC or len(data) < 8:
-        raise PickleError(
-            f"{what}: expected the OLMPY marker, got something else ("
-            + _foreign_hint(text, kind, key, passphrase)
-            + ")"
-        )
-    if data[5] != FORMAT:
-        raise PickleError(f"{what} format: " + expected(str(FORMAT), data[5]))
+    data = _marked(text, what, lambda: _foreign_hint(text, kind, key, passphrase))
     if data[6] != TYPES[kind]:
         got = _NAMES.get(data[6], f"unknown type {data[6]}")
         raise PickleError(f"{what}: expected the object type {kind}, got the object type {got}")
