@@ -49,7 +49,7 @@ static int own_x25519_base(unsigned char *q, const unsigned char *n)
  * ladder measured slower: tools/curve/run_diff.py --bench). */
 static int curve_own;
 
-int olmpy_curve_impl(void) { return curve_own; }
+int olmpy_curve_impl(void) { return curve_own ? 1 + olmpy_curve_v4_active() : 0; }
 
 int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
                uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes,

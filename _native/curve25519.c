@@ -348,6 +348,8 @@ static inline void cselect(cniels *t, int row, int8_t e)
     cfe_cmov(&t->xy2d, &n, nm);
 }
 
+#include "curve25519_v4.h"
+
 /* h = a * B for a 32-byte little-endian a whose top bit is ignored. */
 static void cge_scalarmult_base(cge *h, const uint8_t a[32])
 {
@@ -366,6 +368,13 @@ static void cge_scalarmult_base(cge *h, const uint8_t a[32])
     }
     e[63] = (int8_t)(e[63] + carry); /* <= 8 */
 
+#ifdef OLMPY_CURVE_V4
+    if (curve_v4_on) { /* the CPU's features, not a secret */
+        v4_scalarmult_base(h, e);
+        olmpy_wipe(e, sizeof e);
+        return;
+    }
+#endif
     cniels t;
     cge_identity(h);
     for (int k = 0; k < 32; k++) {
@@ -582,4 +591,16 @@ int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pu
     olmpy_wipe(&x3, sizeof x3);
     olmpy_wipe(&z3, sizeof z3);
     return -(int)ceq(acc, 0);
+}
+
+/* 1 when the fixed-base multiplications run four lanes wide (curve25519_v4.h: AVX-512
+ * IFMA, or its emulation in the constant-time check's build), 0 when they run in the
+ * 64-bit scalar code. */
+int olmpy_curve_v4_active(void)
+{
+#ifdef OLMPY_CURVE_V4
+    return curve_v4_on;
+#else
+    return 0;
+#endif
 }

@@ -75,9 +75,9 @@ int olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar, u
                                     const uint8_t *x_secret);
 /* crypto_scalarmult (X25519): -1 for an all-zero shared secret, else 0. */
 int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub);
-/* 1 when core.c uses the functions above for fixed-base work, 0 when libsodium's
- * (OLMPY_CURVE=sodium at olmpy_init). */
-int olmpy_curve_impl(void);
+/* 1 when the fixed-base code runs four lanes wide (AVX-512 IFMA; OLMPY_NO_IFMA turns it
+ * off), 0 when it runs in 64-bit scalar code. */
+int olmpy_curve_v4_active(void);
 
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__)) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

@@ -453,6 +453,13 @@ int main(int argc, char **argv)
         return 2;
     }
     load_sodium(argv[1]);
+    printf("fixed-base path: %s\n", olmpy_curve_v4_active() ?
+#ifdef OLMPY_CURVE_V4_EMULATE
+           "four lanes (IFMA emulated in C)"
+#else
+           "four lanes (AVX-512 IFMA)"
+#endif
+           : "64-bit scalar");
     if (strcmp(argv[2], "diff") == 0) {
         unsigned long n = argc > 3 ? strtoul(argv[3], NULL, 10) : 10000;
         if (argc > 4)
