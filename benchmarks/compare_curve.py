@@ -129,10 +129,12 @@ def main() -> int:
             env={**os.environ, **env}, capture_output=True, text=True, check=True)
         results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
     for mode, _ in MODES:
-        print(f"mode {mode!r}: olmpy's fixed-base code is {IMPL_NAMES[results[mode]['curve_impl']]}")
+        impl = IMPL_NAMES[results[mode]["curve_impl"]]
+        print(f"mode {mode!r}: olmpy's fixed-base code is {impl}")
     modes = [m for m, _ in MODES]
     print()
-    print("| operation | peer | peer µs | " + " | ".join(f"olmpy {m} µs (ratio)" for m in modes) + " |")
+    heads = " | ".join(f"olmpy {m} µs (ratio)" for m in modes)
+    print(f"| operation | peer | peer µs | {heads} |")
     print("|---|---|--:|" + "--:|" * len(modes))
     for name in results["own"]["rows"]:
         for peer in results["own"]["rows"][name]:
