@@ -1,12 +1,12 @@
 /* Memory hygiene, constant-time helpers and Ed25519 signing.
  *
- * The elliptic-curve operations on secrets are libsodium's, reached through
- * pointers that the Python binding takes from PyNaCl's compiled module and
- * hands to olmpy_init, so signing happens without a round trip through
- * Python -- except the fixed-base multiplications (Ed25519 a*B and r*B,
- * X25519 public keys), which are olmpy's own constant-time code in
- * curve25519.c unless OLMPY_CURVE=sodium is set (issue 17, work in progress).
- * Verification (public data) is olmpy's own, in ed25519_verify.c.
+ * The multiplications on secrets are olmpy's own constant-time code in curve25519.c
+ * (Ed25519 a*B and r*B, X25519 public keys; X25519 agreement too where the four-lane
+ * AVX-512 IFMA code runs).  libsodium, reached through pointers that the Python binding
+ * takes from PyNaCl's compiled module and hands to olmpy_init, does the rest (scalar
+ * arithmetic mod L, random bytes, the 64-bit path's X25519 agreement) and everything
+ * when OLMPY_CURVE=sodium is set.  Verification (public data) is olmpy's own, in
+ * ed25519_verify.c.
  */
 #include "olmpy_internal.h"
 #include "olmpy_sha512.h"
@@ -43,10 +43,10 @@ static int own_x25519_base(unsigned char *q, const unsigned char *n)
     return 0;
 }
 
-/* Which code does the fixed-base multiplications on secrets: 1 olmpy's own (curve25519.c,
- * measured faster than libsodium's), 0 libsodium's, forced by OLMPY_CURVE=sodium in the
- * environment when olmpy_init runs.  Variable-base X25519 stays libsodium's (olmpy's
- * ladder measured slower: tools/curve/run_diff.py --bench). */
+/* Which code does the multiplications on secrets: 1 olmpy's own (curve25519.c, measured
+ * faster than libsodium's), 0 libsodium's, forced by OLMPY_CURVE=sodium in the
+ * environment when olmpy_init runs.  Variable-base X25519 is olmpy's own only on the
+ * four-lane (AVX-512 IFMA) path; the 64-bit ladder measured slower than libsodium's. */
 static int curve_own;
 
 int olmpy_curve_impl(void) { return curve_own ? 1 + olmpy_curve_v4_active() : 0; }
@@ -71,6 +71,10 @@ int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar
     if (curve_own) {
         sodium.base_noclamp = olmpy_curve_ed25519_base;
         sodium.x25519_base = own_x25519_base;
+        /* The variable-base ladder only where it runs four lanes wide: the 64-bit one
+         * measured slower than libsodium's (tools/curve/run_diff.py --bench). */
+        if (olmpy_curve_v4_active())
+            sodium.x25519 = olmpy_curve_x25519;
     }
     return 0;
 }

@@ -546,6 +546,12 @@ int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pu
     cfe x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb, t;
     clamp_copy(k, secret);
     cfe_frombytes(&x1, pub);
+#ifdef OLMPY_CURVE_V4
+    if (curve_v4_on) { /* the CPU's features, not a secret */
+        v4_ladder(&x2, &z2, k, &x1);
+        goto done;
+    }
+#endif
     cfe_one(&x2);
     cfe_zero(&z2);
     cfe_copy(&x3, &x1);
@@ -578,6 +584,9 @@ int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pu
     }
     cfe_cswap(&x2, &x3, -swap);
     cfe_cswap(&z2, &z3, -swap);
+#ifdef OLMPY_CURVE_V4
+done:
+#endif
     cfe_invert(&z2, &z2);
     cfe_mul(&x2, &x2, &z2);
     cfe_tobytes(shared, &x2);

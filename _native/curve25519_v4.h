@@ -296,6 +296,90 @@ V4_TARGET static void v4_scalarmult_base(cge *h, const int8_t e[64])
     olmpy_wipe(&t, sizeof t);
 }
 
+/* X25519 (RFC 7748 section 5) four lanes wide.  The state (x2, z2, x3, z3) sits in lanes
+ * 0..3; each ladder step is three lane-wise products:
+ *   1. (A, B, D, C) * (A, B, A, B) = (AA, BB, DA, CB)
+ *        with A = x2 + z2, B = x2 - z2, C = x3 + z3, D = x3 - z3;
+ *   2. (AA, DA + CB, DA - CB, E) * (BB, DA + CB, DA - CB, a24) = (x2', x3', t, a24 E)
+ *        with E = AA - BB, t = (DA - CB)^2;
+ *   3. (x2', E, x3', x1) * (1, AA + a24 E, 1, t) = (x2', z2', x3', z3').
+ * The conditional swap of (x2, z2) with (x3, z3) is a mask over a lane permutation.
+ * Returns x2 and z2 in scalar form for the final inversion. */
+V4_TARGET static void v4_ladder(cfe *x2, cfe *z2, const uint8_t k[32], const cfe *x1)
+{
+    fe4 st, l1, r1, m, l2, r2, l3, r3;
+    v4 x1v[5];
+    for (int i = 0; i < 5; i++) {
+        x1v[i] = v4_set1(x1->v[i]);
+        st.l[i] = v4_set(i == 0, 0, x1->v[i], i == 0);
+    }
+    const v4 a24 = v4_set(0, 0, 0, 121665), one = v4_set(1, 0, 1, 0);
+    uint64_t swap = 0;
+    for (int pos = 254; pos >= 0; pos--) {
+        uint64_t bit = (k[pos >> 3] >> (pos & 7)) & 1;
+        swap ^= bit;
+        const v4 sm = v4_set1(-swap);
+        swap = bit;
+        for (int i = 0; i < 5; i++) {
+            v4 sw = v4_perm(st.l[i], V4_PERM(2, 3, 0, 1));
+            st.l[i] = v4_xor(st.l[i], v4_and(sm, v4_xor(st.l[i], sw)));
+        }
+        /* 1 */
+        for (int i = 0; i < 5; i++) {
+            const v4 p4 = v4_set1(i == 0 ? P4_0 : P4_N);
+            v4 u = v4_perm(st.l[i], V4_PERM(0, 0, 2, 2)), w = v4_perm(st.l[i], V4_PERM(1, 1, 3, 3));
+            l1.l[i] = v4_blend(v4_add(u, w), v4_sub(v4_add(u, p4), w), 6);
+        }
+        v4_carry(&l1);
+        for (int i = 0; i < 5; i++)
+            r1.l[i] = v4_perm(l1.l[i], V4_PERM(0, 1, 0, 1));
+        v4_mul(&m, &l1, &r1);
+        /* 2 */
+        for (int i = 0; i < 5; i++) {
+            const v4 p4 = v4_set1(i == 0 ? P4_0 : P4_N);
+            v4 u = v4_perm(m.l[i], V4_PERM(0, 2, 2, 0)), w = v4_perm(m.l[i], V4_PERM(1, 3, 3, 1));
+            v4 t = v4_blend(v4_sub(v4_add(u, p4), w), v4_add(u, w), 2);
+            l2.l[i] = v4_blend(t, u, 1);
+        }
+        v4_carry(&l2);
+        for (int i = 0; i < 5; i++) {
+            v4 w = v4_perm(m.l[i], V4_PERM(1, 1, 1, 1));
+            r2.l[i] = v4_blend(v4_blend(l2.l[i], w, 1), i == 0 ? a24 : v4_zero(), 8);
+        }
+        v4_mul(&m, &l2, &r2);
+        /* 3 */
+        for (int i = 0; i < 5; i++) {
+            v4 t = v4_blend(v4_perm(m.l[i], V4_PERM(0, 0, 1, 1)), v4_perm(l2.l[i], V4_PERM(3, 3, 3, 3)),
+                            2);
+            l3.l[i] = v4_blend(t, x1v[i], 8);
+            v4 s3 = v4_add(v4_perm(l2.l[i], V4_PERM(0, 0, 0, 0)), v4_perm(m.l[i], V4_PERM(3, 3, 3, 3)));
+            v4 c = v4_blend(i == 0 ? one : v4_zero(), s3, 2);
+            r3.l[i] = v4_blend(c, v4_perm(m.l[i], V4_PERM(2, 2, 2, 2)), 8);
+        }
+        v4_carry(&r3);
+        v4_mul(&st, &l3, &r3);
+    }
+    const v4 sm = v4_set1(-swap);
+    for (int i = 0; i < 5; i++) {
+        v4 sw = v4_perm(st.l[i], V4_PERM(2, 3, 0, 1));
+        st.l[i] = v4_xor(st.l[i], v4_and(sm, v4_xor(st.l[i], sw)));
+    }
+    cge h;
+    v4_to_cge(&h, &st); /* lanes (x2, z2, x3, z3) */
+    *x2 = h.X;
+    *z2 = h.Y;
+    olmpy_wipe(&h, sizeof h);
+    olmpy_wipe(&st, sizeof st);
+    olmpy_wipe(&l1, sizeof l1);
+    olmpy_wipe(&r1, sizeof r1);
+    olmpy_wipe(&m, sizeof m);
+    olmpy_wipe(&l2, sizeof l2);
+    olmpy_wipe(&r2, sizeof r2);
+    olmpy_wipe(&l3, sizeof l3);
+    olmpy_wipe(&r3, sizeof r3);
+    olmpy_wipe(&swap, sizeof swap);
+}
+
 /* 1 when this CPU and OS run AVX-512F/VL + IFMA (CPUID leaf 7, and XCR0 enabling the
  * opmask and the upper ZMM state), 0 otherwise; the emulated build is always 1. */
 static int v4_supported(void)

@@ -157,6 +157,16 @@ int __wrap_olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_sc
     return r;
 }
 
+/* And the verdict of olmpy's own X25519 (-1 for an all-zero shared secret, libsodium's
+ * convention): callers turn it into an error for a small-order public key. */
+int __real_olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub);
+int __wrap_olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub)
+{
+    int r = __real_olmpy_curve_x25519(shared, secret, pub);
+    PUBLIC_VAL(r);
+    return r;
+}
+
 /* --- helpers ---------------------------------------------------------------------------- */
 
 static void fill(uint8_t *p, size_t n, unsigned seed)

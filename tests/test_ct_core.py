@@ -34,7 +34,8 @@ def _build(tmp_path_factory: pytest.TempPathFactory, *defines: str) -> list[str]
         [gcc, "-O3", "-g", "-std=c11", "-D_GNU_SOURCE", f"-I{NATIVE}",
          '-DOLMPY_VERSION_STRING="ct"', *defines, *sources, "-o", str(out / "ct_core"), "-ldl",
          "-rdynamic", "-Wl,--wrap=olmpy_ct_equal", "-Wl,--wrap=olmpy_aes256_cbc_decrypt",
-         "-Wl,--wrap=olmpy_curve_ed25519_base", "-Wl,--wrap=olmpy_curve_ed25519_x25519_base"],
+         "-Wl,--wrap=olmpy_curve_ed25519_base", "-Wl,--wrap=olmpy_curve_ed25519_x25519_base",
+         "-Wl,--wrap=olmpy_curve_x25519"],
         capture_output=True, text=True, timeout=600, cwd=out)
     assert build.returncode == 0, build.stderr
     return [valgrind, "-q", f"--suppressions={SUPP}", "--error-exitcode=9",

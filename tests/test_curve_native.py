@@ -68,11 +68,21 @@ def test_differential_against_libsodium_bounded(run: str) -> None:
 
 
 PLANT = "    if (e == 0) /* planted: must be reported */\n        return;\n"
-# (file, the line the plant goes after, the function valgrind must name, extra defines)
+LADDER_PLANT = ("        if (bit) /* planted: must be reported */\n"
+                "            __asm__ __volatile__(\"\");\n")
+FIXED_BASE = ("olmpy_curve_ed25519_pubkey_from_seed", "olmpy_curve_ed25519_base",
+              "olmpy_curve_x25519_base", "olmpy_curve_x25519_base_batch",
+              "olmpy_curve_ed25519_x25519_base")
+# (file, the line the plant goes after, the plant, the function valgrind must name, extra
+# defines, the harness lines that must report)
 PLANTS = {
-    "64-bit": ("curve25519.c", "    uint64_t acc[15], m0 = -ceq(mag, 0);\n", "cselect", []),
-    "four-lane": ("curve25519_v4.h", "    const v4 one = v4_set(1, 1, 0, 2);\n", "v4_select",
-                  ["-DOLMPY_CURVE_V4_EMULATE"]),
+    "64-bit": ("curve25519.c", "    uint64_t acc[15], m0 = -ceq(mag, 0);\n", PLANT, "cselect",
+               [], FIXED_BASE),
+    "four-lane": ("curve25519_v4.h", "    const v4 one = v4_set(1, 1, 0, 2);\n", PLANT,
+                  "v4_select", ["-DOLMPY_CURVE_V4_EMULATE"], FIXED_BASE),
+    "four-lane-ladder": ("curve25519_v4.h", "        swap = bit;\n", LADDER_PLANT, "v4_ladder",
+                         ["-DOLMPY_CURVE_V4_EMULATE"],
+                         ("olmpy_curve_x25519", "olmpy_x25519+public_batch", "olmpy_pk_encrypt")),
 }
 
 
@@ -81,20 +91,21 @@ def test_ct_check_reports_a_planted_branch(tmp_path: Path, path: str) -> None:
     _require("gcc", "valgrind")
     import nacl._sodium
 
-    name, anchor, function, defines = PLANTS[path]
+    name, anchor, plant, function, defines, reporting = PLANTS[path]
     source = (NATIVE / name).read_text()
     assert source.count(anchor) == 1, "the plant's anchor moved: update this test"
     # A copy of _native with the one file planted; the shipped files are untouched.
     copy = tmp_path / "native"
     shutil.copytree(NATIVE, copy)
-    (copy / name).write_text(source.replace(anchor, anchor + PLANT))
+    (copy / name).write_text(source.replace(anchor, anchor + plant))
     sources = [str(p) for p in sorted(copy.glob("*.c"))] + [str(ROOT / "tests" / "ct_core.c")]
     exe = tmp_path / "ct_core_planted"
     build = subprocess.run(
         ["gcc", "-O3", "-g", "-std=c11", "-D_GNU_SOURCE", f"-I{copy}", *defines,
          '-DOLMPY_VERSION_STRING="ct"', *sources, "-o", str(exe), "-ldl", "-rdynamic",
          "-Wl,--wrap=olmpy_ct_equal", "-Wl,--wrap=olmpy_aes256_cbc_decrypt",
-         "-Wl,--wrap=olmpy_curve_ed25519_base", "-Wl,--wrap=olmpy_curve_ed25519_x25519_base"],
+         "-Wl,--wrap=olmpy_curve_ed25519_base", "-Wl,--wrap=olmpy_curve_ed25519_x25519_base",
+         "-Wl,--wrap=olmpy_curve_x25519"],
         capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stderr
     done = subprocess.run(
@@ -103,9 +114,7 @@ def test_ct_check_reports_a_planted_branch(tmp_path: Path, path: str) -> None:
         capture_output=True, text=True, timeout=600)
     lines = dict(line.rsplit(None, 1) for line in done.stdout.splitlines()[1:-1])
     assert done.returncode == 9, done.stdout + done.stderr
-    for fn in ("olmpy_curve_ed25519_pubkey_from_seed", "olmpy_curve_ed25519_base",
-               "olmpy_curve_x25519_base", "olmpy_curve_x25519_base_batch",
-               "olmpy_curve_ed25519_x25519_base"):
+    for fn in reporting:
         assert int(lines[fn]) > 0, done.stdout
     assert function in done.stderr, done.stderr[-2000:]
 
