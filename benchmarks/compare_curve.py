@@ -69,7 +69,7 @@ def primitive_rows() -> list[tuple[str, dict[str, Runner]]]:
             "libsodium": lambda: nacl_key.sign(message),
             "vodozemac": lambda: vz_account.sign(message),
         }),
-        ("X25519 agreement (libsodium in every mode)", {
+        ("X25519 agreement (olmpy: own four-lane code, else libsodium)", {
             "olmpy": lambda: p.x25519(secret, peer_public),
             "libsodium": lambda: sodium.crypto_scalarmult(secret, peer_public),
         }),
