@@ -126,12 +126,11 @@ int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
  *
  * The curve and scalar arithmetic is libsodium's (constant time); the hashing
  * is olmpy's SHA-512 (constant time by construction). */
-int olmpy_ed25519_key_init(const uint8_t *secret, int kind, uint8_t *key)
+/* The first 64 bytes of a key (expanded secret) from a seed or an expanded secret, and
+ * a = (its scalar mod L) for the public key; OLMPY_E_ARGUMENT for an unknown kind. */
+static int expand_key(const uint8_t *secret, int kind, uint8_t *key, uint8_t a[32])
 {
-    uint8_t a64[64], a[32];
-    int rc = 0;
-    if (!sodium.reduce)
-        return OLMPY_E_NOT_READY;
+    uint8_t a64[64];
     if (kind == OLMPY_KEY_SEED) {
         olmpy_sha512(secret, 32, key);
         key[0] &= 248;
@@ -145,12 +144,23 @@ int olmpy_ed25519_key_init(const uint8_t *secret, int kind, uint8_t *key)
     memset(a64, 0, sizeof a64);
     memcpy(a64, key, 32);
     sodium.reduce(a, a64);
+    olmpy_wipe(a64, sizeof a64);
+    return 0;
+}
+
+int olmpy_ed25519_key_init(const uint8_t *secret, int kind, uint8_t *key)
+{
+    uint8_t a[32];
+    int rc;
+    if (!sodium.reduce)
+        return OLMPY_E_NOT_READY;
+    if ((rc = expand_key(secret, kind, key, a)) != 0)
+        return rc;
     /* libsodium refuses a zero scalar (a = 0 mod L): such a key cannot sign. */
     if (sodium.base_noclamp(key + 64, a) != 0) {
         olmpy_wipe(key, OLMPY_ED25519_KEY_LEN);
         rc = OLMPY_E_ARGUMENT;
     }
-    olmpy_wipe(a64, sizeof a64);
     olmpy_wipe(a, sizeof a);
     return rc;
 }
@@ -246,22 +256,14 @@ int olmpy_identity_new(uint8_t *ed_seed, uint8_t *ed_key, uint8_t *curve_secret,
         return OLMPY_E_NOT_READY;
     sodium.random(ed_seed, 32);
     sodium.random(curve_secret, 32);
-    if (curve_own) {
-        /* olmpy_ed25519_key_init's steps, with both public keys sharing one inversion. */
-        uint8_t a64[64], a[32];
-        int rc = 0;
-        olmpy_sha512(ed_seed, 32, ed_key);
-        ed_key[0] &= 248;
-        ed_key[31] &= 127;
-        ed_key[31] |= 64;
-        memset(a64, 0, sizeof a64);
-        memcpy(a64, ed_key, 32);
-        sodium.reduce(a, a64);
-        if (olmpy_curve_ed25519_x25519_base(ed_key + 64, a, curve_public, curve_secret) != 0) {
+    if (curve_own) { /* both public keys sharing one inversion */
+        uint8_t a[32];
+        int rc = expand_key(ed_seed, OLMPY_KEY_SEED, ed_key, a);
+        if (rc == 0 &&
+            olmpy_curve_ed25519_x25519_base(ed_key + 64, a, curve_public, curve_secret) != 0) {
             olmpy_wipe(ed_key, OLMPY_ED25519_KEY_LEN);
             rc = OLMPY_E_ARGUMENT;
         }
-        olmpy_wipe(a64, sizeof a64);
         olmpy_wipe(a, sizeof a);
         return rc;
     }
