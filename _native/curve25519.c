@@ -1,9 +1,11 @@
-/* olmpy's own constant-time Curve25519 / Ed25519 arithmetic (issue 17, groundwork).
+/* olmpy's own constant-time Curve25519 / Ed25519 arithmetic (SPEC.md section 28).
  *
  * Internal functions (olmpy_internal.h).  core.c's olmpy_init puts the fixed-base ones
- * in place of libsodium's unless OLMPY_CURVE=sodium; the variable-base ladder is not used
- * yet (slower than libsodium's).  Held to libsodium by the differential harness
- * tools/curve/diff_test.c and to the constant-time check by tests/ct_core.c.
+ * in place of libsodium's unless OLMPY_CURVE=sodium, and the variable-base ladder too
+ * when the four-lane code (curve25519_v4.h, AVX-512 IFMA) runs: the 64-bit ladder below
+ * measured slower than libsodium's and serves only as the reference path.  Held to
+ * libsodium by the differential harness tools/curve/diff_test.c and to the constant-time
+ * check by tests/ct_core.c.
  *
  * Constant time by construction: no branch and no memory index depends on a secret.
  * Loops run a fixed number of times; table entries are chosen by reading every entry of

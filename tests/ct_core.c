@@ -582,7 +582,7 @@ static void check_recovery(void)
     end("olmpy_recovery_key+hex_decode");
 }
 
-/* olmpy's own curve code (curve25519.c, issue 17; not yet wired into core.c). */
+/* olmpy's own curve code (curve25519.c, curve25519_v4.h; SPEC.md section 28). */
 static void check_curve(void)
 {
     uint8_t seed[32], scalar[32], secret[32], peer[32], out[32], want[32], pk[32], sk[64];

@@ -3,7 +3,7 @@ constant-time check, in CI.
 
 * A bounded differential run (tools/curve/run_diff.py, 10^4 random inputs per function
   plus the edge scalars, RFC 8032 / RFC 7748 vectors and Wycheproof's X25519 file); the
-  documented long run is 10^6 (_native/CURVE_STATUS.md).
+  documented long run is 10^6 (SPEC.md section 28).
 * The checker catches what it must: a copy of curve25519.c with a planted secret-dependent
   branch in the table lookup is built into tests/ct_core.c and must be reported, so a
   check that silently stopped seeing the curve code would fail here.

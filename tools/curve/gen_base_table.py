@@ -3,7 +3,7 @@
 Plain Python integers, affine arithmetic on the twisted Edwards curve
 -x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19) (RFC 8032 section 5.1), and nothing else.
 
-Layout (SPEC: _native/CURVE_STATUS.md until it moves to SPEC.md):
+Layout (SPEC.md section 28):
     row i (0..31), entry j (0..7) holds the point (j + 1) * 256^i * B
     as the affine triple (y + x, y - x, 2 d x y), each reduced mod p and
     written as five radix-2^51 limbs.
