@@ -37,6 +37,7 @@ SOURCES = [
     "pickle.c",
     "pk.c",
     "recovery.c",
+    "curve25519.c",
 ]
 
 # OLMPY_SANITIZE=1 (tools/sanitize.py) builds the core with AddressSanitizer and

@@ -1,9 +1,12 @@
 /* Memory hygiene, constant-time helpers and Ed25519 signing.
  *
- * Every elliptic-curve operation on secrets is libsodium's, reached through
- * pointers that the Python binding takes from PyNaCl's compiled module and
- * hands to olmpy_init, so signing happens without a round trip through
- * Python.  Verification (public data) is olmpy's own, in ed25519_verify.c.
+ * The multiplications on secrets are olmpy's own constant-time code in curve25519.c
+ * (Ed25519 a*B and r*B, X25519 public keys; X25519 agreement too where the four-lane
+ * AVX-512 IFMA code runs).  libsodium, reached through pointers that the Python binding
+ * takes from PyNaCl's compiled module and hands to olmpy_init, does the rest (scalar
+ * arithmetic mod L, random bytes, the 64-bit path's X25519 agreement) and everything
+ * when OLMPY_CURVE=sodium is set.  Verification (public data) is olmpy's own, in
+ * ed25519_verify.c.
  */
 #include "olmpy_internal.h"
 #include "olmpy_sha512.h"
@@ -33,6 +36,21 @@ static struct {
     smult_base_fn x25519_base;
 } sodium;
 
+/* olmpy's own fixed-base X25519 (curve25519.c) in libsodium's calling convention. */
+static int own_x25519_base(unsigned char *q, const unsigned char *n)
+{
+    olmpy_curve_x25519_base(q, n);
+    return 0;
+}
+
+/* Which code does the multiplications on secrets: 1 olmpy's own (curve25519.c, measured
+ * faster than libsodium's), 0 libsodium's, forced by OLMPY_CURVE=sodium in the
+ * environment when olmpy_init runs.  Variable-base X25519 is olmpy's own only on the
+ * four-lane (AVX-512 IFMA) path; the 64-bit ladder measured slower than libsodium's. */
+static int curve_own;
+
+int olmpy_curve_impl(void) { return curve_own ? 1 + olmpy_curve_v4_active() : 0; }
+
 int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
                uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes,
                uintptr_t x25519, uintptr_t x25519_base)
@@ -48,6 +66,16 @@ int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar
     sodium.add = (mul_fn)scalar_add;
     sodium.seed_keypair = (keypair_fn)seed_keypair;
     sodium.random = (random_fn)randombytes;
+    const char *curve = getenv("OLMPY_CURVE");
+    curve_own = !(curve && strcmp(curve, "sodium") == 0);
+    if (curve_own) {
+        sodium.base_noclamp = olmpy_curve_ed25519_base;
+        sodium.x25519_base = own_x25519_base;
+        /* The variable-base ladder only where it runs four lanes wide: the 64-bit one
+         * measured slower than libsodium's (tools/curve/run_diff.py --bench). */
+        if (olmpy_curve_v4_active())
+            sodium.x25519 = olmpy_curve_x25519;
+    }
     return 0;
 }
 
@@ -98,12 +126,11 @@ int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len)
  *
  * The curve and scalar arithmetic is libsodium's (constant time); the hashing
  * is olmpy's SHA-512 (constant time by construction). */
-int olmpy_ed25519_key_init(const uint8_t *secret, int kind, uint8_t *key)
+/* The first 64 bytes of a key (expanded secret) from a seed or an expanded secret, and
+ * a = (its scalar mod L) for the public key; OLMPY_E_ARGUMENT for an unknown kind. */
+static int expand_key(const uint8_t *secret, int kind, uint8_t *key, uint8_t a[32])
 {
-    uint8_t a64[64], a[32];
-    int rc = 0;
-    if (!sodium.reduce)
-        return OLMPY_E_NOT_READY;
+    uint8_t a64[64];
     if (kind == OLMPY_KEY_SEED) {
         olmpy_sha512(secret, 32, key);
         key[0] &= 248;
@@ -117,12 +144,23 @@ int olmpy_ed25519_key_init(const uint8_t *secret, int kind, uint8_t *key)
     memset(a64, 0, sizeof a64);
     memcpy(a64, key, 32);
     sodium.reduce(a, a64);
+    olmpy_wipe(a64, sizeof a64);
+    return 0;
+}
+
+int olmpy_ed25519_key_init(const uint8_t *secret, int kind, uint8_t *key)
+{
+    uint8_t a[32];
+    int rc;
+    if (!sodium.reduce)
+        return OLMPY_E_NOT_READY;
+    if ((rc = expand_key(secret, kind, key, a)) != 0)
+        return rc;
     /* libsodium refuses a zero scalar (a = 0 mod L): such a key cannot sign. */
     if (sodium.base_noclamp(key + 64, a) != 0) {
         olmpy_wipe(key, OLMPY_ED25519_KEY_LEN);
         rc = OLMPY_E_ARGUMENT;
     }
-    olmpy_wipe(a64, sizeof a64);
     olmpy_wipe(a, sizeof a);
     return rc;
 }
@@ -201,6 +239,10 @@ int olmpy_x25519_public_batch(const uint8_t *secrets, size_t n, uint8_t *publics
 {
     if (!sodium.x25519_base)
         return OLMPY_E_NOT_READY;
+    if (curve_own) { /* one inversion per 16 keys */
+        olmpy_curve_x25519_base_batch(publics, secrets, n);
+        return 0;
+    }
     for (size_t i = 0; i < n; i++)
         if (sodium.x25519_base(publics + 32 * i, secrets + 32 * i) != 0)
             return OLMPY_E_ARGUMENT;
@@ -214,6 +256,17 @@ int olmpy_identity_new(uint8_t *ed_seed, uint8_t *ed_key, uint8_t *curve_secret,
         return OLMPY_E_NOT_READY;
     sodium.random(ed_seed, 32);
     sodium.random(curve_secret, 32);
+    if (curve_own) { /* both public keys sharing one inversion */
+        uint8_t a[32];
+        int rc = expand_key(ed_seed, OLMPY_KEY_SEED, ed_key, a);
+        if (rc == 0 &&
+            olmpy_curve_ed25519_x25519_base(ed_key + 64, a, curve_public, curve_secret) != 0) {
+            olmpy_wipe(ed_key, OLMPY_ED25519_KEY_LEN);
+            rc = OLMPY_E_ARGUMENT;
+        }
+        olmpy_wipe(a, sizeof a);
+        return rc;
+    }
     if (olmpy_ed25519_key_init(ed_seed, OLMPY_KEY_SEED, ed_key) != 0 ||
         sodium.x25519_base(curve_public, curve_secret) != 0)
         return OLMPY_E_ARGUMENT;

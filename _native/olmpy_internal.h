@@ -58,6 +58,27 @@ size_t olmpy_get_varint(const uint8_t *p, const uint8_t *end, uint64_t *out);
 int olmpy_ct_equal(const uint8_t *a, const uint8_t *b, size_t len);
 
 
+/* olmpy's own constant-time curve arithmetic (curve25519.c; issue 17).
+ * Same results and verdicts as the libsodium functions named. */
+/* crypto_scalarmult_ed25519_base_noclamp: scalar's top bit ignored; -1 for a zero scalar
+ * or the identity (out is written all the same), else 0. */
+int olmpy_curve_ed25519_base(uint8_t *out, const uint8_t *scalar);
+/* The public key of crypto_sign_seed_keypair. */
+void olmpy_curve_ed25519_pubkey_from_seed(uint8_t *pub, const uint8_t *seed);
+/* crypto_scalarmult_base (X25519 with the base point u = 9). */
+void olmpy_curve_x25519_base(uint8_t *pub, const uint8_t *secret);
+/* n public keys at once (one inversion per 16 keys); pubs and secrets 32 n bytes. */
+void olmpy_curve_x25519_base_batch(uint8_t *pubs, const uint8_t *secrets, size_t n);
+/* Both public keys of an identity with one inversion: ed_pub as olmpy_curve_ed25519_base
+ * (same verdict), x_pub as olmpy_curve_x25519_base. */
+int olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar, uint8_t *x_pub,
+                                    const uint8_t *x_secret);
+/* crypto_scalarmult (X25519): -1 for an all-zero shared secret, else 0. */
+int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub);
+/* 1 when the fixed-base code runs four lanes wide (AVX-512 IFMA; OLMPY_NO_IFMA turns it
+ * off), 0 when it runs in 64-bit scalar code. */
+int olmpy_curve_v4_active(void);
+
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__)) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* Whether the CPU has an ARMv8 feature: the Linux HWCAP bit, or the macOS sysctl name,

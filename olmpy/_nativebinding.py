@@ -251,6 +251,12 @@ def b64_decode_public(text: str | bytes, what: str) -> bytes:
     return _b64_decode(text, what, False)
 
 
+def curve_impl() -> int:
+    """Which code makes public keys from secrets: 0 libsodium's (``OLMPY_CURVE=sodium``),
+    1 olmpy's 64-bit code, 2 olmpy's AVX-512 IFMA code (off with ``OLMPY_NO_IFMA=1``)."""
+    return int(lib.olmpy_curve_impl())
+
+
 # --- sha256.c: hashes and MACs ------------------------------------------------------------
 
 

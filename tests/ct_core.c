@@ -137,6 +137,36 @@ long __wrap_olmpy_aes256_cbc_decrypt(const uint8_t *key, const uint8_t *iv, cons
     return n;
 }
 
+/* So is the verdict of olmpy's own r*B (curve25519.c, libsodium's convention: -1 for a
+ * zero scalar or the identity), which core.c turns into an error when it uses it. */
+int __real_olmpy_curve_ed25519_base(uint8_t *out, const uint8_t *scalar);
+int __wrap_olmpy_curve_ed25519_base(uint8_t *out, const uint8_t *scalar)
+{
+    int r = __real_olmpy_curve_ed25519_base(out, scalar);
+    PUBLIC_VAL(r);
+    return r;
+}
+
+int __real_olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar,
+                                           uint8_t *x_pub, const uint8_t *x_secret);
+int __wrap_olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar,
+                                           uint8_t *x_pub, const uint8_t *x_secret)
+{
+    int r = __real_olmpy_curve_ed25519_x25519_base(ed_pub, ed_scalar, x_pub, x_secret);
+    PUBLIC_VAL(r);
+    return r;
+}
+
+/* And the verdict of olmpy's own X25519 (-1 for an all-zero shared secret, libsodium's
+ * convention): callers turn it into an error for a small-order public key. */
+int __real_olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub);
+int __wrap_olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub)
+{
+    int r = __real_olmpy_curve_x25519(shared, secret, pub);
+    PUBLIC_VAL(r);
+    return r;
+}
+
 /* --- helpers ---------------------------------------------------------------------------- */
 
 static void fill(uint8_t *p, size_t n, unsigned seed)
@@ -552,6 +582,96 @@ static void check_recovery(void)
     end("olmpy_recovery_key+hex_decode");
 }
 
+/* olmpy's own curve code (curve25519.c, curve25519_v4.h; SPEC.md section 28). */
+static void check_curve(void)
+{
+    uint8_t seed[32], scalar[32], secret[32], peer[32], out[32], want[32], pk[32], sk[64];
+    fill(seed, 32, 25);
+    fill(scalar, 32, 26);
+    fill(secret, 32, 27);
+    fill(peer, 32, 28);
+
+    begin();
+    for (int i = 0; i < 3; i++) {
+        seed[0] ^= (uint8_t)i;
+        s_seed_keypair(pk, sk, seed);
+        SECRET(seed, 32);
+        olmpy_curve_ed25519_pubkey_from_seed(out, seed);
+        PUBLIC(out, 32);
+        PUBLIC(seed, 32);
+        EXPECT(memcmp(out, pk, 32) == 0);
+    }
+    end("olmpy_curve_ed25519_pubkey_from_seed");
+
+    begin();
+    for (int i = 0; i < 3; i++) {
+        scalar[31] ^= (uint8_t)(0x80 * i); /* the ignored top bit too */
+        scalar[1] ^= (uint8_t)(7 * i);
+        int rw = s_base_noclamp(want, scalar);
+        SECRET(scalar, 32);
+        int r = olmpy_curve_ed25519_base(out, scalar);
+        PUBLIC_VAL(r); /* libsodium's verdict: zero scalar or identity, an error */
+        PUBLIC(out, 32);
+        PUBLIC(scalar, 32);
+        EXPECT(r == rw && memcmp(out, want, 32) == 0);
+    }
+    end("olmpy_curve_ed25519_base");
+
+    begin();
+    for (int i = 0; i < 3; i++) {
+        secret[0] ^= (uint8_t)(3 * i);
+        s_x25519_base(want, secret);
+        SECRET(secret, 32);
+        olmpy_curve_x25519_base(out, secret);
+        PUBLIC(out, 32);
+        PUBLIC(secret, 32);
+        EXPECT(memcmp(out, want, 32) == 0);
+    }
+    end("olmpy_curve_x25519_base");
+
+    begin();
+    uint8_t many[20 * 32], pubs[20 * 32];
+    fill(many, sizeof many, 29);
+    SECRET(many, sizeof many);
+    olmpy_curve_x25519_base_batch(pubs, many, 20); /* a batch of 16, then one of 4 */
+    PUBLIC(pubs, sizeof pubs);
+    PUBLIC(many, sizeof many);
+    for (int i = 0; i < 20; i++) {
+        s_x25519_base(want, many + 32 * i);
+        EXPECT(memcmp(pubs + 32 * i, want, 32) == 0);
+    }
+    end("olmpy_curve_x25519_base_batch");
+
+    begin();
+    uint8_t ed_want[32], ed_out[32];
+    int rw = s_base_noclamp(ed_want, scalar);
+    s_x25519_base(want, secret);
+    SECRET(scalar, 32);
+    SECRET(secret, 32);
+    int rp = olmpy_curve_ed25519_x25519_base(ed_out, scalar, out, secret);
+    PUBLIC_VAL(rp);
+    PUBLIC(ed_out, 32);
+    PUBLIC(out, 32);
+    PUBLIC(scalar, 32);
+    PUBLIC(secret, 32);
+    EXPECT(rp == rw && memcmp(ed_out, ed_want, 32) == 0 && memcmp(out, want, 32) == 0);
+    end("olmpy_curve_ed25519_x25519_base");
+
+    begin();
+    s_x25519_base(peer, peer); /* a real public key */
+    for (int i = 0; i < 2; i++) {
+        secret[5] ^= (uint8_t)(11 * i);
+        int rw = s_x25519(want, secret, peer);
+        SECRET(secret, 32);
+        int r = olmpy_curve_x25519(out, secret, peer);
+        PUBLIC_VAL(r); /* all-zero shared secret: an error */
+        PUBLIC(out, 32);
+        PUBLIC(secret, 32);
+        EXPECT(r == rw && memcmp(out, want, 32) == 0);
+    }
+    end("olmpy_curve_x25519");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -560,8 +680,9 @@ int main(int argc, char **argv)
     }
     int known = argc > 2 && strcmp(argv[2], "--known") == 0;
     load_sodium(argv[1]);
-    printf("aesni %d shani %d sha512_impl %d running_on_valgrind %d\n", olmpy_has_aesni(),
-           olmpy_has_shani(), olmpy_sha512_impl(), (int)RUNNING_ON_VALGRIND);
+    printf("aesni %d shani %d sha512_impl %d curve_impl %d running_on_valgrind %d\n",
+           olmpy_has_aesni(), olmpy_has_shani(), olmpy_sha512_impl(), olmpy_curve_impl(),
+           (int)RUNNING_ON_VALGRIND);
     if (known) {
         check_vodozemac_igs();
         check_pickle_json();
@@ -576,6 +697,7 @@ int main(int argc, char **argv)
         check_pickles();
         check_pk();
         check_recovery();
+        check_curve();
     }
     printf("total %d\n", total_reports);
     printf("%s\n", wrong ? "wrong results" : "results ok");

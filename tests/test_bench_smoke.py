@@ -94,3 +94,27 @@ def test_other_benchmarks_quick(script: str, rows: list[str]) -> None:
         assert hits, f"{script}: no row {row!r}"
         numbers = [c.strip().replace(",", "") for c in hits[0].strip("|").split("|")[1:]]
         assert any(n.replace(".", "", 1).isdigit() and float(n) > 0 for n in numbers), hits[0]
+
+
+CURVE = COMPARE.parent / "compare_curve.py"
+
+
+def test_compare_curve_quick_runs_each_mode(tmp_path: Path) -> None:
+    """compare_curve.py --quick runs the three curve modes, each reporting the code it ran,
+    and every row has a time for olmpy and its peers in every mode."""
+    needs.native()
+    out_json = tmp_path / "curve.json"
+    proc = subprocess.run([sys.executable, str(CURVE), "--quick", "--json", str(out_json)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = json.loads(out_json.read_text())
+    assert data["libsodium"]["curve_impl"] == 0
+    assert data["own 64-bit"]["curve_impl"] == 1
+    assert data["own"]["curve_impl"] in (1, 2)
+    rows = data["own"]["rows"]
+    assert len(rows) == 15 and "outbound session creation" in rows
+    for mode in ("own", "own 64-bit", "libsodium"):
+        assert data[mode]["rows"].keys() == rows.keys()
+        for name, times in data[mode]["rows"].items():
+            assert "olmpy" in times and len(times) >= 2, (mode, name)
+            assert all(t > 0 for t in times.values()), (mode, name)
