@@ -399,3 +399,26 @@ long olmpy_aes256_cbc_encrypt_hash(const uint8_t *key, const uint8_t *iv, const 
     (void)key; (void)iv; (void)in; (void)inlen; (void)out; (void)hash;
     return OLMPY_E_NO_AES;
 }
+
+int olmpy_aes256_round_keys(const uint8_t *key, uint8_t *rk)
+{
+#ifdef OLMPY_X86
+    if (olmpy_has_aesni()) {
+        aes256_schedule s;
+        schedule(&s, key, 0);
+        memcpy(rk, s.enc, 240);
+        olmpy_wipe(&s, sizeof s);
+        return 0;
+    }
+#elif defined(OLMPY_ARM64)
+    if (olmpy_has_aesni()) {
+        aes256_schedule_arm s;
+        schedule_arm(&s, key, 0);
+        memcpy(rk, s.enc, 240);
+        olmpy_wipe(&s, sizeof s);
+        return 0;
+    }
+#endif
+    (void)key; (void)rk;
+    return OLMPY_E_NO_AES;
+}

@@ -38,6 +38,7 @@ SOURCES = [
     "pk.c",
     "recovery.c",
     "curve25519.c",
+    "attachment.c",
 ]
 
 # OLMPY_SANITIZE=1 (tools/sanitize.py) builds the core with AddressSanitizer and
@@ -62,7 +63,9 @@ ffibuilder.set_source(
     extra_compile_args=(
         [] if sys.platform == "win32" else ["-O3", "-std=c11", "-Wall"]
     ) + (SANITIZER_FLAGS if SANITIZE else []),
-    extra_link_args=SANITIZER_FLAGS if SANITIZE else [],
+    extra_link_args=(
+        [] if sys.platform == "win32" else ["-pthread"]  # attachment.c's prefault helper
+    ) + (SANITIZER_FLAGS if SANITIZE else []),
 )
 
 if __name__ == "__main__":

@@ -25,6 +25,13 @@ void olmpy_sha256_init(olmpy_sha256_ctx *ctx);
 void olmpy_sha256_update(olmpy_sha256_ctx *ctx, const uint8_t *data, size_t len);
 void olmpy_sha256_final(olmpy_sha256_ctx *ctx, uint8_t *out);
 
+/* The SHA-256 compression function on whole blocks (SHA-NI, ARMv8 or portable). */
+void olmpy_sha256_compress(uint32_t *h, const uint8_t *p, size_t blocks);
+
+/* The 15 AES-256 encryption round keys (240 bytes) in the order this CPU's AES
+ * instructions take them (aes.c); OLMPY_E_NO_AES without hardware AES. */
+int olmpy_aes256_round_keys(const uint8_t *key, uint8_t *rk);
+
 void olmpy_hmac_init(olmpy_hmac_ctx *ctx, const uint8_t *key, size_t keylen);
 /* One MAC from a keyed context, leaving the context reusable. */
 void olmpy_hmac_once(const olmpy_hmac_ctx *ctx, const uint8_t *data, size_t len,

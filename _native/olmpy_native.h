@@ -77,6 +77,28 @@ long olmpy_aes256_cbc_encrypt(const uint8_t *key, const uint8_t *iv,
 long olmpy_aes256_cbc_decrypt(const uint8_t *key, const uint8_t *iv,
                               const uint8_t *in, size_t inlen, uint8_t *out);
 
+/* Encrypted attachments (attachment.c): AES-256-CTR with a 64-bit big-endian
+ * block counter in bytes 8..15 of iv (wrapping without carry), fused with
+ * SHA-256 of the ciphertext.  All answer OLMPY_E_NO_AES unless the CPU has both
+ * AES and SHA-256 instructions (olmpy_attachment_available).
+ * Streaming: a state of olmpy_attachment_state_len() bytes (a secret buffer);
+ * update XORs len bytes of in into out (decrypt = 1 hashes in, 0 hashes out);
+ * hash writes the SHA-256 of the ciphertext so far and leaves the state usable.
+ * One-shot: encrypt writes len bytes and the hash; decrypt writes len bytes of
+ * plaintext and the computed hash, and if that differs from expected (compared
+ * in constant time) wipes out and returns OLMPY_E_MAC. */
+int olmpy_attachment_available(void);
+size_t olmpy_attachment_state_len(void);
+int olmpy_attachment_init(uint8_t *state, const uint8_t *key, const uint8_t *iv);
+void olmpy_attachment_update(uint8_t *state, const uint8_t *in, size_t len, uint8_t *out,
+                             int decrypt);
+void olmpy_attachment_hash(const uint8_t *state, uint8_t *hash);
+int olmpy_attachment_encrypt(const uint8_t *key, const uint8_t *iv, const uint8_t *in,
+                             size_t len, uint8_t *out, uint8_t *hash);
+int olmpy_attachment_decrypt(const uint8_t *key, const uint8_t *iv, const uint8_t *in,
+                             size_t len, uint8_t *out, const uint8_t *expected,
+                             uint8_t *hash);
+
 /* Ed25519 signing keys: expanded secret (scalar || prefix, 64 bytes) then the
  * public key (32 bytes).  olmpy_ed25519_key_init makes one from a 32-byte seed
  * (OLMPY_KEY_SEED) or libolm's 64-byte expanded key (OLMPY_KEY_EXPANDED) and

@@ -35,6 +35,19 @@ class Secret:
     __slots__ = ()
 
 
+class AttachmentCipher(Protocol):
+    """A streaming attachment cipher (``Backend.attachment_cipher``)."""
+
+    def update(self, data: bytes, decrypt: bool, /) -> bytes:
+        """``data`` XOR the next keystream bytes; the ciphertext side (``data`` when
+        decrypting, the result when encrypting) goes into the running SHA-256."""
+        ...
+
+    def digest(self) -> bytes:
+        """SHA-256 of the ciphertext so far; the cipher stays usable."""
+        ...
+
+
 class Backend(Protocol[S]):
     """Every function and constant both backends provide (positional arguments).
 
@@ -123,6 +136,24 @@ class Backend(Protocol[S]):
 
     def aes256_cbc_decrypt(self, key: bytes, iv: bytes, ciphertext: bytes, /) -> bytes:
         """The inverse; CiphertextError for a bad length or padding."""
+        ...
+
+    # --- attachment.c ----------------------------------------------------------------
+
+    def attachment_encrypt(self, key: bytes, iv: bytes, plaintext: bytes, /
+                           ) -> tuple[bytes, bytes]:
+        """AES-256-CTR with a 64-bit counter (bytes 8..15 of ``iv``, wrapping without
+        carry) and the SHA-256 of the result: (ciphertext, hash)."""
+        ...
+
+    def attachment_decrypt(self, key: bytes, iv: bytes, ciphertext: bytes, sha256: bytes, /
+                           ) -> tuple[bytes | None, bytes]:
+        """(plaintext, computed hash) when SHA-256(ciphertext) is ``sha256`` (compared in
+        constant time); (None, computed hash) otherwise, with no plaintext kept."""
+        ...
+
+    def attachment_cipher(self, key: bytes, iv: bytes, /) -> AttachmentCipher:
+        """The same cipher and hash over a stream, chunk by chunk (any sizes)."""
         ...
 
     # --- base64.c --------------------------------------------------------------------

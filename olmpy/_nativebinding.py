@@ -322,6 +322,102 @@ def aes256_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
     return _buffer(out, written)[:]
 
 
+# --- attachment.c: AES-256-CTR fused with SHA-256 -----------------------------------------
+
+# CPUs without AES and SHA-256 instructions run the pure twin (OpenSSL and hashlib).
+_ATTACHMENT_FUSED = bool(lib.olmpy_attachment_available())
+_ATTACHMENT_STATE_LEN = int(lib.olmpy_attachment_state_len())
+# From this size up, outputs are new bytes objects that C writes in place (see _fresh).
+_FRESH_MIN = 1 << 16
+
+
+def _fresh(n: int, secret: bool) -> tuple[Any, Any]:
+    """(owner, pointer): where C writes an n-byte result, and what becomes it.
+
+    From 64 KiB up the owner is a new ``bytes`` object written in place through its
+    buffer, which saves a copy of the whole result: ``bytes(n)`` of that size is a
+    fresh allocation (CPython shares only the empty and one-byte objects), nothing
+    else refers to it yet, and it is handed out only after C is done with it (on a
+    failed check, after C has wiped it).  Its pages come from calloc untouched, so
+    attachment.c's huge-page advice and prefault helper apply to them.  Smaller
+    results go through a cffi buffer (the wiping one for plaintexts) and are copied.
+    """
+    if n >= _FRESH_MIN:
+        owner = bytes(n)
+        return owner, ffi.from_buffer("uint8_t[]", owner)
+    buf = (_secret_alloc if secret else _scratch)("uint8_t[]", max(n, 1))
+    return buf, buf
+
+
+def _result(owner: Any, n: int) -> bytes:
+    return owner if isinstance(owner, bytes) else _buffer(owner, n)[:]
+
+
+class AttachmentCipher:
+    """The native attachment state (key schedule, counter, SHA-256) in a wiping buffer."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, key: bytes, iv: bytes) -> None:
+        self._state = _secret_alloc("uint8_t[]", _ATTACHMENT_STATE_LEN)
+        if lib.olmpy_attachment_init(self._state, key, iv) != 0:  # pragma: no cover
+            raise BackendError("attachment core: expected AES and SHA-256 instructions, got none")
+
+    def __repr__(self) -> str:
+        return "AttachmentCipher(<key hidden>)"
+
+    def update(self, data: bytes, decrypt: bool) -> bytes:
+        """Encrypts (``decrypt`` false) or decrypts ``data``, hashing the ciphertext side."""
+        n = len(data)
+        owner, out = _fresh(n, decrypt)
+        lib.olmpy_attachment_update(self._state, ffi.from_buffer(data), n, out, int(decrypt))
+        return _result(owner, n)
+
+    def digest(self) -> bytes:
+        """SHA-256 of the ciphertext so far (the cipher stays usable)."""
+        out = ffi.new("uint8_t[32]")
+        lib.olmpy_attachment_hash(self._state, out)
+        return bytes(out)
+
+
+def attachment_cipher(key: bytes, iv: bytes) -> AttachmentCipher | _pure.AttachmentCipher:
+    """A streaming attachment cipher under ``key`` from counter block ``iv``."""
+    _pure._check_attachment_args(key, iv)
+    if not _ATTACHMENT_FUSED:
+        return _pure.attachment_cipher(key, iv)
+    return AttachmentCipher(key, iv)
+
+
+def attachment_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> tuple[bytes, bytes]:
+    """(ciphertext, SHA-256 of the ciphertext), in one fused pass."""
+    _pure._check_attachment_args(key, iv)
+    if not _ATTACHMENT_FUSED:
+        return _pure.attachment_encrypt(key, iv, plaintext)
+    n = len(plaintext)
+    owner, out = _fresh(n, False)
+    digest = ffi.new("uint8_t[32]")
+    lib.olmpy_attachment_encrypt(key, iv, ffi.from_buffer(plaintext), n, out, digest)
+    return _result(owner, n), bytes(digest)
+
+
+def attachment_decrypt(key: bytes, iv: bytes, ciphertext: bytes, sha256: bytes
+                       ) -> tuple[bytes | None, bytes]:
+    """(plaintext, computed hash) if the ciphertext's SHA-256 is ``sha256``, else (None,
+    computed hash).  One fused pass decrypts into a buffer that is released only after
+    the constant-time check, and wiped if it fails."""
+    _pure._check_attachment_args(key, iv)
+    if not _ATTACHMENT_FUSED or len(sha256) != 32:
+        return _pure.attachment_decrypt(key, iv, ciphertext, sha256)
+    n = len(ciphertext)
+    owner, out = _fresh(n, True)
+    digest = ffi.new("uint8_t[32]")
+    rc = lib.olmpy_attachment_decrypt(key, iv, ffi.from_buffer(ciphertext), n, out, sha256,
+                                      digest)
+    if rc != 0:
+        return None, bytes(digest)
+    return _result(owner, n), bytes(digest)
+
+
 # --- ed25519_verify.c: points and precomputed verification keys ---------------------------
 
 

@@ -17,10 +17,17 @@ wraps it goes back to zero without carrying into the random half.  With the low
 half starting at zero that can never happen, but "v1" files (and a sender that
 puts random bytes in the low half) decrypt as Element Web decrypts them.
 
-Decryption never hands out plaintext whose hash has not been checked: bytes and
-seekable sources are hashed first and decrypted after; a non-seekable source is
-copied (ciphertext only, which is public) to a temporary file while it is hashed.
-AES runs in OpenSSL through ``cryptography``; SHA-256 in ``hashlib`` (OpenSSL).
+Decryption never hands out plaintext whose hash has not been checked.  In memory,
+one pass decrypts into a buffer while hashing the ciphertext, and the buffer is
+released only if the hash matches (it is wiped otherwise).  Seekable sources are
+hashed first and decrypted after; a non-seekable source is copied (ciphertext
+only, which is public) to a temporary file while it is hashed.
+
+The work runs in the backend (``attachment_encrypt``, ``attachment_decrypt``,
+``attachment_cipher``): natively, AES-256-CTR and SHA-256 in one fused pass on
+the CPU's AES and SHA instructions (``_native/attachment.c``); without those
+instructions, or on the pure backend, AES in OpenSSL through ``cryptography``
+and SHA-256 in ``hashlib``, one after the other.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import tempfile
 from collections.abc import Mapping
 from typing import IO, Any, Final, Protocol, cast
 
-from olmpy import _b64
+from olmpy import _b64, _backend
 from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     Base64Error,
@@ -43,7 +50,6 @@ from olmpy.errors import (
     brief,
     expected,
 )
-from olmpy.hazmat.primitives import AesCtr64
 from olmpy.types import AttachmentVersion, EncryptedFile
 
 __all__ = [
@@ -267,16 +273,10 @@ def encrypt_stream(src: _Reader, dst: _Writer, *, chunk_size: int = CHUNK_SIZE
     _check_io(src, dst)
     key = os.urandom(KEY_LEN)
     iv = os.urandom(8) + bytes(8)
-    ctr = AesCtr64(key, iv)
-    digest = hashlib.sha256()
-    while True:
-        chunk = _read(src, chunk_size)
-        if not chunk:
-            break
-        out = ctr.update(chunk)
-        digest.update(out)
-        dst.write(out)
-    return EncryptedFileInfo(key, iv, digest.digest())
+    cipher = _backend.impl.attachment_cipher(key, iv)
+    while chunk := _read(src, chunk_size):
+        dst.write(cipher.update(chunk, False))
+    return EncryptedFileInfo(key, iv, cipher.digest())
 
 
 def encrypt(plaintext: bytes) -> tuple[bytes, EncryptedFileInfo]:
@@ -285,15 +285,19 @@ def encrypt(plaintext: bytes) -> tuple[bytes, EncryptedFileInfo]:
         raise UsageError("plaintext: " + expected("bytes", type(plaintext).__name__))
     key = os.urandom(KEY_LEN)
     iv = os.urandom(8) + bytes(8)
-    ciphertext = AesCtr64(key, iv).update(bytes(plaintext))
-    return ciphertext, EncryptedFileInfo(key, iv, hashlib.sha256(ciphertext).digest())
+    ciphertext, digest = _backend.impl.attachment_encrypt(key, iv, bytes(plaintext))
+    return ciphertext, EncryptedFileInfo(key, iv, digest)
+
+
+def _hash_error(computed: bytes, info: EncryptedFileInfo) -> AttachmentHashError:
+    return AttachmentHashError(
+        "attachment SHA-256: " + expected(_b64.encode_public(info.sha256),
+                                          _b64.encode_public(computed)))
 
 
 def _verify(computed: bytes, info: EncryptedFileInfo) -> None:
     if not hmac.compare_digest(computed, info.sha256):
-        raise AttachmentHashError(
-            "attachment SHA-256: " + expected(_b64.encode_public(info.sha256),
-                                              _b64.encode_public(computed)))
+        raise _hash_error(computed, info)
 
 
 def decrypt(
@@ -303,14 +307,16 @@ def decrypt(
 
     ``info`` is an ``EncryptedFileInfo`` or the event's ``file`` object.  Raises
     ``AttachmentError`` for malformed info, ``AttachmentHashError`` if the
-    ciphertext is not the one the sender hashed (nothing is decrypted then).
+    ciphertext is not the one the sender hashed (no plaintext leaves then).
     """
     if not isinstance(ciphertext, (bytes, bytearray, memoryview)):
         raise UsageError("ciphertext: " + expected("bytes", type(ciphertext).__name__))
     parsed = _as_info(info)
-    data = bytes(ciphertext)
-    _verify(hashlib.sha256(data).digest(), parsed)
-    return AesCtr64(parsed.key, parsed.iv).update(data)
+    plaintext, computed = _backend.impl.attachment_decrypt(
+        parsed.key, parsed.iv, bytes(ciphertext), parsed.sha256)
+    if plaintext is None:
+        raise _hash_error(computed, parsed)
+    return plaintext
 
 
 def _seekable(src: object) -> bool:
@@ -354,7 +360,7 @@ def decrypt_stream(src: _Reader, dst: _Writer,
             digest.update(chunk)
         _verify(digest.digest(), parsed)
         seeker.seek(start)
-        return _decrypt_verified(src, dst, parsed, chunk_size, recheck=True)
+        return _decrypt_verified(src, dst, parsed, chunk_size)
     with tempfile.TemporaryFile(dir=spool_dir) as spool:
         while chunk := _read(src, chunk_size):
             digest.update(chunk)
@@ -365,15 +371,13 @@ def decrypt_stream(src: _Reader, dst: _Writer,
 
 
 def _decrypt_verified(src: _Reader, dst: _Writer, info: EncryptedFileInfo,
-                      chunk_size: int, *, recheck: bool = False) -> int:
-    ctr = AesCtr64(info.key, info.iv)
-    digest = hashlib.sha256() if recheck else None
+                      chunk_size: int) -> int:
+    # The cipher hashes what it decrypts, so the second read is checked again for free:
+    # a source that changed between the passes raises after the write.
+    cipher = _backend.impl.attachment_cipher(info.key, info.iv)
     written = 0
     while chunk := _read(src, chunk_size):
-        if digest is not None:
-            digest.update(chunk)
-        dst.write(ctr.update(chunk))
+        dst.write(cipher.update(chunk, True))
         written += len(chunk)
-    if digest is not None:
-        _verify(digest.digest(), info)
+    _verify(cipher.digest(), info)
     return written

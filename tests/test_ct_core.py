@@ -19,7 +19,8 @@ NATIVE = ROOT / "_native"
 SUPP = ROOT / "tests" / "ct_core.supp"
 
 
-def _build(tmp_path_factory: pytest.TempPathFactory, *defines: str) -> list[str]:
+def _build(tmp_path_factory: pytest.TempPathFactory, *defines: str,
+           native: Path = NATIVE) -> list[str]:
     gcc, valgrind = shutil.which("gcc"), shutil.which("valgrind")
     if gcc is None or valgrind is None or not Path("/usr/include/valgrind/memcheck.h").exists():
         if os.environ.get("CI") and not os.environ.get("OLMPY_EXPECT_NO_COMPILER"):
@@ -29,9 +30,9 @@ def _build(tmp_path_factory: pytest.TempPathFactory, *defines: str) -> list[str]
 
     out = tmp_path_factory.mktemp("ct")
     # The package's optimisation level (-O3), so the code checked is the code shipped.
-    sources = [*map(str, sorted(NATIVE.glob("*.c"))), str(ROOT / "tests" / "ct_core.c")]
+    sources = [*map(str, sorted(native.glob("*.c"))), str(ROOT / "tests" / "ct_core.c")]
     build = subprocess.run(
-        [gcc, "-O3", "-g", "-std=c11", "-D_GNU_SOURCE", f"-I{NATIVE}",
+        [gcc, "-O3", "-g", "-std=c11", "-D_GNU_SOURCE", "-pthread", f"-I{native}",
          '-DOLMPY_VERSION_STRING="ct"', *defines, *sources, "-o", str(out / "ct_core"), "-ldl",
          "-rdynamic", "-Wl,--wrap=olmpy_ct_equal", "-Wl,--wrap=olmpy_aes256_cbc_decrypt",
          "-Wl,--wrap=olmpy_curve_ed25519_base", "-Wl,--wrap=olmpy_curve_ed25519_x25519_base",
@@ -53,6 +54,14 @@ def harness_v4_emulated(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     valgrind cannot run AVX-512, so this build is how that path's branches and addresses
     are checked (_native/curve25519_v4.h)."""
     return _build(tmp_path_factory, "-DOLMPY_CURVE_V4_EMULATE")
+
+
+@pytest.fixture(scope="module")
+def harness_shani_emulated(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """SHA-NI's three instructions emulated in C (_native/sha256_shani.h): valgrind cannot
+    run them, so this build is how the fused attachment pass and the SHA-NI compression
+    function are checked; AES-NI runs as shipped."""
+    return _build(tmp_path_factory, "-DOLMPY_SHANI_EMULATE")
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -98,3 +107,36 @@ def test_vodozemac_json_pickle_path(harness: list[str]) -> None:
     rc, out, err = run([*harness, "--known"])
     assert out.rstrip().endswith("results ok"), out + err
     assert rc == 0, out
+
+
+def test_sha_ni_paths_report_nothing(harness_shani_emulated: list[str]) -> None:
+    """The SHA-NI compression function and the fused attachment pass (AES-NI with SHA-NI,
+    encrypt and decrypt, one-shot and streamed at every alignment) report nothing."""
+    rc, out, err = run(harness_shani_emulated)
+    assert " shani 1 " in out.splitlines()[0], out
+    assert "attachment_fused 1" in out.splitlines(), out  # the fused pass ran
+    lines = dict(line.rsplit(None, 1) for line in out.splitlines()[1:-1])
+    assert lines["olmpy_attachment_encrypt+decrypt"] == "0", out
+    assert rc == 0 and out.rstrip().endswith("results ok") and lines["total"] == "0", out + err
+
+
+# A branch on a plaintext byte inside the fused pass: the check must report it.
+ATTACHMENT_ANCHOR = "        _mm_storeu_si128(dst + 3, y3);\n"
+ATTACHMENT_PLANT = ("        if (_mm_cvtsi128_si32(y0) & 1) /* planted: must be reported */\n"
+                    "            __asm__ __volatile__(\"\");\n")
+
+
+def test_ct_check_reports_a_branch_planted_in_the_fused_pass(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    source = (NATIVE / "attachment.c").read_text()
+    assert source.count(ATTACHMENT_ANCHOR) == 1, "the plant's anchor moved: update this test"
+    copy = tmp_path_factory.mktemp("planted") / "native"
+    shutil.copytree(NATIVE, copy)  # the shipped files are untouched
+    (copy / "attachment.c").write_text(
+        source.replace(ATTACHMENT_ANCHOR, ATTACHMENT_ANCHOR + ATTACHMENT_PLANT))
+    rc, out, err = run(_build(tmp_path_factory, "-DOLMPY_SHANI_EMULATE", native=copy))
+    lines = dict(line.rsplit(None, 1) for line in out.splitlines()[1:-1])
+    assert rc == 9, out + err
+    assert int(lines["olmpy_attachment_encrypt+decrypt"]) > 0, out
+    assert int(lines["olmpy_attachment_init+update+hash"]) > 0, out
+    assert "fused_" in err and "attachment.c" in err, err[-2000:]

@@ -28,6 +28,8 @@ submodule           mirrors                 what
 ``pickle``          ``pickle.c``            sealed pickles, JSON and hex rewrites
 ``recovery``        ``recovery.c``          recovery key text (base58)
 ``pk``              ``pk.c``                PK encryption
+``attachment``      ``attachment.c``        AES-256-CTR (64-bit counter) with SHA-256
+                                            of the ciphertext, for attachments
 ==================  ======================  =========================================
 
 ``sha512.c`` has no twin: SHA-512 is internal to the native Ed25519 code, and
@@ -54,6 +56,11 @@ from olmpy._pure.aes import _check_aes_args as _check_aes_args
 from olmpy._pure.aes import aes256_cbc_decrypt as aes256_cbc_decrypt
 from olmpy._pure.aes import aes256_cbc_encrypt as aes256_cbc_encrypt
 from olmpy._pure.aes import has_aesni as has_aesni
+from olmpy._pure.attachment import AttachmentCipher as AttachmentCipher
+from olmpy._pure.attachment import _check_attachment_args as _check_attachment_args
+from olmpy._pure.attachment import attachment_cipher as attachment_cipher
+from olmpy._pure.attachment import attachment_decrypt as attachment_decrypt
+from olmpy._pure.attachment import attachment_encrypt as attachment_encrypt
 from olmpy._pure.base64 import b64_decode as b64_decode
 from olmpy._pure.base64 import b64_decode_public as b64_decode_public
 from olmpy._pure.base64 import b64_encode as b64_encode

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import hmac
 
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from nacl import bindings as _sodium
 
 from olmpy import _b64, _backend
 from olmpy._contract import Backend, Secret
 from olmpy._nocopy import refuse_pickle
+from olmpy._pure.attachment import Ctr64
 from olmpy.errors import PublicKeyMismatchError, UsageError, expected
 
 
@@ -266,7 +266,7 @@ def ed25519_verify(public: bytes, message: bytes, signature: bytes) -> None:
 class AesCtr64:
     """AES-256-CTR keystream whose counter is the low 64 bits of the block.
 
-    OpenSSL's CTR mode counts over all 128 bits.  This wrapper feeds it whole
+    OpenSSL's CTR mode counts over all 128 bits; the pure backend's ``Ctr64`` feeds it whole
     runs that stay below the 64-bit boundary and, at the boundary, restarts it
     from the same high half with a zero low half, which is WebCrypto's
     ``{name: "AES-CTR", length: 64}``: Matrix attachments, secret storage and key
@@ -280,7 +280,7 @@ class AesCtr64:
     safe if it is never repeated under the key.
     """
 
-    __slots__ = ("_ctx", "_high", "_key", "_left")
+    __slots__ = ("_ctr",)
 
     __reduce__ = refuse_pickle("a new AesCtr64 with a fresh IV; never duplicate a keystream")
 
@@ -288,11 +288,7 @@ class AesCtr64:
         """A 32-byte AES key and a 16-byte counter block (UsageError otherwise)."""
         key = require_bytes("AES-CTR key", key, 32)
         iv = require_bytes("AES-CTR counter block", iv, 16)
-        self._key = key
-        self._high = iv[:8]
-        low = int.from_bytes(iv[8:16], "big")
-        self._left = ((1 << 64) - low) * 16  # bytes before the low half wraps
-        self._ctx = Cipher(algorithms.AES(key), modes.CTR(iv)).encryptor()
+        self._ctr = Ctr64(key, iv)
 
     def __repr__(self) -> str:
         return "AesCtr64(<key hidden>)"
@@ -305,21 +301,7 @@ class AesCtr64:
             data = data.tobytes()  # count bytes, not items, toward the wrap
         elif not isinstance(data, (bytes, bytearray, memoryview)):
             raise UsageError("AES-CTR input: " + expected("bytes", type(data).__name__))
-        if len(data) < self._left:
-            self._left -= len(data)
-            return self._ctx.update(data)
-        out = []
-        view = memoryview(data)
-        while len(view) >= self._left:
-            out.append(self._ctx.update(view[: self._left]))
-            view = view[self._left :]
-            self._ctx = Cipher(
-                algorithms.AES(self._key), modes.CTR(self._high + bytes(8))
-            ).encryptor()
-            self._left = (1 << 64) * 16
-        self._left -= len(view)
-        out.append(self._ctx.update(view))
-        return b"".join(out)
+        return self._ctr.update(data)
 
 
 __all__ = [

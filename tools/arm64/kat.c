@@ -32,7 +32,7 @@
 enum kind {
     K_SHA256, K_SHA256_REPEAT, K_HMAC, K_HKDF, K_AES, K_SHA512, K_ED25519, K_B64, K_B64PAD,
     K_B64BAD, K_HEX, K_HEXBAD, K_MEGOLM_ADVANCE, K_MEGOLM_MSG, K_OLM_MSG, K_PICKLE,
-    K_PICKLE_JSON, K_IGS, K_RECOVERY, K_PK
+    K_PICKLE_JSON, K_IGS, K_RECOVERY, K_PK, K_ATTACH
 };
 struct kat_record {
     enum kind kind;
@@ -534,6 +534,44 @@ static void run(const struct kat_record *r)
                   raw[0] == 0x8b && raw[1] == 0x01 && eq(raw + 2, a.p, 32));
         olmpy_recovery_key_encode(a.p, text);
         CHECK("olmpy_recovery_key_encode", 0, c.n == 48 && eq(text, c.p, 48));
+        break;
+    }
+    case K_ATTACH: {
+        /* a: key, b: counter block, c: plaintext, d: ciphertext, e: SHA-256 of d */
+        int fused = aes_hw && sha_hw;
+        uint8_t hash[32], hash2[32], *out = malloc(c.n + 1);
+        CHECK("olmpy_attachment_available", U_AES | U_SHA, olmpy_attachment_available() == fused);
+        int rc = olmpy_attachment_encrypt(a.p, b.p, c.p, c.n, out, hash);
+        CHECK("olmpy_attachment_encrypt", U_AES | U_SHA,
+              fused ? rc == 0 && eq(out, d.p, d.n) && eq(hash, e.p, 32) : rc == OLMPY_E_NO_AES);
+        rc = olmpy_attachment_decrypt(a.p, b.p, d.p, d.n, out, e.p, hash2);
+        int ok = fused ? rc == 0 && eq(out, c.p, c.n) && eq(hash2, e.p, 32)
+                       : rc == OLMPY_E_NO_AES;
+        if (fused) {
+            e.p[5] ^= 1;
+            ok &= olmpy_attachment_decrypt(a.p, b.p, d.p, d.n, out, e.p, hash2) == OLMPY_E_MAC;
+            for (size_t i = 0; i < d.n; i++)
+                ok &= out[i] == 0; /* wiped on a mismatch */
+            e.p[5] ^= 1;
+        }
+        CHECK("olmpy_attachment_decrypt", U_AES | U_SHA, ok);
+        uint8_t *state = olmpy_secret_alloc(olmpy_attachment_state_len());
+        rc = olmpy_attachment_init(state, a.p, b.p);
+        ok = fused ? rc == 0 : rc == OLMPY_E_NO_AES;
+        if (fused) {
+            size_t done = 0, step = 1;
+            while (done < d.n) { /* pieces of 1, 3, 7, ... bytes */
+                size_t take = d.n - done < step ? d.n - done : step;
+                olmpy_attachment_update(state, d.p + done, take, out + done, 1);
+                done += take;
+                step = step * 2 + 1;
+            }
+            olmpy_attachment_hash(state, hash2);
+            ok &= eq(out, c.p, c.n) && eq(hash2, e.p, 32);
+        }
+        olmpy_secret_free(state);
+        CHECK("olmpy_attachment_init/update/hash", U_AES | U_SHA, ok);
+        free(out);
         break;
     }
     case K_PK: {
