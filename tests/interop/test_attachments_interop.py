@@ -94,3 +94,27 @@ def test_olmpy_files_decrypt_in_nio_and_mautrix(tmp_path: Path) -> None:
                     plaintext(size)).hexdigest(), (lib, kind, size)
     assert results["nio:olmpy_tampered-1000"] == "EncryptionError"
     assert results["mautrix:olmpy_tampered-1000"] == "DecryptionError"
+
+
+def test_peer_benchmark_quick_runs() -> None:
+    """benchmarks/compare_attachments_peers.py --quick runs in the clients venv, with the
+    fused pass on a CPU that has the instructions, and prints every row."""
+    if not CLIENTS_PYTHON.exists():
+        if os.environ.get("OLMPY_REQUIRE_NIO"):
+            pytest.fail(f"OLMPY_REQUIRE_NIO is set, but there is no {CLIENTS_PYTHON}")
+        pytest.skip(f"no Python with matrix-nio and mautrix at {CLIENTS_PYTHON}")
+    from olmpy import _backend
+
+    root = HERE.parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD",)}
+    env["PYTHONPATH"] = str(root)
+    done = subprocess.run([str(CLIENTS_PYTHON), str(root / "benchmarks" /
+                                                    "compare_attachments_peers.py"), "--quick"],
+                          capture_output=True, text=True, timeout=300, env=env, cwd=root)
+    assert done.returncode == 0, done.stderr
+    fused = getattr(_backend.impl, "_ATTACHMENT_FUSED", False)
+    assert f"fused native pass: {'yes' if fused else 'no'}" in done.stdout, done.stdout
+    for row in ("sha256 alone", "olmpy encrypt", "olmpy decrypt", "nio encrypt",
+                "nio decrypt", "mautrix encrypt", "mautrix decrypt"):
+        assert f"| {row} |" in done.stdout, done.stdout
+    assert done.stdout.count("the faster peer") == 2, done.stdout
