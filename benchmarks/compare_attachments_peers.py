@@ -110,8 +110,8 @@ def main() -> None:
         sha = samples["sha256 alone"]
         for op in ("encrypt", "decrypt"):
             mine = samples[f"olmpy {op}"]
-            share = statistics.median(s / m for s, m in zip(sha, mine))
-            best_share = max(s / m for s, m in zip(sha, mine))
+            share = statistics.median(s / m for s, m in zip(sha, mine, strict=True))
+            best_share = max(s / m for s, m in zip(sha, mine, strict=True))
             peer = min(rate[f"nio {op}"], rate[f"mautrix {op}"])
             print(f"olmpy {op}: {share:.2f} of SHA-256 alone (median of rounds; best round "
                   f"{best_share:.2f}); {peer / rate[f'olmpy {op}']:.2f}x the faster peer")

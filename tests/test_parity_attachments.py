@@ -11,6 +11,7 @@ to huge pages and the prefault helper.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import subprocess
 import sys
@@ -41,7 +42,7 @@ def reference(key: bytes, iv: bytes, data: bytes) -> bytes:
     blocks = b"".join(iv[:8] + ((low + i) % 2**64).to_bytes(8, "big")
                       for i in range((len(data) + 15) // 16))
     keystream = Cipher(algorithms.AES(key), modes.ECB()).encryptor().update(blocks)
-    return bytes(a ^ b for a, b in zip(data, keystream))
+    return bytes(a ^ b for a, b in zip(data, keystream[: len(data)], strict=True))
 
 
 def cases() -> list[tuple[bytes, bytes, bytes]]:
@@ -112,7 +113,7 @@ def test_streams_cut_anywhere_match_one_shot(data: bytes, cuts: list[int], low: 
     key = hashlib.sha256(b"stream").digest()
     iv = b"\x01" * 8 + low.to_bytes(8, "big")
     bounds = sorted({0, len(data), *(c for c in cuts if c <= len(data))})
-    chunks = [data[a:b] for a, b in zip(bounds, bounds[1:])]
+    chunks = [data[a:b] for a, b in itertools.pairwise(bounds)]
     results = []
     for backend in (N, P):
         cipher = backend.attachment_cipher(key, iv)
@@ -153,11 +154,11 @@ def test_bad_arguments_give_the_same_error() -> None:
     for key, iv in ((bytes(31), bytes(16)), (bytes(32), bytes(15))):
         errors = []
         for backend in (N, P):
-            for call in (lambda b: b.attachment_encrypt(key, iv, b"x"),
-                         lambda b: b.attachment_decrypt(key, iv, b"x", bytes(32)),
-                         lambda b: b.attachment_cipher(key, iv)):
+            for name, args in (("attachment_encrypt", (key, iv, b"x")),
+                               ("attachment_decrypt", (key, iv, b"x", bytes(32))),
+                               ("attachment_cipher", (key, iv))):
                 with pytest.raises(UsageError) as info:
-                    call(backend)
+                    getattr(backend, name)(*args)
                 errors.append(str(info.value))
         assert errors[:3] == errors[3:] and "expected" in errors[0]
 

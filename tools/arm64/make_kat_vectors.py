@@ -222,7 +222,7 @@ for n, low in ((1000, 2**64 - 7), (4099, 2**64 - 200), (640, 0)):
     msg = bytes((i * 7 + n) & 0xFF for i in range(n))
     blocks = b"".join(iv[:8] + ((low + i) % 2**64).to_bytes(8, "big") for i in range(n // 16 + 1))
     stream = Cipher(algorithms.AES(key), modes.ECB()).encryptor().update(blocks)
-    ct = bytes(a ^ b for a, b in zip(msg, stream))
+    ct = bytes(a ^ b for a, b in zip(msg, stream[:n], strict=True))
     add("ATTACH", f"cryptography-ecb-counter-{n}", key, iv, msg, ct, hashlib.sha256(ct).digest())
 
 lines = [
