@@ -15,14 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from mautrix.crypto.attachments import decrypt_attachment as mautrix_decrypt
-from mautrix.crypto.attachments import encrypt_attachment as mautrix_encrypt
-from nio.crypto.attachments import decrypt_attachment as nio_decrypt
-from nio.crypto.attachments import encrypt_attachment as nio_encrypt
-
 
 def plaintext(size: int) -> bytes:
-    """The same bytes the test makes: SHA-256 in counter mode over the size."""
+    """The bytes of a test file of ``size``: SHA-256 in counter mode over the size (the
+    test imports this function too, so both sides make the same plaintext)."""
     out = bytearray()
     block = 0
     while len(out) < size:
@@ -32,6 +28,9 @@ def plaintext(size: int) -> bytes:
 
 
 def encrypt(work: Path) -> None:
+    from mautrix.crypto.attachments import encrypt_attachment as mautrix_encrypt
+    from nio.crypto.attachments import encrypt_attachment as nio_encrypt
+
     infos = {}
     for size in json.loads((work / "sizes.json").read_text()):
         data = plaintext(size)
@@ -45,6 +44,9 @@ def encrypt(work: Path) -> None:
 
 
 def decrypt(work: Path) -> None:
+    from mautrix.crypto.attachments import decrypt_attachment as mautrix_decrypt
+    from nio.crypto.attachments import decrypt_attachment as nio_decrypt
+
     results = {}
     for name, info in json.loads((work / "olmpy.json").read_text()).items():
         ciphertext = (work / f"{name}.bin").read_bytes()

@@ -22,18 +22,11 @@ import pytest
 from olmpy import attachments
 from olmpy.attachments import AttachmentHashError
 
+from .attachment_peer import plaintext
+
 HERE = Path(__file__).resolve().parent
 CLIENTS_PYTHON = Path(os.environ.get("OLMPY_NIO_PYTHON") or "/work/venvs/clients/bin/python")
 SIZES = [0, 1, 63, 64, 65, 1000, 65536 + 17, 5 * 2**20 + 3]
-
-
-def plaintext(size: int) -> bytes:
-    out = bytearray()
-    block = 0
-    while len(out) < size:
-        out += hashlib.sha256(b"%d:%d" % (size, block)).digest()
-        block += 1
-    return bytes(out[:size])
 
 
 def peer(mode: str, work: Path) -> None:
