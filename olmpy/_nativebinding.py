@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from olmpy import _pure
 from olmpy._nativelib import ffi, lib
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import (
     BackendError,
     Base64Error,
@@ -357,6 +358,8 @@ class AttachmentCipher:
     """The native attachment state (key schedule, counter, SHA-256) in a wiping buffer."""
 
     __slots__ = ("_state",)
+
+    __reduce__ = refuse_pickle("a new cipher with a fresh IV; never duplicate a keystream")
 
     def __init__(self, key: bytes, iv: bytes) -> None:
         self._state = _secret_alloc("uint8_t[]", _ATTACHMENT_STATE_LEN)

@@ -14,6 +14,7 @@ import hmac
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from olmpy._nocopy import refuse_pickle
 from olmpy.errors import UsageError, expected
 
 _WRAP_BYTES = (1 << 64) * 16
@@ -30,6 +31,8 @@ class Ctr64:
     """The keystream of AES-256-CTR whose counter is the low 64 bits of the block."""
 
     __slots__ = ("_ctx", "_high", "_key", "_left")
+
+    __reduce__ = refuse_pickle("a new cipher with a fresh IV; never duplicate a keystream")
 
     def __init__(self, key: bytes, iv: bytes) -> None:
         _check_attachment_args(key, iv)
@@ -64,6 +67,8 @@ class AttachmentCipher:
     SHA-256 of the ciphertext."""
 
     __slots__ = ("_ctr", "_hash")
+
+    __reduce__ = refuse_pickle("a new cipher with a fresh IV; never duplicate a keystream")
 
     def __init__(self, key: bytes, iv: bytes) -> None:
         self._ctr = Ctr64(key, iv)
