@@ -25,8 +25,9 @@
  * first write, which on a virtual machine adds as much time as the hash itself.
  * For outputs from PREFAULT_MIN bytes up, the buffer's 2 MiB-aligned interior is
  * advised for transparent huge pages and, on Linux, a helper thread populates
- * it ahead of the pass (MADV_POPULATE_WRITE: the kernel maps the pages, nothing
- * is written), so the faults are taken on the other core.
+ * the output ahead of the pass (MADV_POPULATE_WRITE: the kernel maps the pages,
+ * nothing is written): the 4 KiB head, the huge-page interior, then the 4 KiB tail,
+ * so the faults are taken on the other core.
  */
 #define _DEFAULT_SOURCE 1 /* madvise under -std=c11 */
 #include "olmpy_internal.h"
@@ -50,6 +51,7 @@
 #define OLMPY_PREFAULT 1
 #include <pthread.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #ifndef MADV_HUGEPAGE
 #define MADV_HUGEPAGE 14
 #endif
@@ -322,36 +324,60 @@ void olmpy_attachment_hash(const uint8_t *state, uint8_t *hash)
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
 #ifdef OLMPY_PREFAULT
+/* Where the helper populates, in the order the pass will need it: the head (the 4 KiB
+ * pages between the output's start and its first 2 MiB boundary, less the first
+ * HEAD_SKIP bytes, which the pass reaches before the helper can), the huge-page interior
+ * 2 MiB at a time, then the tail after the last 2 MiB boundary. */
+#define HEAD_SKIP ((uintptr_t)64 << 10)
+#define HEAD_STEP ((size_t)64 << 10)
 typedef struct {
-    uint8_t *start;
-    size_t len;
+    uint8_t *head, *lo, *hi, *end; /* head <= lo <= hi <= end, page-aligned */
 } prefault_job;
 
-/* Populates the job's range 2 MiB at a time; stops at the first refusal
- * (kernels before 5.14 have no MADV_POPULATE_WRITE: the pass then faults as usual). */
+/* MADV_POPULATE_WRITE maps the pages writable without writing them (Linux 5.14+; an
+ * older kernel refuses it and the pass faults as usual).  Stops a range at its first
+ * refusal. */
+static void populate(uint8_t *from, uint8_t *to, size_t step)
+{
+    while (from < to) {
+        size_t n = (size_t)(to - from) < step ? (size_t)(to - from) : step;
+        if (madvise(from, n, MADV_POPULATE_WRITE) != 0)
+            return;
+        from += n;
+    }
+}
+
 static void *prefault_run(void *arg)
 {
-    prefault_job *job = (prefault_job *)arg;
-    for (size_t done = 0; done < job->len; done += HUGE_PAGE) {
-        size_t step = job->len - done < HUGE_PAGE ? job->len - done : HUGE_PAGE;
-        if (madvise(job->start + done, step, MADV_POPULATE_WRITE) != 0)
-            break;
-    }
+    const prefault_job *job = (const prefault_job *)arg;
+    populate(job->head, job->lo, HEAD_STEP);
+    populate(job->lo, job->hi, HUGE_PAGE);
+    populate(job->hi, job->end, HEAD_STEP);
     return NULL;
 }
 
-/* Advises huge pages on out's aligned interior and starts the helper; 1 if it runs. */
+/* Advises huge pages on out's 2 MiB-aligned interior and starts the helper; 1 if it
+ * runs.  The addresses are public (where the output lies), never the data. */
 static int prefault_start(uint8_t *out, size_t len, prefault_job *job, pthread_t *thread)
 {
     if (len < PREFAULT_MIN || getenv("OLMPY_NO_PREFAULT"))
         return 0;
-    uintptr_t lo = ((uintptr_t)out + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    uintptr_t hi = ((uintptr_t)out + len) & ~(HUGE_PAGE - 1);
+    long page_size = sysconf(_SC_PAGESIZE);
+    if (page_size <= 0 || (uintptr_t)page_size > HUGE_PAGE)
+        return 0;
+    const uintptr_t page = (uintptr_t)page_size, start = (uintptr_t)out;
+    uintptr_t lo = (start + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t hi = (start + len) & ~(HUGE_PAGE - 1);
     if (hi <= lo)
         return 0;
+    uintptr_t head = (start + HEAD_SKIP) & ~(page - 1);
+    uintptr_t end = (start + len - 1) & ~(page - 1); /* the page of the last byte ... */
+    end += page;                                     /* ... included */
     madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only: a refusal is harmless */
-    job->start = (uint8_t *)lo;
-    job->len = hi - lo;
+    job->head = (uint8_t *)(head < lo ? head : lo);
+    job->lo = (uint8_t *)lo;
+    job->hi = (uint8_t *)hi;
+    job->end = (uint8_t *)end;
     return pthread_create(thread, NULL, prefault_run, job) == 0;
 }
 #endif
