@@ -36,6 +36,7 @@ import json
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import IO, Any, Final, NamedTuple, cast
 
 from olmpy import _b64
@@ -160,6 +161,28 @@ class BackedUpRoomKey:
         object.__setattr__(self, "sender_claimed_keys", dict(claimed))
         object.__setattr__(self, "forwarding_curve25519_key_chain", chain)
 
+    @classmethod
+    def _trusted(
+        cls,
+        session_key: ExportedSessionKey,
+        sender_key: str,
+        claimed: dict[str, str],
+        chain: list[str],
+        shared_history: bool,
+    ) -> BackedUpRoomKey:
+        """Fields ``from_session`` has already checked and copied (no second check)."""
+        self = object.__new__(cls)
+        for name, value in (
+            ("session_key", session_key),
+            ("sender_key", sender_key),
+            ("sender_claimed_keys", claimed),
+            ("forwarding_curve25519_key_chain", chain),
+            ("shared_history", shared_history),
+            ("algorithm", MEGOLM_ALGORITHM),
+        ):
+            object.__setattr__(self, name, value)
+        return self
+
     @property
     def session_id(self) -> str:
         """The Megolm session id (base64 of the session's Ed25519 key)."""
@@ -233,12 +256,12 @@ class BackedUpRoomKey:
         ]
         if type(shared_history) is not bool:
             raise UsageError("shared_history: " + expected("a bool", brief(shared_history)))
-        return cls(
-            session_key=session.export_at_first_known_index(),
-            sender_key=_key_b64(sender_key, "sender_key"),
-            sender_claimed_keys=claimed,
-            forwarding_curve25519_key_chain=chain,
-            shared_history=shared_history,
+        return cls._trusted(
+            session.export_at_first_known_index(),
+            _key_b64(sender_key, "sender_key"),
+            claimed,
+            chain,
+            shared_history,
         )
 
     @classmethod
@@ -329,6 +352,30 @@ class DecryptedKeyBackupData(NamedTuple):
 # --- session_data -------------------------------------------------------------------------
 
 
+_json_str: Final = encode_basestring  # a JSON string literal, non-ASCII kept
+
+
+def _room_key_json(room_key: BackedUpRoomKey) -> str:
+    """``json.dumps(room_key.to_json(), separators=(",", ":"), sort_keys=True,
+    ensure_ascii=False)``, written out field by field (the names below are in sorted
+    order; tests/test_backup.py holds the two to the same text)."""
+    shared = "true" if room_key.shared_history else "false"
+    claimed = ",".join(
+        _json_str(name) + ":" + _json_str(value)
+        for name, value in sorted(room_key.sender_claimed_keys.items())
+    )
+    return "".join((
+        '{"algorithm":', _json_str(room_key.algorithm),
+        ',"forwarding_curve25519_key_chain":[',
+        ",".join(map(_json_str, room_key.forwarding_curve25519_key_chain)),
+        "],", _json_str(UNSTABLE), ":", shared,
+        ',"sender_claimed_keys":{', claimed,
+        '},"sender_key":', _json_str(room_key.sender_key),
+        ',"session_key":', _json_str(room_key.session_key.to_base64()),
+        ',"shared_history":', shared, "}",
+    ))
+
+
 def encrypt_room_key(
     recipient: PkEncryption | Curve25519PublicKey | str | bytes, room_key: BackedUpRoomKey
 ) -> EncryptedSessionData:
@@ -340,9 +387,7 @@ def encrypt_room_key(
         raise UsageError("room key session_key: " + expected("an ExportedSessionKey", got))
     encryption = _recipient(recipient)
     try:
-        plaintext = json.dumps(
-            room_key.to_json(), separators=(",", ":"), sort_keys=True, ensure_ascii=False
-        ).encode("utf-8")
+        plaintext = _room_key_json(room_key).encode("utf-8")
     except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         raise UsageError(
             "room key: expected JSON-serialisable fields of UTF-8 text, got others "

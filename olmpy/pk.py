@@ -84,6 +84,15 @@ class PkMessage:
         )
 
     @classmethod
+    def _trusted(cls, ciphertext: bytes, mac: bytes, ephemeral: bytes) -> PkMessage:
+        """Wraps the parts ``PkEncryption.encrypt`` just made (bytes of the right sizes)."""
+        self = cls.__new__(cls)
+        self._ciphertext = ciphertext
+        self._mac = mac
+        self._ephemeral = Curve25519PublicKey(ephemeral)
+        return self
+
+    @classmethod
     def from_base64(cls, ciphertext: str, mac: str, ephemeral_key: str) -> PkMessage:
         """Decodes the three base64 parts (vodozemac's argument order)."""
         for name, value in (("ciphertext", ciphertext), ("MAC", mac)):
@@ -272,12 +281,10 @@ class PkEncryption:
         if not isinstance(secret, bytes) or len(secret) != 32:
             got = f"{len(secret)} bytes" if isinstance(secret, bytes) else type(secret).__name__
             raise UsageError("rng(32): " + expected("32 bytes", got))
-        work = b.secret_buffer(secret)
-        try:  # one native call: X25519, HKDF, AES-CBC, MAC
-            ephemeral, ciphertext, mac = b.pk_encrypt(work, self._recipient, bytes(plaintext))
-        finally:
-            b.wipe(work)
-        return PkMessage(ciphertext, mac, ephemeral)
+        # One native call: X25519, HKDF, AES-CBC, MAC.  The secret goes in as the rng's own
+        # bytes: a wiping copy would leave that object behind all the same.
+        ephemeral, ciphertext, mac = b.pk_encrypt(secret, self._recipient, bytes(plaintext))
+        return PkMessage._trusted(ciphertext, mac, ephemeral)
 
     def __repr__(self) -> str:
         return f"PkEncryption(recipient_key={_b64.encode_public(self._recipient)})"

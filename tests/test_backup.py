@@ -50,7 +50,7 @@ from olmpy.errors import (
     UsageError,
 )
 from olmpy.megolm import ExportedSessionKey
-from olmpy.pk import PkDecryption, PkEncryption
+from olmpy.pk import PkDecryption, PkEncryption, PkMessage
 from olmpy.signed_json import PkSigning, canonical_json
 
 PK = load("pk.json")
@@ -239,6 +239,43 @@ def test_encrypt_session_and_room_key_round_trip(backend: ModuleType) -> None:
         dec, encrypt_room_key(dec.public_key.to_base64(), room_key), session_id=room_key.session_id
     )
     assert again == room_key
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    claimed=st.dictionaries(_TEXT, _TEXT, max_size=4),
+    chain=st.lists(_TEXT, max_size=3),
+    sender=_TEXT,
+    shared=st.booleans(),
+)
+def test_room_key_plaintext_is_the_sorted_compact_json(
+    backend: ModuleType, claimed: dict[str, str], chain: list[str], sender: str, shared: bool
+) -> None:
+    """The plaintext encrypt_room_key writes field by field is json.dumps of to_json()
+    with sorted keys, compact separators and non-ASCII kept, whatever the strings hold
+    (quotes, backslashes, control characters, U+2028, astral characters)."""
+    from olmpy.backup import _room_key_json
+
+    _, inbound = _session()
+    room_key = BackedUpRoomKey(
+        session_key=inbound.export_at_first_known_index(),
+        sender_key=sender,
+        sender_claimed_keys=claimed,
+        forwarding_curve25519_key_chain=chain,
+        shared_history=shared,
+    )
+    expected_text = json.dumps(
+        room_key.to_json(), separators=(",", ":"), sort_keys=True, ensure_ascii=False
+    )
+    assert _room_key_json(room_key) == expected_text
+    dec = PkDecryption()
+    sent = PkMessage.from_json(encrypt_room_key(dec.public_key, room_key))
+    assert dec.decrypt(sent) == expected_text.encode("utf-8")
 
 
 def test_room_key_repr_hides_the_session_key(backend: ModuleType) -> None:

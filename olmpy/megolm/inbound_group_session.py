@@ -288,14 +288,17 @@ class InboundGroupSession:
             raise UsageError("Megolm index: " + expected("an int in 0..2**32-1", shown(index)))
         initial: bytes = self._b.read_secret(self._initial)
         first = _counter(initial)
-        if index < first and _ahead(index, first) < 0:
+        if index == first:  # the key as held: no ratchet work
+            raw = initial
+        elif index < first and _ahead(index, first) < 0:
             return None
-        work = self._b.secret_buffer(initial)
-        try:
-            self._b.megolm_advance_to(work, index)
-            raw: bytes = self._b.read_secret(work)
-        finally:
-            self._b.wipe(work)
+        else:
+            work = self._b.secret_buffer(initial)
+            try:
+                self._b.megolm_advance_to(work, index)
+                raw = self._b.read_secret(work)
+            finally:
+                self._b.wipe(work)
         key: ExportedSessionKey = ExportedSessionKey._trusted(
             bytes([EXPORT_VERSION]) + raw[128:132] + raw[:128] + self._public
         )
