@@ -49,7 +49,12 @@ static int own_x25519_base(unsigned char *q, const unsigned char *n)
  * four-lane (AVX-512 IFMA) path; the 64-bit ladder measured slower than libsodium's. */
 static int curve_own;
 
-int olmpy_curve_impl(void) { return curve_own ? 1 + olmpy_curve_v4_active() : 0; }
+int olmpy_curve_impl(void)
+{
+    if (!curve_own)
+        return 0;
+    return olmpy_curve_v4_active() ? 2 : olmpy_curve_mulx_active() ? 3 : 1;
+}
 
 int olmpy_init(uintptr_t base_noclamp, uintptr_t scalar_reduce, uintptr_t scalar_mul,
                uintptr_t scalar_add, uintptr_t seed_keypair, uintptr_t randombytes,
@@ -216,9 +221,12 @@ int olmpy_megolm_group_new(uint8_t *state, uint8_t *seed, uint8_t *key)
 {
     if (!sodium.random)
         return OLMPY_E_NOT_READY;
-    sodium.random(state, 128);
+    uint8_t fresh[160]; /* one call to the random source: the ratchet, then the seed */
+    sodium.random(fresh, sizeof fresh);
+    memcpy(state, fresh, 128);
     memset(state + 128, 0, 4);
-    sodium.random(seed, 32);
+    memcpy(seed, fresh + 128, 32);
+    olmpy_wipe(fresh, sizeof fresh);
     return olmpy_ed25519_key_init(seed, OLMPY_KEY_SEED, key);
 }
 
@@ -254,8 +262,11 @@ int olmpy_identity_new(uint8_t *ed_seed, uint8_t *ed_key, uint8_t *curve_secret,
 {
     if (!sodium.random)
         return OLMPY_E_NOT_READY;
-    sodium.random(ed_seed, 32);
-    sodium.random(curve_secret, 32);
+    uint8_t fresh[64]; /* one call to the random source: the two secrets */
+    sodium.random(fresh, sizeof fresh);
+    memcpy(ed_seed, fresh, 32);
+    memcpy(curve_secret, fresh + 32, 32);
+    olmpy_wipe(fresh, sizeof fresh);
     if (curve_own) { /* both public keys sharing one inversion */
         uint8_t a[32];
         int rc = expand_key(ed_seed, OLMPY_KEY_SEED, ed_key, a);

@@ -13,7 +13,7 @@
  *
  * Field: GF(p), p = 2^255 - 19, five unsigned 64-bit limbs in radix 2^51; products in
  * unsigned __int128 (the compiler emits mulx with -mbmi2, mul otherwise).
- *   Bounds.  cfe_mul/cfe_sq accept limbs below 2^54 and return limbs below 2^51 + 2^13
+ *   Bounds.  cfe_mul/cfe_sq accept limbs below 2^54 and return limbs below 2^51 + 2^17
  *   ("loose").  cfe_add of two loose values is below 2^52.01.  cfe_sub(f, g) computes
  *   f + 4p - g, which needs g's limbs below 2^53 - 76 (loose, or a sum of two loose);
  *   its result is below f + 2^53, so below 2^53.6 for a loose f.  Every input of a
@@ -91,29 +91,25 @@ static inline void cfe_neg(cfe *h, const cfe *f)
     cfe_sub(h, &z, f);
 }
 
-/* Carry the five 128-bit column sums into loose limbs.  With inputs below 2^54, r0..r3
- * stay below 2^114.3 and r4 (no factor 19) below 2^110.4, so every carry fits 64 bits and
- * 19 times the last one (below 2^59.4) still fits beside a 51-bit limb. */
+/* Carry the five 128-bit column sums into loose limbs, every column at once (two rounds
+ * of independent carries instead of one chain through all five: a squaring's latency is
+ * what an inversion waits on).  With inputs below 2^54, r0..r3 are below 2^114.3 and r4
+ * (no factor 19) below 2^110.4, so the carries c0..c3 are below 2^63.3 and 19 c4 below
+ * 2^63.7: the first round's limbs fit 64 bits.  Their carries are below 2^12.7, and 19 times
+ * limb 4's below 2^16.6, so the second round leaves limbs below 2^51 + 2^17. */
 static inline void cfe_reduce128(cfe *h, cu128 r0, cu128 r1, cu128 r2, cu128 r3, cu128 r4)
 {
-    uint64_t h0, h1, h2, h3, h4;
-    r1 += (uint64_t)(r0 >> 51);
-    h0 = (uint64_t)r0 & CMASK51;
-    r2 += (uint64_t)(r1 >> 51);
-    h1 = (uint64_t)r1 & CMASK51;
-    r3 += (uint64_t)(r2 >> 51);
-    h2 = (uint64_t)r2 & CMASK51;
-    r4 += (uint64_t)(r3 >> 51);
-    h3 = (uint64_t)r3 & CMASK51;
-    h0 += 19 * (uint64_t)(r4 >> 51);
-    h4 = (uint64_t)r4 & CMASK51;
-    h1 += h0 >> 51;
-    h0 &= CMASK51;
-    h->v[0] = h0;
-    h->v[1] = h1; /* below 2^51 + 2^13 */
-    h->v[2] = h2;
-    h->v[3] = h3;
-    h->v[4] = h4;
+    const uint64_t c0 = (uint64_t)(r0 >> 51), c1 = (uint64_t)(r1 >> 51),
+                   c2 = (uint64_t)(r2 >> 51), c3 = (uint64_t)(r3 >> 51),
+                   c4 = (uint64_t)(r4 >> 51);
+    const uint64_t h0 = ((uint64_t)r0 & CMASK51) + 19 * c4, h1 = ((uint64_t)r1 & CMASK51) + c0,
+                   h2 = ((uint64_t)r2 & CMASK51) + c1, h3 = ((uint64_t)r3 & CMASK51) + c2,
+                   h4 = ((uint64_t)r4 & CMASK51) + c3;
+    h->v[0] = (h0 & CMASK51) + 19 * (h4 >> 51);
+    h->v[1] = (h1 & CMASK51) + (h0 >> 51);
+    h->v[2] = (h2 & CMASK51) + (h1 >> 51);
+    h->v[3] = (h3 & CMASK51) + (h2 >> 51);
+    h->v[4] = (h4 & CMASK51) + (h3 >> 51);
 }
 
 static inline void cfe_mul(cfe *h, const cfe *f, const cfe *g)
@@ -351,6 +347,7 @@ static inline void cselect(cniels *t, int row, int8_t e)
 }
 
 #include "curve25519_v4.h"
+#include "curve25519_mulx.h"
 
 /* h = a * B for a 32-byte little-endian a whose top bit is ignored. */
 static void cge_scalarmult_base(cge *h, const uint8_t a[32])
@@ -373,6 +370,13 @@ static void cge_scalarmult_base(cge *h, const uint8_t a[32])
 #ifdef OLMPY_CURVE_V4
     if (curve_v4_on) { /* the CPU's features, not a secret */
         v4_scalarmult_base(h, e);
+        olmpy_wipe(e, sizeof e);
+        return;
+    }
+#endif
+#ifdef OLMPY_CURVE_MULX
+    if (curve_mulx_on) { /* the CPU's features, not a secret */
+        mulx_scalarmult_base(h, e);
         olmpy_wipe(e, sizeof e);
         return;
     }
@@ -611,6 +615,17 @@ int olmpy_curve_v4_active(void)
 {
 #ifdef OLMPY_CURVE_V4
     return curve_v4_on;
+#else
+    return 0;
+#endif
+}
+
+/* 1 when the fixed-base multiplications run in radix 2^64 with MULX/ADX
+ * (curve25519_mulx.h) rather than radix 2^51; never while the four-lane code runs. */
+int olmpy_curve_mulx_active(void)
+{
+#ifdef OLMPY_CURVE_MULX
+    return curve_mulx_on && !olmpy_curve_v4_active();
 #else
     return 0;
 #endif

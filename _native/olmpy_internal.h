@@ -85,6 +85,8 @@ int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pu
 /* 1 when the fixed-base code runs four lanes wide (AVX-512 IFMA; OLMPY_NO_IFMA turns it
  * off), 0 when it runs in 64-bit scalar code. */
 int olmpy_curve_v4_active(void);
+/* 1 when it runs in radix 2^64 with MULX/ADX/AVX2 (OLMPY_NO_MULX=1 turns it off). */
+int olmpy_curve_mulx_active(void);
 
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__)) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

@@ -47,8 +47,10 @@ int olmpy_identity_new(uint8_t *ed_seed, uint8_t *ed_key, uint8_t *curve_secret,
 int olmpy_has_aesni(void);
 int olmpy_has_shani(void);
 /* Which code makes public keys from secrets (Ed25519 a*B and r*B, X25519 public keys):
- * 0 libsodium's (OLMPY_CURVE=sodium), 1 olmpy's 64-bit scalar code, 2 olmpy's four-lane
- * AVX-512 IFMA code (OLMPY_NO_IFMA=1 turns it off).  Fixed when the core loads. */
+ * 0 libsodium's (OLMPY_CURVE=sodium), 1 olmpy's 64-bit scalar code in radix 2^51, 2
+ * olmpy's four-lane AVX-512 IFMA code (OLMPY_NO_IFMA=1 turns it off), 3 olmpy's radix-2^64
+ * MULX/ADX code (x86-64 with BMI2, ADX and AVX2; OLMPY_NO_MULX=1 turns it off).  Fixed
+ * when the core loads. */
 int olmpy_curve_impl(void);
 
 void *olmpy_secret_alloc(size_t size);

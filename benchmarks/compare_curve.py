@@ -2,9 +2,11 @@
 
 The fixed-base multiplications on secrets (Ed25519 and X25519 public keys, the r*B of
 signing) run in olmpy's own code (_native/curve25519.c): four lanes wide with AVX-512 IFMA
-where the CPU has it, else 64-bit scalar code; OLMPY_NO_IFMA=1 forces the scalar code and
-OLMPY_CURVE=sodium forces libsodium's.  The mode is fixed when the native core loads, so
-this script runs one child process per mode.  Each child times, interleaved in one
+where the CPU has it, else in radix 2^64 with MULX/ADX where the CPU has BMI2, ADX and
+AVX2, else 64-bit scalar code in radix 2^51.  OLMPY_NO_IFMA=1 and OLMPY_NO_MULX=1 turn the
+first two off (the "radix 2^51" mode sets both) and OLMPY_CURVE=sodium forces libsodium's.
+The mode is fixed when the native core loads, so this script runs one child process per
+mode.  Each child times, interleaved in one
 process, olmpy in its mode and the peers: PyNaCl (libsodium) for the primitives, and
 vodozemac (curve25519-dalek) for the primitives it exposes and for the operations of
 issue 17's table.  The parent prints one table with every mode's median and ratio.
@@ -28,7 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 MODES: tuple[tuple[str, dict[str, str]], ...] = (
     ("own", {}),
-    ("own 64-bit", {"OLMPY_NO_IFMA": "1"}),
+    ("own radix 2^51", {"OLMPY_NO_IFMA": "1", "OLMPY_NO_MULX": "1"}),
     ("libsodium", {"OLMPY_CURVE": "sodium"}),
 )
 Runner = Callable[[], object]
@@ -110,7 +112,8 @@ def child(quick: bool) -> dict[str, Any]:
     return out
 
 
-IMPL_NAMES = {0: "libsodium", 1: "own, 64-bit scalar", 2: "own, four lanes (AVX-512 IFMA)"}
+IMPL_NAMES = {0: "libsodium", 1: "own, 64-bit scalar (radix 2^51)",
+              2: "own, four lanes (AVX-512 IFMA)", 3: "own, radix 2^64 (MULX/ADX)"}
 
 
 def main() -> int:

@@ -57,6 +57,14 @@ def harness_v4_emulated(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 
 @pytest.fixture(scope="module")
+def harness_mulx(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The radix-2^64 MULX/ADX fixed-base code (_native/curve25519_mulx.h) switched on
+    without its CPUID test: valgrind runs MULX, ADCX and ADOX but hides ADX from CPUID, so
+    the shipped build would take the radix-2^51 code under it."""
+    return _build(tmp_path_factory, "-DOLMPY_CURVE_MULX_FORCE")
+
+
+@pytest.fixture(scope="module")
 def harness_shani_emulated(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """SHA-NI's three instructions emulated in C (_native/sha256_shani.h): valgrind cannot
     run them, so this build is how the fused attachment pass and the SHA-NI compression
@@ -88,6 +96,17 @@ def test_four_lane_curve_path_reports_nothing(harness_v4_emulated: list[str],
     """The same check on the build whose fixed-base code runs four lanes wide."""
     rc, out, err = run(harness_v4_emulated, env)
     assert " curve_impl 2 " in out.splitlines()[0], out  # the four-lane path ran
+    lines = dict(line.rsplit(None, 1) for line in out.splitlines()[1:-1])
+    assert "total" in lines and len(lines) >= 20, out + err
+    assert rc == 0 and out.rstrip().endswith("results ok") and lines["total"] == "0", out + err
+
+
+@pytest.mark.parametrize("env", [{}, {"OLMPY_NO_AVX2": "1", "OLMPY_NO_SHANI": "1"}],
+                         ids=["dispatched", "portable-sha"])
+def test_mulx_curve_path_reports_nothing(harness_mulx: list[str], env: dict[str, str]) -> None:
+    """The same check on the build whose fixed-base code runs in radix 2^64 (MULX/ADX)."""
+    rc, out, err = run(harness_mulx, env)
+    assert " curve_impl 3 " in out.splitlines()[0], out  # the MULX/ADX path ran
     lines = dict(line.rsplit(None, 1) for line in out.splitlines()[1:-1])
     assert "total" in lines and len(lines) >= 20, out + err
     assert rc == 0 and out.rstrip().endswith("results ok") and lines["total"] == "0", out + err

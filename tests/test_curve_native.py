@@ -44,10 +44,23 @@ def _has_ifma() -> bool:
     return all(f" {flag}" in flags for flag in ("avx512f", "avx512vl", "avx512ifma"))
 
 
-# (arguments, environment, the fixed-base path diff_test must report)
+def _has_mulx() -> bool:
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return all(f" {flag}" in flags for flag in ("avx2", "bmi2", "adx"))
+
+
+MULX_PATH = "64-bit radix 2^64 (MULX/ADX)"
+SCALAR_PATH = "64-bit scalar"
+NO_CURVE_ENV = ("OLMPY_NO_IFMA", "OLMPY_NO_MULX", "OLMPY_CURVE")
+
+# (arguments, environment, the fixed-base path diff_test must report; None: the CPU's best)
 DIFF_RUNS = {
-    "shipped": (["10000"], {}, None),  # IFMA where the CPU has it, else 64-bit
-    "64-bit": (["3000"], {"OLMPY_NO_IFMA": "1"}, "64-bit scalar"),
+    "shipped": (["10000"], {}, None),
+    "no-ifma": (["3000"], {"OLMPY_NO_IFMA": "1"}, "mulx-or-scalar"),
+    "radix-2^51": (["3000"], {"OLMPY_NO_IFMA": "1", "OLMPY_NO_MULX": "1"}, SCALAR_PATH),
     "four-lane-emulated": (["3000", "--emulate"], {}, "four lanes (IFMA emulated in C)"),
 }
 
@@ -56,11 +69,14 @@ DIFF_RUNS = {
 def test_differential_against_libsodium_bounded(run: str) -> None:
     _require("gcc")
     args, env, path = DIFF_RUNS[run]
+    best = MULX_PATH if _has_mulx() else SCALAR_PATH
     if path is None:
-        path = "four lanes (AVX-512 IFMA)" if _has_ifma() else "64-bit scalar"
+        path = "four lanes (AVX-512 IFMA)" if _has_ifma() else best
+    elif path == "mulx-or-scalar":
+        path = best
     done = subprocess.run([sys.executable, str(ROOT / "tools" / "curve" / "run_diff.py"), *args],
                           capture_output=True, text=True, timeout=900,
-                          env={**{k: v for k, v in os.environ.items() if k != "OLMPY_NO_IFMA"},
+                          env={**{k: v for k, v in os.environ.items() if k not in NO_CURVE_ENV},
                                **env})
     assert done.returncode == 0 and done.stdout.rstrip().endswith("OK"), done.stdout + done.stderr
     assert "0 differ" in done.stdout and "DIFFERENCES" not in done.stdout, done.stdout
@@ -80,6 +96,9 @@ PLANTS = {
                [], FIXED_BASE),
     "four-lane": ("curve25519_v4.h", "    const v4 one = v4_set(1, 1, 0, 2);\n", PLANT,
                   "v4_select", ["-DOLMPY_CURVE_V4_EMULATE"], FIXED_BASE),
+    "mulx": ("curve25519_mulx.h",
+             "    const __m256i m0 = _mm256_set1_epi64x((long long)-ceq(mag, 0));\n", PLANT,
+             "mulx_select", ["-DOLMPY_CURVE_MULX_FORCE"], FIXED_BASE),
     "four-lane-ladder": ("curve25519_v4.h", "        swap = bit;\n", LADDER_PLANT, "v4_ladder",
                          ["-DOLMPY_CURVE_V4_EMULATE"],
                          ("olmpy_curve_x25519", "olmpy_x25519+public_batch", "olmpy_pk_encrypt")),
@@ -136,8 +155,10 @@ print("ok")
 """
 
 
-# environment -> olmpy_curve_impl (None: 2 with IFMA, else 1)
-MODES = {"default": ({}, None), "no-ifma": ({"OLMPY_NO_IFMA": "1"}, 1),
+# environment -> olmpy_curve_impl (None: 2 with IFMA, else 3 with MULX/ADX, else 1;
+# -1: 3 with MULX/ADX, else 1)
+MODES = {"default": ({}, None), "no-ifma": ({"OLMPY_NO_IFMA": "1"}, -1),
+         "radix-2^51": ({"OLMPY_NO_IFMA": "1", "OLMPY_NO_MULX": "1"}, 1),
          "sodium": ({"OLMPY_CURVE": "sodium"}, 0)}
 
 
@@ -147,9 +168,12 @@ def test_each_mode_makes_libsodiums_keys_and_signatures(mode: str) -> None:
     reports, and public keys and signatures equal to PyNaCl's for 200 random inputs."""
     needs.native()
     extra, impl = MODES[mode]
+    best = 3 if _has_mulx() else 1
     if impl is None:
-        impl = 2 if _has_ifma() else 1
-    env = {k: v for k, v in os.environ.items() if k not in ("OLMPY_NO_IFMA", "OLMPY_CURVE")}
+        impl = 2 if _has_ifma() else best
+    elif impl == -1:
+        impl = best
+    env = {k: v for k, v in os.environ.items() if k not in NO_CURVE_ENV}
     done = subprocess.run([sys.executable, "-c", _MODE_SCRIPT], capture_output=True, text=True,
                           timeout=300, env={**env, **extra, "OLMPY_BACKEND": "native"})
     assert done.returncode == 0, done.stderr

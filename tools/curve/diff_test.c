@@ -459,7 +459,7 @@ int main(int argc, char **argv)
 #else
            "four lanes (AVX-512 IFMA)"
 #endif
-           : "64-bit scalar");
+           : olmpy_curve_mulx_active() ? "64-bit radix 2^64 (MULX/ADX)" : "64-bit scalar");
     if (strcmp(argv[2], "diff") == 0) {
         unsigned long n = argc > 3 ? strtoul(argv[3], NULL, 10) : 10000;
         if (argc > 4)

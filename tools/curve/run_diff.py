@@ -8,7 +8,8 @@ Wycheproof's x25519_test.json (../shared/wycheproof, or OLMPY_WYCHEPROOF_DIR) wh
 --bench prints median ns per call, olmpy and libsodium interleaved.  --sanitize builds with
 ASan and UBSan.  --emulate builds the four-lane fixed-base code with its operations
 emulated in C (the build the constant-time check runs); OLMPY_NO_IFMA=1 in the environment
-selects the 64-bit scalar code.  libsodium is PyNaCl's (the module olmpy's core is coupled to).
+turns the four-lane code off, and OLMPY_NO_MULX=1 the radix-2^64 MULX/ADX code, leaving the
+64-bit scalar code in radix 2^51.  libsodium is PyNaCl's (the module olmpy's core is coupled to).
 Exit status 0 only when everything agrees.
 """
 
