@@ -41,7 +41,10 @@
  * copy with OLMPY_CURVE_MULX_FORCE, which skips the CPUID test.
  */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(OLMPY_NO_CURVE_MULX)
+/* Optimised builds only: the multiplication's inline assembly needs 13 general registers,
+ * which an unoptimised build, keeping every operand's address in one, cannot give it. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__OPTIMIZE__) && \
+    !defined(OLMPY_NO_CURVE_MULX)
 #define OLMPY_CURVE_MULX 1
 #include <cpuid.h>
 #include <immintrin.h>

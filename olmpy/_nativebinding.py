@@ -254,7 +254,8 @@ def b64_decode_public(text: str | bytes, what: str) -> bytes:
 
 def curve_impl() -> int:
     """Which code makes public keys from secrets: 0 libsodium's (``OLMPY_CURVE=sodium``),
-    1 olmpy's 64-bit code, 2 olmpy's AVX-512 IFMA code (off with ``OLMPY_NO_IFMA=1``)."""
+    1 olmpy's 64-bit code in radix 2^51, 2 olmpy's AVX-512 IFMA code (off with
+    ``OLMPY_NO_IFMA=1``), 3 olmpy's radix-2^64 MULX/ADX code (off with ``OLMPY_NO_MULX=1``)."""
     return int(lib.olmpy_curve_impl())
 
 
