@@ -23,11 +23,11 @@
  *
  * Big outputs: a fresh multi-megabyte buffer costs a page fault per 4 KiB page on
  * first write, which on a virtual machine adds as much time as the hash itself.
- * For outputs from PREFAULT_MIN bytes up, the buffer's 2 MiB-aligned interior is
- * advised for transparent huge pages and, on Linux, a helper thread populates
- * the output ahead of the pass (MADV_POPULATE_WRITE: the kernel maps the pages,
- * nothing is written): the 4 KiB head, the huge-page interior, then the 4 KiB tail,
- * so the faults are taken on the other core.
+ * Whole files from 4 MiB up are split over two threads on x86 (see split_start):
+ * the caller only hashes, a helper writes the output with AES-CTR and takes the
+ * faults.  Elsewhere (aarch64) a helper thread populates the output ahead of the
+ * one-thread pass (MADV_POPULATE_WRITE: the kernel maps the pages, nothing is
+ * written): the 4 KiB head, the huge-page interior, then the 4 KiB tail.
  */
 #define _DEFAULT_SOURCE 1 /* madvise under -std=c11 */
 #include "olmpy_internal.h"
@@ -198,11 +198,12 @@ static inline void aes4(const __m128i *rk, __m128i high, uint64_t counter, __m12
     *k3 = _mm_aesenclast_si128(x3, r);
 }
 
-/* The keystream of piece i + 1 is made while piece i is hashed; decrypt is a
- * compile-time constant in each of the two callers below. */
+/* The keystream of piece i + 1 is made while piece i is hashed; decrypt and store are
+ * compile-time constants in each of the callers below (store 0: the ciphertext is hashed
+ * from the registers and not written, for encrypt_split). */
 __attribute__((target("aes,sha,sse4.1,ssse3"), always_inline))
 static inline void fused_x86(attach_state *s, const uint8_t *in, uint8_t *out, size_t pieces,
-                             const int decrypt)
+                             const int decrypt, const int store)
 {
     __m128i rk[15];
     for (int r = 0; r < 15; r++)
@@ -216,15 +217,17 @@ static inline void fused_x86(attach_state *s, const uint8_t *in, uint8_t *out, s
     aes4(rk, high, counter, &k0, &k1, &k2, &k3);
     for (size_t i = 0; i < pieces; i++) {
         const __m128i *src = (const __m128i *)(in + 64 * i);
-        __m128i *dst = (__m128i *)(out + 64 * i);
         __m128i x0 = _mm_loadu_si128(src), x1 = _mm_loadu_si128(src + 1);
         __m128i x2 = _mm_loadu_si128(src + 2), x3 = _mm_loadu_si128(src + 3);
         __m128i y0 = _mm_xor_si128(x0, k0), y1 = _mm_xor_si128(x1, k1);
         __m128i y2 = _mm_xor_si128(x2, k2), y3 = _mm_xor_si128(x3, k3);
-        _mm_storeu_si128(dst, y0);
-        _mm_storeu_si128(dst + 1, y1);
-        _mm_storeu_si128(dst + 2, y2);
-        _mm_storeu_si128(dst + 3, y3);
+        if (store) {
+            __m128i *dst = (__m128i *)(void *)(out + 64 * i);
+            _mm_storeu_si128(dst, y0);
+            _mm_storeu_si128(dst + 1, y1);
+            _mm_storeu_si128(dst + 2, y2);
+            _mm_storeu_si128(dst + 3, y3);
+        }
         counter += 4;
         aes4(rk, high, counter, &k0, &k1, &k2, &k3);
         if (decrypt)
@@ -242,13 +245,54 @@ static inline void fused_x86(attach_state *s, const uint8_t *in, uint8_t *out, s
 __attribute__((target("aes,sha,sse4.1,ssse3")))
 static void fused_encrypt(attach_state *s, const uint8_t *in, uint8_t *out, size_t pieces)
 {
-    fused_x86(s, in, out, pieces, 0);
+    fused_x86(s, in, out, pieces, 0, 1);
 }
 
 __attribute__((target("aes,sha,sse4.1,ssse3")))
 static void fused_decrypt(attach_state *s, const uint8_t *in, uint8_t *out, size_t pieces)
 {
-    fused_x86(s, in, out, pieces, 1);
+    fused_x86(s, in, out, pieces, 1, 1);
+}
+
+/* The hash of the ciphertext of whole pieces, without writing the ciphertext anywhere. */
+__attribute__((target("aes,sha,sse4.1,ssse3")))
+static void fused_encrypt_hash_only(attach_state *s, const uint8_t *in, size_t pieces)
+{
+    fused_x86(s, in, NULL, pieces, 0, 0);
+}
+
+/* out = in XOR the keystream from block `counter` on: AES-CTR alone, four blocks at a
+ * time, the last partial piece through keystream_block (the helper thread's half of a
+ * split pass; s is only read). */
+__attribute__((target("aes,sha,sse4.1,ssse3")))
+static void ctr_xor(const attach_state *s, uint64_t counter, const uint8_t *in, uint8_t *out,
+                    size_t len)
+{
+    __m128i rk[15], k0, k1, k2, k3;
+    for (int r = 0; r < 15; r++)
+        rk[r] = _mm_loadu_si128((const __m128i *)(s->rk + 16 * r));
+    uint64_t high64;
+    memcpy(&high64, s->high, 8);
+    const __m128i high = _mm_cvtsi64_si128((long long)high64);
+    size_t pieces = len / 64;
+    for (size_t i = 0; i < pieces; i++, counter += 4) {
+        const __m128i *src = (const __m128i *)(in + 64 * i);
+        __m128i *dst = (__m128i *)(void *)(out + 64 * i);
+        aes4(rk, high, counter, &k0, &k1, &k2, &k3);
+        _mm_storeu_si128(dst, _mm_xor_si128(_mm_loadu_si128(src), k0));
+        _mm_storeu_si128(dst + 1, _mm_xor_si128(_mm_loadu_si128(src + 1), k1));
+        _mm_storeu_si128(dst + 2, _mm_xor_si128(_mm_loadu_si128(src + 2), k2));
+        _mm_storeu_si128(dst + 3, _mm_xor_si128(_mm_loadu_si128(src + 3), k3));
+    }
+    uint8_t ks[16];
+    for (size_t i = 64 * pieces; i < len; i++) {
+        if ((i & 15) == 0)
+            keystream_block(s, counter++, ks);
+        out[i] = (uint8_t)(in[i] ^ ks[i & 15]);
+    }
+    k0 = k1 = k2 = k3 = _mm_setzero_si128();
+    olmpy_wipe(ks, sizeof ks);
+    olmpy_wipe(rk, sizeof rk);
 }
 
 static void fused(attach_state *s, const uint8_t *in, uint8_t *out, size_t pieces, int decrypt)
@@ -382,9 +426,85 @@ static int prefault_start(uint8_t *out, size_t len, prefault_job *job, pthread_t
 }
 #endif
 
+#if defined(OLMPY_PREFAULT) && defined(OLMPY_X86)
+/* Split pass (x86, whole files from OLMPY_SPLIT_MIN bytes up): the two halves of the work
+ * run on two cores.  The calling thread hashes: the input for decrypt, for encrypt the
+ * ciphertext made in registers by the fused loop with its stores left out.  A helper
+ * thread writes the output with AES-CTR alone (about four times the hash's speed), taking
+ * the output's page faults itself (huge pages advised on the 2 MiB-aligned interior).  The
+ * calling thread then runs at the rate of SHA-256 alone whatever fresh memory costs.  The
+ * helper only reads the state (round keys, counter); the caller joins it before the hash
+ * is finished, and decrypt checks the hash (and wipes the output on a mismatch) only after
+ * that. */
+#ifndef OLMPY_SPLIT_MIN
+#define OLMPY_SPLIT_MIN PREFAULT_MIN /* the constant-time check's build lowers it */
+#endif
+typedef struct {
+    const attach_state *s;
+    const uint8_t *in;
+    uint8_t *out;
+    size_t len;
+} split_job;
+
+static void *split_run(void *arg)
+{
+    const split_job *job = (const split_job *)arg;
+    ctr_xor(job->s, job->s->low, job->in, job->out, job->len);
+    return NULL;
+}
+
+/* Starts the helper for a whole file (s fresh: pos 0); 1 if it runs. */
+static int split_start(const attach_state *s, const uint8_t *in, uint8_t *out, size_t len,
+                       split_job *job, pthread_t *thread)
+{
+    if (len < OLMPY_SPLIT_MIN || s->pos != 0 || getenv("OLMPY_NO_PREFAULT"))
+        return 0;
+    uintptr_t lo = ((uintptr_t)out + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t hi = ((uintptr_t)out + len) & ~(HUGE_PAGE - 1);
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only */
+    job->s = s;
+    job->in = in;
+    job->out = out;
+    job->len = len;
+    return pthread_create(thread, NULL, split_run, job) == 0;
+}
+
+/* The calling thread's half: SHA-256 of the ciphertext into s->sha, nothing written. */
+static void hash_only(attach_state *s, const uint8_t *in, size_t len, int decrypt)
+{
+    if (decrypt) {
+        olmpy_sha256_update(&s->sha, in, len);
+        s->pos += len;
+        return;
+    }
+    size_t pieces = len / 64, rest = len - 64 * pieces;
+    if (pieces)
+        fused_encrypt_hash_only(s, in, pieces);
+    uint8_t tail[64];
+    for (size_t i = 0; i < rest; i++) {
+        if ((s->pos & 15) == 0)
+            keystream_block(s, s->low + (s->pos >> 4), s->ks);
+        tail[i] = (uint8_t)(in[64 * pieces + i] ^ s->ks[s->pos & 15]);
+        s->pos++;
+    }
+    olmpy_sha256_update(&s->sha, tail, rest);
+    olmpy_wipe(tail, sizeof tail);
+}
+#endif
+
 static void crypt_all(attach_state *s, const uint8_t *in, size_t len, uint8_t *out,
                       int decrypt)
 {
+#if defined(OLMPY_PREFAULT) && defined(OLMPY_X86)
+    split_job split;
+    pthread_t writer;
+    if (in != out && split_start(s, in, out, len, &split, &writer)) {
+        hash_only(s, in, len, decrypt);
+        pthread_join(writer, NULL);
+        return;
+    }
+#endif
 #ifdef OLMPY_PREFAULT
     prefault_job job;
     pthread_t thread;

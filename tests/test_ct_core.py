@@ -68,8 +68,13 @@ def harness_mulx(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 def harness_shani_emulated(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """SHA-NI's three instructions emulated in C (_native/sha256_shani.h): valgrind cannot
     run them, so this build is how the fused attachment pass and the SHA-NI compression
-    function are checked; AES-NI runs as shipped."""
-    return _build(tmp_path_factory, "-DOLMPY_SHANI_EMULATE")
+    function are checked; AES-NI runs as shipped.  The split pass of whole files (a helper
+    thread writing the output while the caller hashes) starts at 256 bytes here instead of
+    4 MiB, so ct_core.c's sizes run both it and the one-thread pass."""
+    return _build(tmp_path_factory, *SHANI_DEFINES)
+
+
+SHANI_DEFINES = ("-DOLMPY_SHANI_EMULATE", "-DOLMPY_SPLIT_MIN=256")
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -139,23 +144,35 @@ def test_sha_ni_paths_report_nothing(harness_shani_emulated: list[str]) -> None:
     assert rc == 0 and out.rstrip().endswith("results ok") and lines["total"] == "0", out + err
 
 
-# A branch on a plaintext byte inside the fused pass: the check must report it.
-ATTACHMENT_ANCHOR = "        _mm_storeu_si128(dst + 3, y3);\n"
-ATTACHMENT_PLANT = ("        if (_mm_cvtsi128_si32(y0) & 1) /* planted: must be reported */\n"
-                    "            __asm__ __volatile__(\"\");\n")
+# A branch on a plaintext byte inside the fused pass, and one on a data byte in the split
+# pass's writer: the check must report each.  (anchor, plant, the function valgrind must
+# name, the harness lines that must report)
+ATTACHMENT_PLANTS = {
+    "fused": ("            _mm_storeu_si128(dst + 3, y3);\n",
+              "            if (_mm_cvtsi128_si32(y0) & 1) /* planted: must be reported */\n"
+              "                __asm__ __volatile__(\"\");\n",
+              "fused_",
+              ("olmpy_attachment_encrypt+decrypt", "olmpy_attachment_init+update+hash")),
+    "split-writer": ("        out[i] = (uint8_t)(in[i] ^ ks[i & 15]);\n",
+                     "        if (out[i] & 1) /* planted: must be reported */\n"
+                     "            __asm__ __volatile__(\"\");\n",
+                     "ctr_xor",
+                     ("olmpy_attachment_encrypt+decrypt",)),
+}
 
 
-def test_ct_check_reports_a_branch_planted_in_the_fused_pass(
-        tmp_path_factory: pytest.TempPathFactory) -> None:
+@pytest.mark.parametrize("where", sorted(ATTACHMENT_PLANTS))
+def test_ct_check_reports_a_branch_planted_in_the_attachment_passes(
+        tmp_path_factory: pytest.TempPathFactory, where: str) -> None:
+    anchor, plant, function, reporting = ATTACHMENT_PLANTS[where]
     source = (NATIVE / "attachment.c").read_text()
-    assert source.count(ATTACHMENT_ANCHOR) == 1, "the plant's anchor moved: update this test"
+    assert source.count(anchor) == 1, "the plant's anchor moved: update this test"
     copy = tmp_path_factory.mktemp("planted") / "native"
     shutil.copytree(NATIVE, copy)  # the shipped files are untouched
-    (copy / "attachment.c").write_text(
-        source.replace(ATTACHMENT_ANCHOR, ATTACHMENT_ANCHOR + ATTACHMENT_PLANT))
-    rc, out, err = run(_build(tmp_path_factory, "-DOLMPY_SHANI_EMULATE", native=copy))
+    (copy / "attachment.c").write_text(source.replace(anchor, anchor + plant))
+    rc, out, err = run(_build(tmp_path_factory, *SHANI_DEFINES, native=copy))
     lines = dict(line.rsplit(None, 1) for line in out.splitlines()[1:-1])
     assert rc == 9, out + err
-    assert int(lines["olmpy_attachment_encrypt+decrypt"]) > 0, out
-    assert int(lines["olmpy_attachment_init+update+hash"]) > 0, out
-    assert "fused_" in err and "attachment.c" in err, err[-2000:]
+    for line in reporting:
+        assert int(lines[line]) > 0, out
+    assert function in err and "attachment.c" in err, err[-2000:]

@@ -94,15 +94,26 @@ def test_wrong_hash_gives_no_plaintext_on_either_backend() -> None:
             assert plaintext is None and computed == hashlib.sha256(tampered).digest()
 
 
-def test_prefault_sizes_agree() -> None:
-    """From 4 MiB up the native core advises huge pages and populates the output on a
-    helper thread; the bytes it writes must not change."""
+@pytest.mark.parametrize("helper", ["split", "one-thread"])
+def test_whole_file_sizes_agree(helper: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From 4 MiB up the native core splits a whole file over two threads (the caller
+    hashes, a helper writes the output); OLMPY_NO_PREFAULT=1, read at each call, keeps it on
+    one.  Either way the bytes, the hash and the verdicts equal the pure twin's, across a
+    counter wrap, with and without a ragged tail."""
+    if helper == "one-thread":
+        monkeypatch.setenv("OLMPY_NO_PREFAULT", "1")
+    else:
+        monkeypatch.delenv("OLMPY_NO_PREFAULT", raising=False)
     key, iv = os.urandom(32), os.urandom(8) + (2**64 - 100_000).to_bytes(8, "big")
     for size in (4 * 2**20, 6 * 2**20 + 5):
         data = os.urandom(size)
         native = N.attachment_encrypt(key, iv, data)
         assert native == P.attachment_encrypt(key, iv, data)
+        assert native[0] == reference(key, iv, data)
         assert N.attachment_decrypt(key, iv, native[0], native[1]) == (data, native[1])
+        tampered = native[0][:-1] + bytes([native[0][-1] ^ 1])
+        assert N.attachment_decrypt(key, iv, tampered, native[1]) == (
+            None, hashlib.sha256(tampered).digest())
 
 
 @FEW
