@@ -65,10 +65,19 @@ DIFF_RUNS = {
 }
 
 
+@pytest.fixture(scope="module")
+def diff_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of diff_test for the runs that differ only in their environment (and
+    one for --emulate): run_diff.py --build-dir reuses it."""
+    return tmp_path_factory.mktemp("diff_builds")
+
+
 @pytest.mark.parametrize("run", sorted(DIFF_RUNS))
-def test_differential_against_libsodium_bounded(run: str) -> None:
+def test_differential_against_libsodium_bounded(run: str, diff_builds: Path) -> None:
     _require("gcc")
     args, env, path = DIFF_RUNS[run]
+    build_dir = diff_builds / ("emulated" if "--emulate" in args else "plain")
+    args = [*args, "--build-dir", str(build_dir)]
     best = MULX_PATH if _has_mulx() else SCALAR_PATH
     if path is None:
         path = "four lanes (AVX-512 IFMA)" if _has_ifma() else best

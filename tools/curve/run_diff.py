@@ -58,6 +58,9 @@ def main() -> int:
     ap.add_argument("--bench", nargs="?", const=101, type=int, default=None)
     ap.add_argument("--sanitize", action="store_true")
     ap.add_argument("--emulate", action="store_true")
+    ap.add_argument("--build-dir", type=Path, default=None,
+                    help="build diff_test here and reuse one already built there (the same "
+                         "flags each time: the path selection is run-time, by environment)")
     args = ap.parse_args()
     import nacl._sodium
 
@@ -66,7 +69,13 @@ def main() -> int:
     if args.sanitize:  # libsodium is not instrumented; PyNaCl's module is loaded by dlopen
         env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
     with tempfile.TemporaryDirectory() as tmp:
-        exe = build(Path(tmp), args.sanitize, args.emulate)
+        if args.build_dir is not None:
+            args.build_dir.mkdir(parents=True, exist_ok=True)
+            exe = args.build_dir / "diff_test"
+            if not exe.exists():
+                build(args.build_dir, args.sanitize, args.emulate)
+        else:
+            exe = build(Path(tmp), args.sanitize, args.emulate)
         if args.bench is not None:
             return subprocess.run([str(exe), sodium, "bench", str(args.bench)], env=env).returncode
         cmd = [str(exe), sodium, "diff", str(args.n)] + ([args.seed] if args.seed else [])
