@@ -36,20 +36,20 @@ def _require(*tools: str) -> None:
         pytest.skip(f"needs {', '.join(missing)}")
 
 
-def _has_ifma() -> bool:
+def _cpu_has(*wanted: str) -> bool:
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
         return False
-    return all(f" {flag}" in flags for flag in ("avx512f", "avx512vl", "avx512ifma"))
+    return all(f" {flag}" in flags for flag in wanted)
+
+
+def _has_ifma() -> bool:
+    return _cpu_has("avx512f", "avx512vl", "avx512ifma")
 
 
 def _has_mulx() -> bool:
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return all(f" {flag}" in flags for flag in ("avx2", "bmi2", "adx"))
+    return _cpu_has("avx2", "bmi2", "adx")
 
 
 MULX_PATH = "64-bit radix 2^64 (MULX/ADX)"
