@@ -346,6 +346,29 @@ static inline void cselect(cniels *t, int row, int8_t e)
     cfe_cmov(&t->xy2d, &n, nm);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+/* CPUID leaf 7's EBX (the feature bits of the four-lane and MULX paths) when the CPU has
+ * that leaf and the OS saves every state component in xcr0_mask (OSXSAVE, then XGETBV);
+ * 0 otherwise.  Features of the CPU, never a secret. */
+__attribute__((unused)) static unsigned cpu_leaf7_ebx(uint32_t xcr0_mask)
+{
+    unsigned a, b, c, d;
+    if (__get_cpuid_max(0, 0) < 7)
+        return 0;
+    __cpuid(1, a, b, c, d);
+    if (!((c >> 27) & 1)) /* OSXSAVE */
+        return 0;
+    uint32_t xlo, xhi;
+    __asm__ __volatile__("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
+    (void)xhi;
+    if ((xlo & xcr0_mask) != xcr0_mask)
+        return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return b;
+}
+#endif
+
 #include "curve25519_v4.h"
 #include "curve25519_mulx.h"
 

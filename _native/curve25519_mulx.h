@@ -46,7 +46,6 @@
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__OPTIMIZE__) && \
     !defined(OLMPY_NO_CURVE_MULX)
 #define OLMPY_CURVE_MULX 1
-#include <cpuid.h>
 #include <immintrin.h>
 
 typedef struct {
@@ -347,18 +346,7 @@ static int mulx_supported(void)
 #ifdef OLMPY_CURVE_MULX_FORCE
     return 1;
 #else
-    unsigned a, b, c, d;
-    if (__get_cpuid_max(0, 0) < 7)
-        return 0;
-    __cpuid(1, a, b, c, d);
-    if (!((c >> 27) & 1)) /* OSXSAVE */
-        return 0;
-    uint32_t xlo, xhi;
-    __asm__ __volatile__("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
-    (void)xhi;
-    if ((xlo & 6) != 6) /* SSE and AVX state */
-        return 0;
-    __cpuid_count(7, 0, a, b, c, d);
+    unsigned b = cpu_leaf7_ebx(6); /* SSE and AVX state */
     return ((b >> 5) & 1) && ((b >> 8) & 1) && ((b >> 19) & 1); /* AVX2, BMI2, ADX */
 #endif
 }

@@ -105,7 +105,6 @@ static inline v4 v4_madhi(v4 acc, v4 a, v4 b)
 
 #elif defined(__x86_64__) && defined(__GNUC__) && !defined(OLMPY_NO_CURVE_V4)
 #define OLMPY_CURVE_V4 1
-#include <cpuid.h>
 #include <immintrin.h>
 #define V4_TARGET __attribute__((target("avx2,avx512f,avx512vl,avx512ifma")))
 typedef __m256i v4;
@@ -387,18 +386,7 @@ static int v4_supported(void)
 #ifdef OLMPY_CURVE_V4_EMULATE
     return 1;
 #else
-    unsigned a, b, c, d;
-    if (__get_cpuid_max(0, 0) < 7)
-        return 0;
-    __cpuid(1, a, b, c, d);
-    if (!((c >> 27) & 1)) /* OSXSAVE */
-        return 0;
-    uint32_t xlo, xhi;
-    __asm__ __volatile__("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
-    (void)xhi;
-    if ((xlo & 0xE6) != 0xE6) /* SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM */
-        return 0;
-    __cpuid_count(7, 0, a, b, c, d);
+    unsigned b = cpu_leaf7_ebx(0xE6); /* SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM state */
     int avx2 = (b >> 5) & 1, f = (b >> 16) & 1, ifma = (b >> 21) & 1, vl = (b >> 31) & 1;
     return avx2 && f && ifma && vl;
 #endif
