@@ -40,7 +40,8 @@
  * Edwards multiplication plus one inversion.  Variable-base X25519 is the ladder of
  * RFC 7748 section 5 with a masked conditional swap.
  *
- * Inversion: z^(p - 2) by a fixed addition chain (254 squarings, 11 multiplications).
+ * Inversion: Bernstein and Yang's divsteps, 620 of them in ten batches of 62 (see
+ * cfe_invert); z^(p - 2) by an addition chain stays as the harness's reference.
  */
 #include "olmpy_internal.h"
 #include "olmpy_sha512.h"
@@ -142,12 +143,6 @@ static inline void cfe_sq(cfe *h, const cfe *f)
     cfe_reduce128(h, r0, r1, r2, r3, r4);
 }
 
-static void cfe_sqn(cfe *h, const cfe *f, int n)
-{
-    cfe_sq(h, f);
-    for (int i = 1; i < n; i++)
-        cfe_sq(h, h);
-}
 
 /* h = f * c for a small constant c (< 2^20). */
 static inline void cfe_mul_small(cfe *h, const cfe *f, uint64_t c)
@@ -156,8 +151,91 @@ static inline void cfe_mul_small(cfe *h, const cfe *f, uint64_t c)
                   (cu128)f->v[3] * c, (cu128)f->v[4] * c);
 }
 
-/* h = 1/z = z^(p-2), p - 2 = 2^255 - 21; 0 maps to 0. */
-static void cfe_invert(cfe *h, const cfe *z)
+static inline uint64_t cload64(const uint8_t *p)
+{
+    uint64_t x = 0;
+    for (int i = 7; i >= 0; i--)
+        x = (x << 8) | p[i];
+    return x;
+}
+
+/* The low 255 bits of s, as a field element (the top bit ignored: RFC 7748 section 5). */
+static void cfe_frombytes(cfe *h, const uint8_t s[32])
+{
+    uint64_t w0 = cload64(s), w1 = cload64(s + 8), w2 = cload64(s + 16),
+             w3 = cload64(s + 24);
+    h->v[0] = w0 & CMASK51;
+    h->v[1] = ((w0 >> 51) | (w1 << 13)) & CMASK51;
+    h->v[2] = ((w1 >> 38) | (w2 << 26)) & CMASK51;
+    h->v[3] = ((w2 >> 25) | (w3 << 39)) & CMASK51;
+    h->v[4] = (w3 >> 12) & CMASK51;
+}
+
+/* The value mod p as four little-endian 64-bit words (top bit 0). */
+static void cfe_towords(uint64_t w[4], const cfe *f)
+{
+    uint64_t h0 = f->v[0], h1 = f->v[1], h2 = f->v[2], h3 = f->v[3], h4 = f->v[4], q;
+    /* One carry pass: limbs below 2^51 except h0 (below 2^51 + 19 * 2); value below 2p. */
+    h1 += h0 >> 51; h0 &= CMASK51;
+    h2 += h1 >> 51; h1 &= CMASK51;
+    h3 += h2 >> 51; h2 &= CMASK51;
+    h4 += h3 >> 51; h3 &= CMASK51;
+    h0 += 19 * (h4 >> 51); h4 &= CMASK51;
+    /* q = 1 exactly when value >= p, i.e. value + 19 >= 2^255. */
+    q = (h0 + 19) >> 51;
+    q = (h1 + q) >> 51;
+    q = (h2 + q) >> 51;
+    q = (h3 + q) >> 51;
+    q = (h4 + q) >> 51;
+    h0 += 19 * q;
+    h1 += h0 >> 51; h0 &= CMASK51;
+    h2 += h1 >> 51; h1 &= CMASK51;
+    h3 += h2 >> 51; h2 &= CMASK51;
+    h4 += h3 >> 51; h3 &= CMASK51;
+    h4 &= CMASK51; /* drops the 2^255 of value + 19q */
+    w[0] = h0 | (h1 << 51);
+    w[1] = (h1 >> 13) | (h2 << 38);
+    w[2] = (h2 >> 26) | (h3 << 25);
+    w[3] = (h3 >> 39) | (h4 << 12);
+}
+
+/* The canonical encoding (value mod p, little-endian, top bit 0). */
+static void cfe_tobytes(uint8_t s[32], const cfe *f)
+{
+    uint64_t w[4];
+    cfe_towords(w, f);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 8; j++)
+            s[8 * i + j] = (uint8_t)(w[i] >> (8 * j));
+}
+
+/* h = g where mask is all ones, unchanged where it is zero. */
+static inline void cfe_cmov(cfe *h, const cfe *g, uint64_t mask)
+{
+    for (int i = 0; i < 5; i++)
+        h->v[i] ^= mask & (h->v[i] ^ g->v[i]);
+}
+
+static inline void cfe_cswap(cfe *f, cfe *g, uint64_t mask)
+{
+    for (int i = 0; i < 5; i++) {
+        uint64_t x = mask & (f->v[i] ^ g->v[i]);
+        f->v[i] ^= x;
+        g->v[i] ^= x;
+    }
+}
+
+/* h = 1/z = z^(p-2), p - 2 = 2^255 - 21; 0 maps to 0.  The inversion before the divsteps
+ * one below; kept for the differential harness, which compares the two. */
+#ifdef OLMPY_CURVE_TESTHOOKS
+static void cfe_sqn(cfe *h, const cfe *f, int n)
+{
+    cfe_sq(h, f);
+    for (int i = 1; i < n; i++)
+        cfe_sq(h, h);
+}
+
+static void cfe_invert_fermat(cfe *h, const cfe *z)
 {
     cfe z2, z9, z11, t, a, b, c;
     cfe_sq(&z2, z);           /* 2 */
@@ -183,70 +261,166 @@ static void cfe_invert(cfe *h, const cfe *z)
     cfe_sqn(&t, &a, 5);       /* 2^255 - 32 */
     cfe_mul(h, &t, &z11);     /* 2^255 - 21 */
 }
+#endif
 
-static inline uint64_t cload64(const uint8_t *p)
-{
-    uint64_t x = 0;
-    for (int i = 7; i >= 0; i--)
-        x = (x << 8) | p[i];
-    return x;
-}
+/* ---- inversion by divsteps ------------------------------------------------------------
+ * Bernstein and Yang's constant-time gcd ("Fast constant-time gcd computation and
+ * modular inversion", TCHES 2019) in the variant whose delta starts at 1/2, for which
+ * Wuille's hull analysis (safegcd-bounds) shows that 590 steps reach g = 0 for any inputs
+ * below 2^256.  Here f = p, g = z (reduced), d = 0, e = 1, and f = d z, g = e z (mod p)
+ * hold throughout; 10 batches of 62 steps (620) run whatever z is, after which g = 0,
+ * f = +-1 (p is prime; f = p when z = 0) and 1/z = f d.
+ *
+ * A batch runs 62 steps on the low 64 bits of f and g alone (the first k steps depend only
+ * on the low k + 1 bits), collecting the matrix M with 2^62 (f', g') = M (f, g), then
+ * applies M to the full f and g (the division by 2^62 is exact) and to d and e, where a
+ * multiple m p (0 <= m < 2^62, from 1/p mod 2^62) makes the division exact mod p.  The
+ * entries of M stay within 2^62 in absolute value (|u| + |v| <= 2^62), so d and e grow by
+ * less than p per batch: |d| < 11 p at the end.
+ *
+ * Constant time: the step count is fixed; each step's choice (delta > 0 and g odd, or g
+ * odd) becomes the masks c1 and c2, and the swap of the paper's step is done as
+ * g += (+-f) & c2, then f += g & (c1 & c2): no branch and no index on z.  delta is kept as
+ * zeta = -(delta + 1/2), so "delta > 0" is zeta's sign bit.
+ *
+ * Numbers: five int64 limbs of 62 bits, value sum v[i] 2^(62 i); limbs 0..3 in [0, 2^62),
+ * limb 4 signed. */
+typedef struct {
+    int64_t v[5];
+} cs62;
 
-/* The low 255 bits of s, as a field element (the top bit ignored: RFC 7748 section 5). */
-static void cfe_frombytes(cfe *h, const uint8_t s[32])
-{
-    uint64_t w0 = cload64(s), w1 = cload64(s + 8), w2 = cload64(s + 16),
-             w3 = cload64(s + 24);
-    h->v[0] = w0 & CMASK51;
-    h->v[1] = ((w0 >> 51) | (w1 << 13)) & CMASK51;
-    h->v[2] = ((w1 >> 38) | (w2 << 26)) & CMASK51;
-    h->v[3] = ((w2 >> 25) | (w3 << 39)) & CMASK51;
-    h->v[4] = (w3 >> 12) & CMASK51;
-}
+typedef struct {
+    int64_t u, v, q, r;
+} cmat62;
 
-/* The canonical encoding (value mod p, little-endian, top bit 0). */
-static void cfe_tobytes(uint8_t s[32], const cfe *f)
-{
-    uint64_t h0 = f->v[0], h1 = f->v[1], h2 = f->v[2], h3 = f->v[3], h4 = f->v[4], q;
-    /* One carry pass: limbs below 2^51 except h0 (below 2^51 + 19 * 2); value below 2p. */
-    h1 += h0 >> 51; h0 &= CMASK51;
-    h2 += h1 >> 51; h1 &= CMASK51;
-    h3 += h2 >> 51; h2 &= CMASK51;
-    h4 += h3 >> 51; h3 &= CMASK51;
-    h0 += 19 * (h4 >> 51); h4 &= CMASK51;
-    /* q = 1 exactly when value >= p, i.e. value + 19 >= 2^255. */
-    q = (h0 + 19) >> 51;
-    q = (h1 + q) >> 51;
-    q = (h2 + q) >> 51;
-    q = (h3 + q) >> 51;
-    q = (h4 + q) >> 51;
-    h0 += 19 * q;
-    h1 += h0 >> 51; h0 &= CMASK51;
-    h2 += h1 >> 51; h1 &= CMASK51;
-    h3 += h2 >> 51; h2 &= CMASK51;
-    h4 += h3 >> 51; h3 &= CMASK51;
-    h4 &= CMASK51; /* drops the 2^255 of value + 19q */
-    uint64_t w[4] = {h0 | (h1 << 51), (h1 >> 13) | (h2 << 38), (h2 >> 26) | (h3 << 25),
-                     (h3 >> 39) | (h4 << 12)};
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 8; j++)
-            s[8 * i + j] = (uint8_t)(w[i] >> (8 * j));
-}
+#define CM62 ((UINT64_C(1) << 62) - 1)
+static const cs62 cs62_p = {{(int64_t)UINT64_C(0x3fffffffffffffed), (int64_t)CM62,
+                             (int64_t)CM62, (int64_t)CM62, 0x7f}};
+/* -1/p mod 2^62: m = (low word * this) mod 2^62 makes low word + m p divisible by 2^62 */
+#define CP_NEG_INV62 UINT64_C(0x06bca1af286bca1b)
 
-/* h = g where mask is all ones, unchanged where it is zero. */
-static inline void cfe_cmov(cfe *h, const cfe *g, uint64_t mask)
+/* 62 steps on the low words of f and g; returns the new zeta and fills t. */
+static int64_t cdivsteps62(int64_t zeta, uint64_t f, uint64_t g, cmat62 *t)
 {
-    for (int i = 0; i < 5; i++)
-        h->v[i] ^= mask & (h->v[i] ^ g->v[i]);
-}
-
-static inline void cfe_cswap(cfe *f, cfe *g, uint64_t mask)
-{
-    for (int i = 0; i < 5; i++) {
-        uint64_t x = mask & (f->v[i] ^ g->v[i]);
-        f->v[i] ^= x;
-        g->v[i] ^= x;
+    uint64_t u = 1, v = 0, q = 0, r = 1;
+    for (int i = 0; i < 62; i++) {
+        uint64_t c1 = (uint64_t)(zeta >> 63); /* delta > 0 */
+        uint64_t c2 = -(g & 1);               /* g odd */
+        uint64_t nf = (f ^ c1) - c1, nu = (u ^ c1) - c1, nv = (v ^ c1) - c1;
+        g += nf & c2;
+        q += nu & c2;
+        r += nv & c2;
+        c1 &= c2; /* the swap: f takes the old g, g = (g - f) / 2 */
+        zeta = (int64_t)(((uint64_t)zeta ^ c1) - 1);
+        f += g & c1;
+        u += q & c1;
+        v += r & c1;
+        g >>= 1;
+        u <<= 1;
+        v <<= 1;
     }
+    t->u = (int64_t)u;
+    t->v = (int64_t)v;
+    t->q = (int64_t)q;
+    t->r = (int64_t)r;
+    return zeta;
+}
+
+__extension__ typedef __int128 ci128;
+
+/* (f, g) <- ((u f + v g) / 2^62, (q f + r g) / 2^62), both exact. */
+static void cs62_update_fg(cs62 *f, cs62 *g, const cmat62 *t)
+{
+    ci128 cf = (ci128)t->u * f->v[0] + (ci128)t->v * g->v[0];
+    ci128 cg = (ci128)t->q * f->v[0] + (ci128)t->r * g->v[0];
+    cf >>= 62;
+    cg >>= 62;
+    for (int i = 1; i < 5; i++) {
+        cf += (ci128)t->u * f->v[i] + (ci128)t->v * g->v[i];
+        cg += (ci128)t->q * f->v[i] + (ci128)t->r * g->v[i];
+        f->v[i - 1] = (int64_t)((uint64_t)cf & CM62);
+        g->v[i - 1] = (int64_t)((uint64_t)cg & CM62);
+        cf >>= 62;
+        cg >>= 62;
+    }
+    f->v[4] = (int64_t)cf;
+    g->v[4] = (int64_t)cg;
+}
+
+/* (d, e) <- ((u d + v e + md p) / 2^62, (q d + r e + me p) / 2^62). */
+static void cs62_update_de(cs62 *d, cs62 *e, const cmat62 *t)
+{
+    uint64_t lo_d = (uint64_t)t->u * (uint64_t)d->v[0] + (uint64_t)t->v * (uint64_t)e->v[0];
+    uint64_t lo_e = (uint64_t)t->q * (uint64_t)d->v[0] + (uint64_t)t->r * (uint64_t)e->v[0];
+    int64_t md = (int64_t)((lo_d * CP_NEG_INV62) & CM62);
+    int64_t me = (int64_t)((lo_e * CP_NEG_INV62) & CM62);
+    ci128 cd = (ci128)t->u * d->v[0] + (ci128)t->v * e->v[0] + (ci128)md * cs62_p.v[0];
+    ci128 ce = (ci128)t->q * d->v[0] + (ci128)t->r * e->v[0] + (ci128)me * cs62_p.v[0];
+    cd >>= 62;
+    ce >>= 62;
+    for (int i = 1; i < 5; i++) {
+        cd += (ci128)t->u * d->v[i] + (ci128)t->v * e->v[i] + (ci128)md * cs62_p.v[i];
+        ce += (ci128)t->q * d->v[i] + (ci128)t->r * e->v[i] + (ci128)me * cs62_p.v[i];
+        d->v[i - 1] = (int64_t)((uint64_t)cd & CM62);
+        e->v[i - 1] = (int64_t)((uint64_t)ce & CM62);
+        cd >>= 62;
+        ce >>= 62;
+    }
+    d->v[4] = (int64_t)cd;
+    e->v[4] = (int64_t)ce;
+}
+
+/* h = 1/z (0 maps to 0). */
+static void cfe_invert(cfe *h, const cfe *z)
+{
+    uint64_t w[4];
+    cs62 f = cs62_p, g, d = {{0, 0, 0, 0, 0}}, e = {{1, 0, 0, 0, 0}};
+    cmat62 t;
+    cfe_towords(w, z);
+    g.v[0] = (int64_t)(w[0] & CM62);
+    g.v[1] = (int64_t)(((w[0] >> 62) | (w[1] << 2)) & CM62);
+    g.v[2] = (int64_t)(((w[1] >> 60) | (w[2] << 4)) & CM62);
+    g.v[3] = (int64_t)(((w[2] >> 58) | (w[3] << 6)) & CM62);
+    g.v[4] = (int64_t)(w[3] >> 56);
+    int64_t zeta = -1; /* delta = 1/2 */
+    for (int i = 0; i < 10; i++) {
+        zeta = cdivsteps62(zeta, (uint64_t)f.v[0] | ((uint64_t)f.v[1] << 62),
+                           (uint64_t)g.v[0] | ((uint64_t)g.v[1] << 62), &t);
+        cs62_update_fg(&f, &g, &t);
+        cs62_update_de(&d, &e, &t);
+    }
+    /* f = +-1, its sign that of limb 4.  d + 16 p is in (5 p, 27 p): positive, below
+     * 2^260, so limb 4 of the sum is below 2^12. */
+    const uint64_t neg = (uint64_t)(f.v[4] >> 63);
+    static const int64_t p16[5] = {(int64_t)UINT64_C(0x3ffffffffffffed0), (int64_t)CM62,
+                                   (int64_t)CM62, (int64_t)CM62, 0x7ff};
+    uint64_t l[5];
+    int64_t c = 0;
+    for (int i = 0; i < 4; i++) {
+        int64_t s = d.v[i] + p16[i] + c;
+        l[i] = (uint64_t)s & CM62;
+        c = s >> 62;
+    }
+    l[4] = (uint64_t)(d.v[4] + p16[4] + c);
+    const uint64_t x0 = l[0] | (l[1] << 62), x1 = (l[1] >> 2) | (l[2] << 60),
+                   x2 = (l[2] >> 4) | (l[3] << 58), x3 = (l[3] >> 6) | (l[4] << 56),
+                   x4 = l[4] >> 8;
+    cfe r, n;
+    r.v[0] = (x0 & CMASK51) + 19 * ((x3 >> 63) | (x4 << 1)); /* 2^255 = 19 */
+    r.v[1] = ((x0 >> 51) | (x1 << 13)) & CMASK51;
+    r.v[2] = ((x1 >> 38) | (x2 << 26)) & CMASK51;
+    r.v[3] = ((x2 >> 25) | (x3 << 39)) & CMASK51;
+    r.v[4] = (x3 >> 12) & CMASK51;
+    cfe_neg(&n, &r);
+    cfe_cmov(&r, &n, neg);
+    *h = r;
+    olmpy_wipe(&f, sizeof f);
+    olmpy_wipe(&g, sizeof g);
+    olmpy_wipe(&d, sizeof d);
+    olmpy_wipe(&e, sizeof e);
+    olmpy_wipe(&t, sizeof t);
+    olmpy_wipe(w, sizeof w);
+    olmpy_wipe(l, sizeof l);
 }
 
 /* ---- Edwards points ------------------------------------------------------------------- */
@@ -630,6 +804,21 @@ done:
     olmpy_wipe(&z3, sizeof z3);
     return -(int)ceq(acc, 0);
 }
+
+#ifdef OLMPY_CURVE_TESTHOOKS
+/* For tools/curve/diff_test.c only: the low 255 bits of in (a value below 2^255, not
+ * necessarily reduced) inverted by the divsteps code (by_divsteps) and by z^(p - 2)
+ * (by_fermat), both canonical. */
+void olmpy_curve_test_invert(uint8_t by_divsteps[32], uint8_t by_fermat[32], const uint8_t in[32])
+{
+    cfe z, h;
+    cfe_frombytes(&z, in);
+    cfe_invert(&h, &z);
+    cfe_tobytes(by_divsteps, &h);
+    cfe_invert_fermat(&h, &z);
+    cfe_tobytes(by_fermat, &h);
+}
+#endif
 
 /* 1 when the fixed-base multiplications run four lanes wide (curve25519_v4.h: AVX-512
  * IFMA, or its emulation in the constant-time check's build), 0 when they run in the

@@ -82,6 +82,11 @@ int olmpy_curve_ed25519_x25519_base(uint8_t *ed_pub, const uint8_t *ed_scalar, u
                                     const uint8_t *x_secret);
 /* crypto_scalarmult (X25519): -1 for an all-zero shared secret, else 0. */
 int olmpy_curve_x25519(uint8_t *shared, const uint8_t *secret, const uint8_t *pub);
+#ifdef OLMPY_CURVE_TESTHOOKS
+/* The differential harness's hook: 1/in by divsteps and by Fermat (curve25519.c). */
+void olmpy_curve_test_invert(uint8_t by_divsteps[32], uint8_t by_fermat[32],
+                             const uint8_t in[32]);
+#endif
 /* 1 when the fixed-base code runs four lanes wide (AVX-512 IFMA; OLMPY_NO_IFMA turns it
  * off), 0 when it runs in 64-bit scalar code. */
 int olmpy_curve_v4_active(void);

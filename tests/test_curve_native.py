@@ -108,6 +108,8 @@ PLANTS = {
     "mulx": ("curve25519_mulx.h",
              "    const __m256i m0 = _mm256_set1_epi64x((long long)-ceq(mag, 0));\n", PLANT,
              "mulx_select", ["-DOLMPY_CURVE_MULX_FORCE"], FIXED_BASE),
+    "inversion": ("curve25519.c", "        uint64_t c2 = -(g & 1);               /* g odd */\n",
+                  LADDER_PLANT.replace("(bit)", "(c2)"), "cdivsteps62", [], FIXED_BASE),
     "four-lane-ladder": ("curve25519_v4.h", "        swap = bit;\n", LADDER_PLANT, "v4_ladder",
                          ["-DOLMPY_CURVE_V4_EMULATE"],
                          ("olmpy_curve_x25519", "olmpy_x25519+public_batch", "olmpy_pk_encrypt")),

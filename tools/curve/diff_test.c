@@ -136,6 +136,13 @@ static int cmp_xbase_batch(const uint8_t *secrets, size_t n)
     }
     return bad;
 }
+/* the field inversion by divsteps vs by Fermat (z^(p-2)); in below 2^255 */
+static int cmp_invert(const uint8_t in[32])
+{
+    uint8_t a[32], b[32];
+    olmpy_curve_test_invert(a, b, in);
+    return memcmp(a, b, 32) != 0;
+}
 /* the identity pair (one shared inversion) vs libsodium's two functions */
 static int cmp_pair(const uint8_t ed[32], const uint8_t x[32])
 {
@@ -290,12 +297,13 @@ static int run_diff(unsigned long n)
 {
     static uint8_t edge[512][32], eu[64][32];
     int ne = edge_scalars(edge), nu = edge_us(eu);
-    struct tally t[6] = {{"ed25519_base (noclamp)", 0, 0},
+    struct tally t[7] = {{"ed25519_base (noclamp)", 0, 0},
                          {"ed25519_pubkey_from_seed", 0, 0},
                          {"x25519_base", 0, 0},
                          {"x25519 (variable base)", 0, 0},
                          {"x25519_base_batch (keys)", 0, 0},
-                         {"ed25519+x25519 pair (one inversion)", 0, 0}};
+                         {"ed25519+x25519 pair (one inversion)", 0, 0},
+                         {"inversion: divsteps vs Fermat", 0, 0}};
     static uint8_t many[64 * 32];
     uint8_t s[32], u[32];
     for (int i = 0; i < ne; i++) {
@@ -306,10 +314,55 @@ static int run_diff(unsigned long n)
             t[3].n++, t[3].bad += (unsigned long)cmp_x25519(edge[i], eu[j]);
         t[5].n++, t[5].bad += (unsigned long)cmp_pair(edge[i], edge[(i + 1) % ne]);
     }
+    /* inversion edges: 0, p - 1, p, p + 1, 2^255 - 1, then 2^k, 2^k - 1, p - 2^k for each k,
+     * and the edge u values and scalars with the top bit cleared */
+    {
+        static const uint64_t P64[4] = {0xffffffffffffffedu, ~0ull, ~0ull, ~0ull >> 1};
+        uint64_t w[4];
+        uint8_t z[32];
+        for (int k = -1; k < 255; k++) {
+            for (int form = 0; form < 3; form++) {
+                for (int j = 0; j < 4; j++)
+                    w[j] = form == 0 ? 0 : P64[j];
+                if (k >= 0) {
+                    if (form == 0) {
+                        w[k / 64] = 1ull << (k % 64);
+                    } else { /* p - 2^k, then 2^k - 1 from zero */
+                        uint64_t borrow = 1ull << (k % 64);
+                        for (int j = k / 64; j < 4 && borrow; j++) {
+                            uint64_t o = w[j];
+                            w[j] = o - borrow;
+                            borrow = o < borrow;
+                        }
+                        if (form == 2)
+                            for (int j = 0; j < 4; j++)
+                                w[j] = j < k / 64 ? ~0ull : j == k / 64 ? (1ull << (k % 64)) - 1 : 0;
+                    }
+                } else if (form == 2) { /* p + 1, 2^255 - 1 */
+                    w[0] = P64[0] + 1;
+                    from_u64s(z, w);
+                    t[6].n++, t[6].bad += (unsigned long)cmp_invert(z);
+                    w[0] = ~0ull;
+                }
+                from_u64s(z, w);
+                t[6].n++, t[6].bad += (unsigned long)cmp_invert(z);
+            }
+        }
+        for (int i = 0; i < nu; i++) {
+            memcpy(z, eu[i], 32);
+            z[31] &= 0x7f;
+            t[6].n++, t[6].bad += (unsigned long)cmp_invert(z);
+        }
+        for (int i = 0; i < ne; i++) {
+            memcpy(z, edge[i], 32);
+            z[31] &= 0x7f;
+            t[6].n++, t[6].bad += (unsigned long)cmp_invert(z);
+        }
+    }
     for (int i = 0; i + 40 <= ne; i += 40) /* the edge scalars as batches of 40 */
         t[4].n += 40, t[4].bad += (unsigned long)cmp_xbase_batch(edge[i], 40);
     int edge_bad = 0;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         edge_bad += (int)t[i].bad;
     printf("edge cases: %d scalars, %d u values, %d differ\n", ne, nu, edge_bad);
     for (unsigned long i = 0; i < n; i++) {
@@ -320,6 +373,8 @@ static int run_diff(unsigned long n)
         randbytes(u, 32);
         t[3].n++, t[3].bad += (unsigned long)cmp_x25519(s, u);
         t[5].n++, t[5].bad += (unsigned long)cmp_pair(s, u);
+        u[31] &= 0x7f;
+        t[6].n++, t[6].bad += (unsigned long)cmp_invert(u);
     }
     /* batches of every size 1..64, then random sizes, n keys in all */
     for (unsigned long done = 0, size = 1; done < n; done += size, size = size < 64 ? size + 1 : 1 + next64() % 64) {
@@ -327,7 +382,7 @@ static int run_diff(unsigned long n)
         t[4].n += size, t[4].bad += (unsigned long)cmp_xbase_batch(many, size);
     }
     int bad = vectors();
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 7; i++) {
         report(&t[i]);
         bad += (int)t[i].bad;
     }
