@@ -100,8 +100,22 @@ class BackupSessionMismatchError(DecryptionError):
 
 
 
+# Canonical text of Curve25519 keys given as text: a backup run sees the same few sender
+# keys for many sessions.  Public data; bounded (cleared when full).
+_KEY_TEXT: dict[str, str] = {}
+
+
 def _key_b64(key: Curve25519PublicKey | str | bytes, what: str) -> str:
-    return _b64.encode_public(Curve25519PublicKey._coerce(key, what))
+    if type(key) is str:
+        known = _KEY_TEXT.get(key)
+        if known is not None:
+            return known
+    text = _b64.encode_public(Curve25519PublicKey._coerce(key, what))
+    if type(key) is str:
+        if len(_KEY_TEXT) >= 1024:
+            _KEY_TEXT.clear()
+        _KEY_TEXT[key] = text
+    return text
 
 
 def _recipient(recipient: PkEncryption | Curve25519PublicKey | str | bytes) -> PkEncryption:
@@ -172,15 +186,15 @@ class BackedUpRoomKey:
     ) -> BackedUpRoomKey:
         """Fields ``from_session`` has already checked and copied (no second check)."""
         self = object.__new__(cls)
-        for name, value in (
-            ("session_key", session_key),
-            ("sender_key", sender_key),
-            ("sender_claimed_keys", claimed),
-            ("forwarding_curve25519_key_chain", chain),
-            ("shared_history", shared_history),
-            ("algorithm", MEGOLM_ALGORITHM),
-        ):
-            object.__setattr__(self, name, value)
+        # a frozen dataclass without slots: its fields live in __dict__
+        self.__dict__.update(
+            session_key=session_key,
+            sender_key=sender_key,
+            sender_claimed_keys=claimed,
+            forwarding_curve25519_key_chain=chain,
+            shared_history=shared_history,
+            algorithm=MEGOLM_ALGORITHM,
+        )
         return self
 
     @property
