@@ -245,6 +245,14 @@ class Backend(Protocol[S]):
         """Decrypts at the chain's own index; advances the chain only on success."""
         ...
 
+    def olm_ratchet(self, root: S, secret: S | bytes, their: bytes, /) -> tuple[S, S]:
+        """One Diffie-Hellman ratchet step: HKDF-SHA-256 with salt ``root``, input
+        X25519(``secret``, ``their``) and info ``OLM_RATCHET``, 64 bytes, returned as
+        (new root key, new chain state at index 0) in fresh buffers (composed in the
+        binding from core.c's X25519 and sha256.c's HKDF, so no part passes through a
+        Python object).  KeyDecodeError for an all-zero X25519 result."""
+        ...
+
     # --- pickle.c --------------------------------------------------------------------
 
     def pickle_seal(self, key: bytes, raw: bytes, /) -> str:

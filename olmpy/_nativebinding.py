@@ -608,6 +608,29 @@ def olm_decrypt_next(chain: SecretBuffer, message: bytes) -> bytes:
     return _pure.olm_decrypt_message(key, message)  # raises the precise error
 
 
+
+_OLM_RATCHET = b"OLM_RATCHET"
+
+
+def olm_ratchet(
+    root: SecretBuffer, secret: SecretBuffer | bytes, their: bytes
+) -> tuple[SecretBuffer, SecretBuffer]:
+    """(new root key, new chain state at index 0) of one Diffie-Hellman ratchet step: the
+    shared secret and the HKDF output stay in one wiping buffer (three C calls, no Python
+    object holds them); an all-zero X25519 result is a KeyDecodeError."""
+    if len(secret) != 32 or len(their) != 32 or len(root) != 32:
+        x25519(secret, their)  # raises the precise error for a key of the wrong length
+        raise UsageError("Olm root key: " + expected("32 bytes", f"{len(root)} bytes"))
+    work = _secret_alloc("uint8_t[96]")  # shared secret || HKDF output
+    if lib.olmpy_x25519(secret, their, work) != 0:
+        _pure.x25519_refuse()
+    lib.olmpy_hkdf_sha256(root, 32, work, 32, _OLM_RATCHET, len(_OLM_RATCHET), work + 32, 64)
+    new_root: SecretBuffer = _secret_alloc("uint8_t[32]")
+    chain: SecretBuffer = _secret_alloc("uint8_t[36]")  # index 0: the allocation is zeroed
+    ffi.memmove(new_root, work + 32, 32)
+    ffi.memmove(chain, work + 64, 32)
+    return new_root, chain
+
 # --- pickle.c (SPEC.md sections 11 and 13) ------------------------------------------------
 
 

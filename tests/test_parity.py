@@ -147,6 +147,7 @@ COVERED = {
     "megolm_group_new", "megolm_advance", "megolm_advance_to", "megolm_parse",
     "megolm_encrypt", "megolm_decrypt", "write_secret",
     "olm_parse", "olm_encrypt", "olm_chain_keys", "olm_decrypt_message", "olm_decrypt_next",
+    "olm_ratchet",
     "x25519", "x25519_public_batch", "identity_new",
     "pickle_seal", "pickle_open", "json_arrays_to_hex", "json_hex_to_arrays",
     "pickle_seal_json", "pickle_open_json", "pk_encrypt", "pk_decrypt",
@@ -951,6 +952,44 @@ def test_olm_decrypt_next_parity(ck: bytes, index: int, plaintext: bytes, flip: 
         assert N.read_secret(a) != chain
     else:
         assert N.read_secret(a) == chain
+
+
+def _hkdf_by_hand(salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
+    """RFC 5869 written out with the stdlib's HMAC (independent of both backends)."""
+    prk = hmac.new(salt, ikm, hashlib.sha256).digest()
+    out, block = b"", b""
+    for counter in range(1, -(-length // 32) + 1):
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        out += block
+    return out[:length]
+
+
+@given(st.binary(min_size=32, max_size=32), st.binary(min_size=32, max_size=32),
+       st.binary(min_size=32, max_size=32))
+@settings(max_examples=100, deadline=None)
+def test_olm_ratchet_parity(root: bytes, secret: bytes, their_secret: bytes) -> None:
+    """One ratchet step gives libsodium's X25519 through RFC 5869 HKDF ("OLM_RATCHET") on
+    both backends, from a secret as bytes or as a buffer: (root key, chain at index 0)."""
+    their = bytes(nacl.bindings.crypto_scalarmult_base(their_secret))
+    shared = bytes(nacl.bindings.crypto_scalarmult(secret, their))
+    derived = _hkdf_by_hand(root, shared, b"OLM_RATCHET", 64)
+    want = (derived[:32], derived[32:] + bytes(4))
+    for module in (N, P):
+        for given_secret in (secret, module.secret_buffer(secret)):
+            new_root, chain = module.olm_ratchet(module.secret_buffer(root), given_secret, their)
+            assert (module.read_secret(new_root), module.read_secret(chain)) == want
+
+
+def test_olm_ratchet_refuses_alike() -> None:
+    """Small-order keys (all-zero X25519) and wrong lengths give the same errors on both."""
+    root, secret = bytes(range(32)), bytes(range(1, 33))
+    small = bytes.fromhex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")
+    for their, error in ((bytes(32), "KeyDecodeError"), (small, "KeyDecodeError"),
+                         (bytes(31), "UsageError")):
+        got_n = _outcome_of(lambda t=their: N.olm_ratchet(N.secret_buffer(root), secret, t))
+        got_p = _outcome_of(lambda t=their: P.olm_ratchet(P.secret_buffer(root), secret, t))
+        assert got_n == got_p
+        assert got_n[0] == error
 
 
 @given(st.binary(min_size=32, max_size=32), st.binary(min_size=32, max_size=32))

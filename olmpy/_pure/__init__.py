@@ -98,6 +98,7 @@ from olmpy._pure.olm import olm_decrypt_message as olm_decrypt_message
 from olmpy._pure.olm import olm_decrypt_next as olm_decrypt_next
 from olmpy._pure.olm import olm_encrypt as olm_encrypt
 from olmpy._pure.olm import olm_parse as olm_parse
+from olmpy._pure.olm import olm_ratchet as olm_ratchet
 from olmpy._pure.pickle import hex_decode as hex_decode
 from olmpy._pure.pickle import igs_vodozemac_open as igs_vodozemac_open
 from olmpy._pure.pickle import igs_vodozemac_seal as igs_vodozemac_seal

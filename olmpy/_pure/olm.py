@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac as _hmac
 
 from olmpy._pure.aes import aes256_cbc_decrypt, aes256_cbc_encrypt
+from olmpy._pure.core import x25519
 from olmpy._pure.sha256 import hkdf_sha256
 from olmpy._wire import fields as wire_fields
 from olmpy._wire import varint
@@ -14,6 +15,7 @@ from olmpy.errors import MacError, MessageDecodeError, UsageError, VersionError,
 OLM_MAC_LEN = 8
 OLM_CHAIN_LEN = 36  # chain key (32) || index (u32 BE)
 _OLM_KEYS = b"OLM_KEYS"
+_OLM_RATCHET = b"OLM_RATCHET"
 
 
 def olm_parse(message: bytes) -> tuple[bytes, int, int, int]:
@@ -100,3 +102,11 @@ def olm_decrypt_next(chain: bytearray, message: bytes) -> bytes:
     chain[:32] = _hmac.digest(ck, b"\x02", "sha256")
     chain[32:36] = ((int.from_bytes(chain[32:36], "big") + 1) & 0xFFFFFFFF).to_bytes(4, "big")
     return plaintext
+
+
+def olm_ratchet(
+    root: bytearray, secret: bytearray | bytes, their: bytes
+) -> tuple[bytearray, bytearray]:
+    """(new root key, new chain state at index 0) of one Diffie-Hellman ratchet step."""
+    derived = hkdf_sha256(bytes(root), x25519(secret, their), _OLM_RATCHET, 64)
+    return bytearray(derived[:32]), bytearray(derived[32:] + bytes(4))

@@ -47,7 +47,6 @@ MAX_RECEIVER_CHAINS = 5
 MAX_SKIPPED_KEYS = 40
 MAX_MESSAGE_GAP = 2000
 _ROOT_INFO = b"OLM_ROOT"
-_RATCHET_INFO = b"OLM_RATCHET"
 
 
 def _chain(key: bytes, index: int = 0) -> bytes:
@@ -319,18 +318,11 @@ class Session:
         """A new ratchet key and sender chain, keyed by the newest receiver chain's key."""
         b = self._b
         secret = self._rng(32)
-        their = self._receivers[0][0]
-        derived = b.hkdf_sha256(
-            b.read_secret(self._root), b.x25519(secret, their), _RATCHET_INFO, 64
-        )
-        self._root = b.secret_buffer(derived[:32])
+        root, chain = b.olm_ratchet(self._root, secret, self._receivers[0][0])
+        self._root = root
         if self._ratchet_count is not None:
             self._ratchet_count += 1
-        self._sender = (
-            b.secret_buffer(secret),
-            b.x25519_public_batch(secret),
-            b.secret_buffer(_chain(derived[32:])),
-        )
+        self._sender = (b.secret_buffer(secret), b.x25519_public_batch(secret), chain)
 
     def _decrypt(self, message: Message) -> bytes:
         b = self._b
@@ -383,22 +375,23 @@ class Session:
                 "Olm message MAC: expected a message on a known chain or answering our "
                 "ratchet key, got one that cannot be authenticated"
             )
-        derived = b.hkdf_sha256(
-            b.read_secret(self._root),
-            b.x25519(self._sender[0], message.ratchet_key),
-            _RATCHET_INFO,
-            64,
-        )
-        keys, after = self._keys_up_to(_chain(derived[32:]), message.chain_index)
-        plaintext: bytes = b.olm_decrypt_message(keys[-1][1], message.to_bytes())
+        root, chain = b.olm_ratchet(self._root, self._sender[0], message.ratchet_key)
+        skipped: list[tuple[int, bytes]] = []
+        if message.chain_index == 0:  # the usual case: one native call, chain advanced
+            plaintext: bytes = b.olm_decrypt_next(chain, message.to_bytes())
+        else:
+            keys, after = self._keys_up_to(b.read_secret(chain), message.chain_index)
+            plaintext = b.olm_decrypt_message(keys[-1][1], message.to_bytes())
+            b.write_secret(chain, after)
+            skipped = keys[:-1]
         # Commit: new root, new receiver chain first, oldest chain dropped, sender cleared.
-        self._root = b.secret_buffer(derived[:32])
-        self._receivers.insert(0, (message.ratchet_key, b.secret_buffer(after)))
+        self._root = root
+        self._receivers.insert(0, (message.ratchet_key, chain))
         del self._receivers[MAX_RECEIVER_CHAINS:]
         self._sender = None
         if self._ratchet_count is not None:
             self._ratchet_count += 1
-        self._remember(message.ratchet_key, keys[:-1])
+        self._remember(message.ratchet_key, skipped)
         self._received = True
         return plaintext
 
