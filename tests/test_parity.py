@@ -990,6 +990,10 @@ def test_olm_ratchet_refuses_alike() -> None:
         got_p = _outcome_of(lambda t=their: P.olm_ratchet(P.secret_buffer(root), secret, t))
         assert got_n == got_p
         assert got_n[0] == error
+    short_n = _outcome_of(lambda: N.olm_ratchet(N.secret_buffer(root[:31]), secret, small[::-1]))
+    short_p = _outcome_of(lambda: P.olm_ratchet(P.secret_buffer(root[:31]), secret, small[::-1]))
+    assert short_n == short_p
+    assert short_n[0] == "UsageError"
 
 
 @given(st.binary(min_size=32, max_size=32), st.binary(min_size=32, max_size=32))

@@ -108,5 +108,8 @@ def olm_ratchet(
     root: bytearray, secret: bytearray | bytes, their: bytes
 ) -> tuple[bytearray, bytearray]:
     """(new root key, new chain state at index 0) of one Diffie-Hellman ratchet step."""
-    derived = hkdf_sha256(bytes(root), x25519(secret, their), _OLM_RATCHET, 64)
+    shared = x25519(secret, their)
+    if len(root) != 32:
+        raise UsageError("Olm root key: " + expected("32 bytes", f"{len(root)} bytes"))
+    derived = hkdf_sha256(bytes(root), shared, _OLM_RATCHET, 64)
     return bytearray(derived[:32]), bytearray(derived[32:] + bytes(4))
