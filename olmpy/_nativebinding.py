@@ -608,7 +608,6 @@ def olm_decrypt_next(chain: SecretBuffer, message: bytes) -> bytes:
     return _pure.olm_decrypt_message(key, message)  # raises the precise error
 
 
-
 _OLM_RATCHET = b"OLM_RATCHET"
 
 
@@ -630,6 +629,7 @@ def olm_ratchet(
     ffi.memmove(new_root, work + 32, 32)
     ffi.memmove(chain, work + 64, 32)
     return new_root, chain
+
 
 # --- pickle.c (SPEC.md sections 11 and 13) ------------------------------------------------
 
